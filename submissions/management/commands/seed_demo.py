@@ -1,0 +1,243 @@
+"""Fill the database with a demo campaign, entries in every status, two published articles and
+demo accounts. Idempotent: a second run adds nothing and changes nothing but the passwords it prints."""
+
+import io
+import os
+import random
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from submissions import demo, images, roles, workflow
+from submissions.models import (
+    Campaign,
+    Criterion,
+    Kind,
+    OrgType,
+    Photo,
+    Region,
+    RelatedLink,
+    ReviewAssignment,
+    Section,
+    Showcase,
+    ShowcasePhoto,
+    ShowcaseSection,
+    Stage,
+    Submission,
+)
+from submissions.models import Status as S
+
+# Twenty entries: every status at least once, two published, a few more in review.
+STATUS_PLAN = [
+    S.PUBLISHED,
+    S.PUBLISHED,
+    S.ACCEPTED,
+    S.SHORTLISTED,
+    S.FINAL_REVIEW,
+    S.SECOND_REVIEW,
+    S.SECOND_REVIEW,
+    S.FIRST_REVIEW,
+    S.FIRST_REVIEW,
+    S.FIRST_REVIEW,
+    S.SUBMITTED,
+    S.SUBMITTED,
+    S.RETURNED,
+    S.RESUBMITTED,
+    S.DECLINED,
+    S.WITHDRAWN,
+    S.DRAFT,
+    S.SUBMITTED,
+    S.SHORTLISTED,
+    S.FIRST_REVIEW,
+]
+ACCOUNTS = [
+    ("admin", None, "系统管理员"),
+    ("editor", roles.EDITOR, "王编辑"),
+    ("chief", roles.CHIEF, "李签审"),
+    ("reviewer", roles.REVIEWER, "赵专家"),
+    ("reviewer2", roles.REVIEWER, "钱专家"),
+]
+PALETTE = [(183, 28, 28), (21, 101, 192), (46, 125, 50), (239, 108, 0), (106, 27, 154), (0, 121, 107)]
+
+
+def draw_photo(seed, label):
+    """A demo photo drawn by Pillow: coloured bands and shapes, as a JPEG upload."""
+    rng = random.Random(seed)  # noqa: S311 (pictures, not secrets)
+    image = Image.new("RGB", (1600, 1067), rng.choice(PALETTE))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(1600), rng.randrange(1067)
+        r = rng.randrange(60, 260)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=rng.choice(PALETTE), outline=(255, 255, 255), width=6)
+    draw.rectangle((0, 900, 1600, 1067), fill=(255, 255, 255))
+    draw.text((40, 950), label, fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return SimpleUploadedFile(f"{label}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+class Command(BaseCommand):
+    help = "Create demo content and accounts (idempotent). The password comes from DEMO_PASSWORD, else is generated once and kept in .demo_password."
+
+    def handle(self, *args, **options):
+        password = self.password()
+        users = self.accounts(password)
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            campaign = self.campaign()
+            created = self.entries(campaign, users)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {created} new entries."))
+        self.stdout.write("Demo accounts (http://127.0.0.1:8000/admin/):")
+        for username, role, _name in ACCOUNTS:
+            self.stdout.write(f"  {username:<10} {role or 'superuser':<10} password: {password}")
+
+    def password(self):
+        if os.environ.get("DEMO_PASSWORD"):
+            return os.environ["DEMO_PASSWORD"]
+        path = Path(settings.BASE_DIR) / ".demo_password"
+        if path.exists():
+            return path.read_text().strip()
+        value = secrets.token_urlsafe(9)
+        path.write_text(value + "\n")
+        path.chmod(0o600)
+        return value
+
+    def accounts(self, password):
+        User = get_user_model()
+        users = {}
+        for username, role, name in ACCOUNTS:
+            user, _created = User.objects.get_or_create(
+                username=username, defaults={"first_name": name, "email": f"{username}@example.com"}
+            )
+            user.is_staff = True
+            user.is_superuser = role is None
+            user.set_password(password)
+            user.save()
+            if role:
+                user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[role]))
+            users[username] = user
+        return users
+
+    def campaign(self):
+        now = timezone.now()
+        campaign, created = Campaign.objects.get_or_create(
+            slug="2026-party-brands",
+            defaults={
+                "title": "2026年度优秀党建品牌征集展示活动",
+                "call_text": demo.CALL_TEXT,
+                "opens_at": now - timedelta(days=60),
+                "closes_at": now + timedelta(days=120),
+                "editor_note_template": demo.EDITOR_NOTE,
+                "standing_call": demo.STANDING_CALL,
+                "mailbox": "djpp@example.com",
+            },
+        )
+        if created:
+            for order, (name, weight) in enumerate(demo.CRITERIA):
+                Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
+        return campaign
+
+    def entries(self, campaign, users):
+        regions = list(Region.objects.order_by("order"))
+        kinds = list(Kind.values)
+        created = 0
+        for index, (org, short, parent, brand, slogan, sector) in enumerate(demo.ORGS):
+            if Submission.objects.filter(campaign=campaign, org_name=org).exists():
+                continue
+            with transaction.atomic():
+                submission = self.entry(campaign, index, org, short, parent, brand, slogan, sector, regions, kinds)
+                self.walk(submission, STATUS_PLAN[index], users)
+                if submission.status == S.PUBLISHED:
+                    self.article(submission, short, users)
+            created += 1
+        return created
+
+    def entry(self, campaign, index, org, short, parent, brand, slogan, sector, regions, kinds):
+        fill = {"org": org, "short": short, "brand": brand, "slogan": slogan}
+        submission = Submission.objects.create(
+            campaign=campaign,
+            kind=kinds[index % len(kinds)],
+            org_name=org,
+            org_parent=parent,
+            org_type=[OrgType.BRANCH, OrgType.COMMITTEE, OrgType.GENERAL_BRANCH][index % 3],
+            sector=sector,
+            region=regions[index % len(regions)],
+            contact_name=f"联系人{index + 1:02d}",
+            contact_phone=f"1380531{index:04d}",
+            contact_email=f"contact{index + 1:02d}@example.com",
+            brand_name=brand,
+            brand_slogan=slogan,
+            brand_idea=demo.IDEA.format(**fill),
+            introduction=demo.INTRO.format(**fill),
+            results=demo.RESULTS.format(**fill),
+            model_story=demo.MODEL_STORY if index % 2 else "",
+            consent=True,
+        )
+        for order, theme in enumerate(demo.SECTION_THEMES, start=1):
+            Section.objects.create(
+                submission=submission,
+                order=order,
+                heading=f"{theme}{brand}"[:40],
+                body=demo.SECTION_BODY.format(theme=theme, **fill),
+            )
+        for order in range(1 + index % 3):
+            photo = Photo(submission=submission, order=order, caption=f"{short}党员开展“{brand}”主题活动（{order + 1}）")
+            images.save_photo(photo, draw_photo(index * 10 + order, f"{brand} {order + 1}"))
+            photo.save()
+        return submission
+
+    def walk(self, submission, target, users):
+        for step in workflow.walk(submission, target, editor=users["editor"], chief=users["chief"], via="seed_demo"):
+            if step in (S.FIRST_REVIEW, S.SECOND_REVIEW) and submission.pk % 2:
+                stage = Stage.FIRST if step == S.FIRST_REVIEW else Stage.SECOND
+                ReviewAssignment.objects.get_or_create(
+                    submission=submission,
+                    reviewer=users["reviewer"],
+                    stage=stage,
+                    defaults={"assigned_by": users["editor"]},
+                )
+
+    def article(self, submission, short, users):
+        campaign = submission.campaign
+        fill = {"organization": submission.org_name, "short_name": short, "brand": submission.brand_display}
+        published_at = submission.status_changed_at
+        showcase = Showcase.objects.create(
+            campaign=campaign,
+            submission=submission,
+            slug=f"brand-{submission.reference}",
+            title=f"{campaign.column_name}|{short}打造{submission.brand_display}特色党建品牌",
+            short_name=short,
+            brand_name=submission.brand_name,
+            byline="大众日报记者 王晓 刘洋",
+            source=campaign.source,
+            editor_note=campaign.editor_note_template.format(**fill),
+            lead=submission.introduction,
+            closing=submission.results,
+            standing_call=campaign.standing_call,
+            expert_commentary="该品牌立足岗位实际，把党建工作融入服务群众全过程，做法实、成效显，具有较强的示范推广价值。",
+            expert_name="省委党校党建教研部 陈教授",
+            reporters="王晓 刘洋",
+            interns="孙悦",
+            correspondents="周明",
+            responsible_editor=users["editor"],
+            signed_off_by=users["chief"],
+            signed_off_at=published_at,
+            published_at=published_at,
+            state=Showcase.State.PUBLISHED,
+        )
+        for section in submission.sections.all():
+            ShowcaseSection.objects.create(showcase=showcase, order=section.order, heading=section.heading, body=section.body)
+        for photo in submission.photos.all():
+            ShowcasePhoto.objects.create(showcase=showcase, photo=photo, order=photo.order, caption=photo.caption)
+        RelatedLink.objects.create(
+            showcase=showcase, order=0, title="优秀党建品牌征集展示活动启事", url="https://example.com/call"
+        )

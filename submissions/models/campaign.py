@@ -1,0 +1,93 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A city (or the provincial bodies) that entries come from; data, so another province can run a campaign."""
+
+    province = models.CharField(_("省份"), max_length=20, default="山东省")
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["province", "order", "pk"]
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        constraints = [models.UniqueConstraint(fields=["province", "name"], name="region_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+def default_kinds():
+    return ["practice", "experience", "pioneer"]
+
+
+class Campaign(models.Model):
+    """A call for submissions (征集活动 / 征集启事) with its dates, texts and scoring criteria."""
+
+    title = models.CharField(_("活动名称"), max_length=120)
+    slug = models.SlugField(_("网址标识"), max_length=60, unique=True)
+    province = models.CharField(_("省份"), max_length=20, default="山东省")
+    call_text = models.TextField(_("征集启事正文"))
+    kinds = models.JSONField(_("征集类别"), default=default_kinds)
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    column_name = models.CharField(_("栏目名称"), max_length=40, default="优秀党建品牌巡展")
+    editor_note_template = models.TextField(
+        _("编者按模板"),
+        blank=True,
+        help_text=_("可使用 {organization}（单位全称）、{short_name}（单位简称）、{brand}（品牌名称）。"),
+    )
+    standing_call = models.TextField(_("征集说明（附于每篇文章末尾）"), blank=True)
+    mailbox = models.EmailField(_("征集邮箱"))
+    source = models.CharField(_("发布来源"), max_length=60, default="大众日报")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("征集活动")
+        verbose_name_plural = _("征集活动")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opens")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, at=None):
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+    @classmethod
+    def current(cls):
+        """The open campaign that closes soonest, else the latest one."""
+        now = timezone.now()
+        open_now = cls.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at").first()
+        return open_now or cls.objects.order_by("-opens_at").first()
+
+
+class Criterion(models.Model):
+    """One scoring criterion of a campaign (e.g. 创新性) with its weight."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("征集活动"))
+    name = models.CharField(_("评分项"), max_length=30)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2, default=1)
+    max_score = models.PositiveSmallIntegerField(_("满分"), default=10)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["campaign", "order", "pk"]
+        verbose_name = _("评分项")
+        verbose_name_plural = _("评分项")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="criterion_unique_name"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=models.Q(max_score__gt=0), name="criterion_max_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.weight}）"

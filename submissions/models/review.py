@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from submissions.models.campaign import Criterion
+from submissions.models.submission import Submission
+
+
+class Stage(models.TextChoices):
+    FIRST = "first", _("初审")
+    SECOND = "second", _("复审")
+    FINAL = "final", _("终审")
+
+
+class ReviewAssignment(models.Model):
+    """A reviewer asked to score one entry in one round. Reviewers see only what they are assigned."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("报送作品"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments", verbose_name=_("评审专家")
+    )
+    stage = models.CharField(_("评审轮次"), max_length=10, choices=Stage.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("分派人")
+    )
+    assigned_at = models.DateTimeField(_("分派时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        verbose_name = _("评审分派")
+        verbose_name_plural = _("评审分派")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "reviewer", "stage"], name="assignment_unique"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "stage"], name="assignment_reviewer_stage")]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.get_stage_display()} · {self.submission}"
+
+
+class Review(models.Model):
+    """One reviewer's scores and comment on one entry in one round."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("报送作品"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("评审专家")
+    )
+    stage = models.CharField(_("评审轮次"), max_length=10, choices=Stage.choices)
+    comment = models.TextField(_("评语"), blank=True, max_length=2000)
+    total = models.DecimalField(_("加权得分"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("评分时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("评审意见")
+        verbose_name_plural = _("评审意见")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "reviewer", "stage"], name="review_one_per_reviewer_stage"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.get_stage_display()} · {self.total}"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("评分项"))
+    score = models.PositiveSmallIntegerField(_("得分"))
+
+    class Meta:
+        ordering = ["review", "criterion__order"]
+        verbose_name = _("单项得分")
+        verbose_name_plural = _("单项得分")
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion")]
+
+    def __str__(self):
+        return f"{self.criterion.name}: {self.score}"

@@ -1,0 +1,273 @@
+import re
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from submissions.models.campaign import Campaign, Region
+
+
+class Kind(models.TextChoices):
+    PRACTICE = "practice", _("党建优秀做法")
+    EXPERIENCE = "experience", _("党建典型经验")
+    PIONEER = "pioneer", _("党员先锋事迹")
+
+
+class OrgType(models.TextChoices):
+    COMMITTEE = "committee", _("党委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("机关")
+    INSTITUTION = "institution", _("事业单位")
+    STATE_ENTERPRISE = "state_enterprise", _("国有企业")
+    PRIVATE_ENTERPRISE = "private_enterprise", _("非公有制企业")
+    SOCIAL_ORG = "social_org", _("社会组织")
+    RURAL = "rural", _("农村")
+    COMMUNITY = "community", _("城市社区")
+    EDUCATION = "education", _("学校")
+    HEALTH = "health", _("医疗卫生")
+    OTHER = "other", _("其他")
+
+
+class Status(models.TextChoices):
+    """Statuses of an entry. The allowed moves between them live in submissions.workflow."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    FIRST_REVIEW = "first_review", _("初审中")
+    SECOND_REVIEW = "second_review", _("复审中")
+    SHORTLISTED = "shortlisted", _("已入围")
+    FINAL_REVIEW = "final_review", _("终审中")
+    RETURNED = "returned", _("退回修改")
+    RESUBMITTED = "resubmitted", _("已重新报送")
+    ACCEPTED = "accepted", _("已采用")
+    DECLINED = "declined", _("不予采用")
+    PUBLISHED = "published", _("已发表")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+def new_tracking_token():
+    return secrets.token_urlsafe(24)
+
+
+_FOLD = re.compile(r"[\s\u3000“”\"'‘’「」『』《》()（）·.,，。、-]+")
+
+
+def fold(text):
+    """Fold a name for duplicate detection: no spaces, quotes or punctuation, lower case."""
+    return _FOLD.sub("", text or "").lower()
+
+
+class Submission(models.Model):
+    """An entry (报送作品): an organization's brand, written up, with photos and contacts."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("征集活动"))
+    reference = models.CharField(_("报送编号"), max_length=20, unique=True, null=True, blank=True, editable=False)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    kind = models.CharField(_("报送类别"), max_length=20, choices=Kind.choices, default=Kind.PRACTICE)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status_changed_at = models.DateTimeField(_("状态更新时间"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Organization
+    org_name = models.CharField(_("党组织全称"), max_length=100)
+    org_parent = models.CharField(_("上级党组织"), max_length=100, blank=True)
+    org_type = models.CharField(_("党组织类型"), max_length=20, choices=OrgType.choices)
+    sector = models.CharField(_("所属领域"), max_length=30, choices=Sector.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("所在市"))
+    # Contact
+    contact_name = models.CharField(_("联系人"), max_length=30)
+    contact_phone = models.CharField(_("手机号码"), max_length=11)
+    contact_email = models.EmailField(_("电子邮箱"))
+    # Brand
+    brand_name = models.CharField(_("品牌名称"), max_length=20)
+    brand_slogan = models.CharField(_("品牌口号"), max_length=60, blank=True)
+    brand_idea = models.TextField(_("品牌内涵"), max_length=1000)
+    # The write-up
+    introduction = models.TextField(_("概述"), max_length=2000)
+    results = models.TextField(_("工作成效与荣誉"), max_length=3000)
+    model_story = models.TextField(_("典型人物事迹"), max_length=3000, blank=True)
+    consent = models.BooleanField(_("同意公开发表"), default=False)
+
+    # Where it came from and when
+    via_email = models.BooleanField(_("经邮箱报送"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("代录入编辑"),
+    )
+    dedupe_key = models.CharField(max_length=250, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True, editable=False)
+
+    # Scores, kept up to date by submissions.reviews so that lists sort without aggregating.
+    score = models.DecimalField(_("加权平均分"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False)
+    review_count = models.PositiveIntegerField(_("评审数"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("报送作品")
+        verbose_name_plural = _("报送作品")
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"], name="sub_status_submitted"),
+            models.Index(fields=["campaign", "status"], name="sub_campaign_status"),
+            models.Index(fields=["-submitted_at", "-id"], name="sub_submitted_id"),
+            models.Index(fields=["region", "status"], name="sub_region_status"),
+            models.Index(fields=["kind", "status"], name="sub_kind_status"),
+            models.Index(fields=["-score"], name="sub_score"),
+            models.Index(fields=["contact_email"], name="sub_contact_email"),
+        ]
+        constraints = [
+            # One live entry per organization and brand in a campaign (drafts and withdrawn ones aside).
+            models.UniqueConstraint(
+                fields=["campaign", "dedupe_key"],
+                condition=~models.Q(status__in=["draft", "withdrawn"]),
+                name="sub_unique_brand_per_campaign",
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="sub_status_valid"),
+        ]
+        permissions = [
+            ("run_workflow", _("可以办理报送流程（分派、入围、退回、采用）")),
+            ("score_submission", _("可以为报送作品评分")),
+            ("export_submission", _("可以导出报送作品")),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or _('草稿')} {self.org_name}“{self.brand_name}”"
+
+    def save(self, *args, **kwargs):
+        self.dedupe_key = f"{fold(self.org_name)}|{fold(self.brand_name)}"
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ("org_name" in update_fields or "brand_name" in update_fields):
+            kwargs["update_fields"] = {*update_fields, "dedupe_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def brand_display(self):
+        """The brand in Chinese quotes, as articles write it: “零距离”."""
+        name = self.brand_name.strip("“”\"'")
+        return f"“{name}”"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year; rows are locked while one is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+
+    def __str__(self):
+        return f"{self.year}: {self.value}"
+
+
+class Section(models.Model):
+    """One titled section of the practice (做法章节)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("序号"))
+    heading = models.CharField(_("小标题"), max_length=40)
+    body = models.TextField(_("正文"), max_length=5000)
+
+    class Meta:
+        ordering = ["submission", "order"]
+        verbose_name = _("做法章节")
+        verbose_name_plural = _("做法章节")
+        constraints = [models.UniqueConstraint(fields=["submission", "order"], name="section_unique_order")]
+
+    def __str__(self):
+        return self.heading
+
+
+def photo_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"photos/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
+
+
+def attachment_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
+
+
+class Photo(models.Model):
+    """A captioned photo, stored only as clean re-encoded renditions (the upload itself is never kept).
+
+    A photo may be staged (submission empty, upload_key set) while its form is still being
+    corrected, so that the submitter never uploads it twice.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos", null=True, blank=True)
+    upload_key = models.CharField(max_length=64, blank=True, db_index=True)
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+    caption = models.CharField(_("图片说明"), max_length=100, blank=True)
+    image = models.ImageField(_("图片"), upload_to=photo_path, width_field="width", height_field="height")
+    display = models.ImageField(_("展示图"), upload_to=photo_path)
+    thumbnail = models.ImageField(_("缩略图"), upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "order", "pk"]
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
+
+    def __str__(self):
+        return self.caption or f"#{self.pk}"
+
+
+class Attachment(models.Model):
+    """A PDF or Word document sent with the entry; always downloaded, never shown inline."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True)
+    upload_key = models.CharField(max_length=64, blank=True, db_index=True)
+    file = models.FileField(_("附件"), upload_to=attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "pk"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    """One step of an entry's history: who moved it, when, from what, to what and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
+    )
+    actor_role = models.CharField(_("操作身份"), max_length=20)
+    note = models.TextField(_("内部备注"), blank=True)
+    message = models.TextField(_("给报送单位的说明"), blank=True)
+    via = models.CharField(_("操作途径"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["submission", "created_at", "pk"]
+        verbose_name = _("状态记录")
+        verbose_name_plural = _("状态记录")
+        indexes = [models.Index(fields=["submission", "created_at"], name="history_sub_time")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

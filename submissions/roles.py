@@ -1,0 +1,130 @@
+"""The newsroom's roles, as Django groups created by a migration (0002_roles).
+
+Code refers to roles by these constants; the groups carry Chinese names for the admin.
+"""
+
+REVIEWER = "reviewer"
+EDITOR = "editor"
+CHIEF = "chief"
+
+GROUP_NAMES = {
+    REVIEWER: "评审专家",
+    EDITOR: "编辑",
+    CHIEF: "签审编辑",
+}
+
+# Model permissions per role, as "app_label.codename". Chief editors hold every editor permission too.
+_EDITOR_PERMS = [
+    "submissions.view_submission",
+    "submissions.change_submission",
+    "submissions.add_submission",
+    "submissions.run_workflow",
+    "submissions.export_submission",
+    "submissions.view_section",
+    "submissions.add_section",
+    "submissions.change_section",
+    "submissions.delete_section",
+    "submissions.view_photo",
+    "submissions.add_photo",
+    "submissions.change_photo",
+    "submissions.delete_photo",
+    "submissions.view_attachment",
+    "submissions.add_attachment",
+    "submissions.change_attachment",
+    "submissions.delete_attachment",
+    "submissions.view_statuschange",
+    "submissions.view_review",
+    "submissions.view_reviewassignment",
+    "submissions.add_reviewassignment",
+    "submissions.delete_reviewassignment",
+    "submissions.view_campaign",
+    "submissions.change_campaign",
+    "submissions.add_campaign",
+    "submissions.view_criterion",
+    "submissions.add_criterion",
+    "submissions.change_criterion",
+    "submissions.delete_criterion",
+    "submissions.view_region",
+    "submissions.view_showcase",
+    "submissions.add_showcase",
+    "submissions.change_showcase",
+    "submissions.view_showcasesection",
+    "submissions.add_showcasesection",
+    "submissions.change_showcasesection",
+    "submissions.delete_showcasesection",
+    "submissions.view_showcasephoto",
+    "submissions.add_showcasephoto",
+    "submissions.change_showcasephoto",
+    "submissions.delete_showcasephoto",
+    "submissions.view_relatedlink",
+    "submissions.add_relatedlink",
+    "submissions.change_relatedlink",
+    "submissions.delete_relatedlink",
+    "submissions.view_showcaserevision",
+    "submissions.view_comment",
+    "submissions.change_comment",
+    "submissions.view_notificationtemplate",
+    "submissions.change_notificationtemplate",
+    "submissions.view_outboxmessage",
+    "submissions.view_sitesettings",
+    "submissions.change_sitesettings",
+]
+
+PERMISSIONS = {
+    REVIEWER: [
+        "submissions.score_submission",
+        "submissions.view_review",
+        "submissions.add_review",
+        "submissions.change_review",
+    ],
+    EDITOR: _EDITOR_PERMS,
+    CHIEF: [*_EDITOR_PERMS, "submissions.signoff_showcase"],
+}
+
+
+def roles_of(user):
+    """The set of roles a user holds. A superuser holds them all; anonymous and inactive users none."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {REVIEWER, EDITOR, CHIEF}
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {role for role, group in GROUP_NAMES.items() if group in names}
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, *roles):
+    return bool(roles_of(user) & set(roles))
+
+
+def sync_groups(apps, verbosity=0):
+    """Create the role groups and give each exactly its permissions. Idempotent.
+
+    Called from migrations (with the historical `apps`), so that a fresh database has the
+    roles without anyone clicking them together; a later migration calls it again when
+    PERMISSIONS grows.
+    """
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_contenttypes(app_config, apps=apps, verbosity=verbosity)
+        create_permissions(app_config, apps=apps, verbosity=verbosity)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codes in PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        perms = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None:
+                raise RuntimeError(f"permission {code} does not exist")
+            perms.append(perm)
+        group.permissions.set(perms)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from submissions.views import calls
+
+urlpatterns = [
+    path("", calls.current, name="current"),
+    path("<slug:slug>/", calls.detail, name="detail"),
+    path("<slug:slug>/submit/", calls.submit, name="submit"),
+]

@@ -1,0 +1,140 @@
+"""Shared fixtures: users per role, a live server that serves collected static files as
+production does, and real Chromium through Playwright."""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from submissions import roles
+from tests.factories import make_user
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by tests
+# around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = bool(os.environ.get("CI"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: a missing browser or database must not pass silently."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if IN_CI and reporter is not None and reporter.stats.get("skipped") and session.exitstatus == 0:
+        reporter.write_line("CI: tests were skipped; in CI every test must run.", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, settings, tmp_path):
+    """Each test gets its own media folder, and (when it uses the database) an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        cache.clear()
+    yield
+    if uses_db:
+        cache.clear()
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user(roles.REVIEWER, username="reviewer")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user(roles.EDITOR, username="editor")
+
+
+@pytest.fixture
+def chief(db):
+    return make_user(roles.CHIEF, username="chief")
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """Django's live server, serving static files from STATIC_ROOT (what collectstatic wrote,
+    hashed names included) instead of from the app folders, as WhiteNoise does in production."""
+    from django.conf import settings
+    from django.db import connections
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+    from django.test.utils import modify_settings
+
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        pytest.fail("Static files are not collected: run `manage.py collectstatic` (make test does).")
+    overrides = {conn.alias: conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()}
+    for conn in overrides.values():
+        conn.inc_thread_sharing()
+    thread = LiveServerThread("localhost", _StaticFilesHandler, connections_override=overrides, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+
+    class Server:
+        url = f"http://localhost:{thread.port}"
+        # pytest-django switches this on around each test that uses the live server.
+        _live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+
+        def __str__(self):
+            return self.url
+
+    yield Server()
+    thread.terminate()
+    for conn in overrides.values():
+        conn.dec_thread_sharing()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """Collects console errors, failed requests and HTTP errors of one page's life."""
+
+    def __init__(self, page):
+        self.errors = []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: self.errors.append(f"failed: {req.url} {req.failure}"))
+        page.on("response", lambda res: res.status >= 400 and self.errors.append(f"HTTP {res.status}: {res.url}"))
+
+
+def _page(browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.watch = PageWatch(page)
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A page at phone width (375 px)."""
+    context, page = _page(browser, 375, 740)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server):
+    """A page at desktop width (1280 px)."""
+    context, page = _page(browser, 1280, 900)
+    yield page
+    context.close()

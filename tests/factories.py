@@ -1,0 +1,168 @@
+"""Factories for tests: every model can be built with one call and sensible Chinese data."""
+
+import io
+from datetime import timedelta
+
+import factory
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from submissions import images, roles, workflow
+from submissions.models import (
+    Campaign,
+    Criterion,
+    Kind,
+    OrgType,
+    Photo,
+    Region,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    Section,
+    Sector,
+    Showcase,
+    Stage,
+    Submission,
+)
+
+
+def ensure_roles():
+    """The role groups, as migration 0002 makes them (transactional tests flush them)."""
+    if Group.objects.filter(name__in=roles.GROUP_NAMES.values()).count() < len(roles.GROUP_NAMES):
+        roles.sync_groups(django_apps)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    first_name = factory.Sequence(lambda n: f"用户{n}")
+    is_staff = False
+    password = factory.PostGenerationMethodCall("set_password", "pw-Test-12345")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if extracted:
+            ensure_roles()
+            user.is_staff = True
+            user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[extracted]))
+        user.save()
+
+
+def make_user(role=None, **kwargs):
+    return UserFactory(role=role, **kwargs)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "jinan"
+    name = "济南"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        django_get_or_create = ("slug",)
+
+    title = "优秀党建品牌征集展示活动"
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    call_text = "欢迎全省各级党组织报送优秀党建品牌。"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    editor_note_template = "本期展示的，是{organization}打造的{brand}党建品牌。"
+    standing_call = "征集活动持续进行中，欢迎报送。"
+    mailbox = "mailbox@example.com"
+
+    @factory.post_generation
+    def criteria(campaign, create, extracted, **kwargs):
+        if create and not campaign.criteria.exists():
+            for order, (name, weight) in enumerate([("创新性", 2.5), ("实效性", 3), ("示范性", 2.5), ("可推广性", 2)]):
+                Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    campaign = factory.SubFactory(CampaignFactory, slug="default-campaign")
+    kind = Kind.PRACTICE
+    org_name = factory.Sequence(lambda n: f"示范公司第{n}收费站党支部")
+    org_parent = "示范公司党委"
+    org_type = OrgType.BRANCH
+    sector = Sector.STATE_ENTERPRISE
+    region = factory.SubFactory(RegionFactory)
+    contact_name = "张三"
+    contact_phone = "13800138000"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@example.com")
+    brand_name = factory.Sequence(lambda n: f"零距离{n}")
+    brand_slogan = "服务零距离"
+    brand_idea = "党员与群众心连心。"
+    introduction = "近年来，该党支部坚持党建引领。"
+    results = "先后获得全省先进基层党组织称号。"
+    consent = True
+
+    @factory.post_generation
+    def sections(submission, create, extracted, **kwargs):
+        if create:
+            for order in range(1, (extracted if extracted is not None else 2) + 1):
+                Section.objects.create(submission=submission, order=order, heading=f"做法{order}", body="一是……二是……三是……")
+
+
+def jpeg_upload(name="photo.jpg", size=(800, 600), color=(200, 30, 30), fmt="JPEG", **save_kwargs):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt, **save_kwargs)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def add_photo(submission, caption="活动照片", order=0):
+    photo = Photo(submission=submission, caption=caption, order=order)
+    images.save_photo(photo, jpeg_upload())
+    photo.save()
+    return photo
+
+
+def submission_in(status, **kwargs):
+    """An entry brought to `status` through the real workflow, step by step."""
+    submission = SubmissionFactory(**kwargs)
+    editor = make_user(roles.EDITOR, username="factory-editor")
+    chief = make_user(roles.CHIEF, username="factory-chief")
+    list(workflow.walk(submission, status, editor=editor, chief=chief))
+    return submission
+
+
+class ShowcaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Showcase
+
+    campaign = factory.SelfAttribute("submission.campaign")
+    submission = factory.SubFactory(SubmissionFactory)
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    title = factory.Sequence(lambda n: f"优秀党建品牌巡展|示范单位{n}打造“零距离”特色党建品牌")
+    short_name = "示范单位"
+    brand_name = "零距离"
+    byline = "大众日报记者 王晓 刘洋"
+    lead = "近年来，该党支部坚持党建引领。"
+    responsible_editor = factory.LazyFunction(lambda: make_user(roles.EDITOR, username="article-editor"))
+
+
+def assign(submission, reviewer, stage=Stage.FIRST):
+    return ReviewAssignment.objects.create(submission=submission, reviewer=reviewer, stage=stage)
+
+
+def review(submission, reviewer, stage=Stage.FIRST, scores=None, comment="很好"):
+    """A review with a score per criterion (default 8 each)."""
+    result = Review.objects.create(submission=submission, reviewer=reviewer, stage=stage, comment=comment)
+    for criterion in submission.campaign.criteria.all():
+        ReviewScore.objects.create(review=result, criterion=criterion, score=(scores or {}).get(criterion.name, 8))
+    return result
