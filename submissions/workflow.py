@@ -1,10 +1,11 @@
-"""The workflow of an entry: the one place where a submission's status changes.
+"""The workflow: the one place where the status of an entry or an article changes.
 
-The table TRANSITIONS declares every allowed move and who may make it. `transition()`
-checks the move and the actor, writes the new status with a compare-and-swap (so two
-editors acting at once cannot both win), records the step in StatusChange, and queues
-the submitter's notification once the transaction has committed. Views, admin actions
-and management commands all call it; nothing else writes Submission.status.
+Two machines are declared here as tables of allowed moves and who may make them: an entry's
+(Submission.status) and an article's (Showcase.state). `transition()` is the only function
+that writes either. It checks the move and the actor, writes with a compare-and-swap (two
+editors acting at once cannot both win: the second is told), records the step in
+StatusChange (who, when, from, to, why), and queues the notifications once the transaction
+has committed. Views, admin actions and management commands all call it.
 """
 
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions import roles
-from submissions.models import ReferenceCounter, StatusChange, Submission
+from submissions.models import ReferenceCounter, Showcase, StatusChange, Submission
 from submissions.models import Status as S
+
+A = Showcase.State
 
 # Actors that are not users.
 SUBMITTER = "submitter"  # whoever holds the entry's private tracking link
@@ -26,7 +29,7 @@ E, C = roles.EDITOR, roles.CHIEF
 REVIEW_STATUSES = (S.FIRST_REVIEW, S.SECOND_REVIEW, S.FINAL_REVIEW)
 OPEN_STATUSES = (S.SUBMITTED, *REVIEW_STATUSES, S.SHORTLISTED, S.RETURNED, S.RESUBMITTED)
 
-# (from, to) -> who may make that move.
+# An entry: (from, to) -> who may make that move.
 TRANSITIONS = {
     (S.DRAFT, S.SUBMITTED): {SUBMITTER, E, C},
     (S.SUBMITTED, S.FIRST_REVIEW): {E, C},
@@ -38,20 +41,46 @@ TRANSITIONS = {
     (S.SHORTLISTED, S.FINAL_REVIEW): {E, C},
     (S.SHORTLISTED, S.ACCEPTED): {E, C},
     (S.FINAL_REVIEW, S.ACCEPTED): {E, C},
-    (S.ACCEPTED, S.PUBLISHED): {C, SYSTEM},
-    (S.PUBLISHED, S.ACCEPTED): {E, C},  # the article was unpublished
+    (S.ACCEPTED, S.PUBLISHED): {C, SYSTEM},  # made by publishing its article
+    (S.PUBLISHED, S.ACCEPTED): {E, C, SYSTEM},  # its article was unpublished
     (S.RETURNED, S.RESUBMITTED): {SUBMITTER, E, C},
     (S.DECLINED, S.FIRST_REVIEW): {E, C},  # reopened
 }
 for _status in (S.SUBMITTED, *REVIEW_STATUSES, S.SHORTLISTED, S.RESUBMITTED):
     TRANSITIONS[(_status, S.RETURNED)] = {E, C}
     TRANSITIONS[(_status, S.DECLINED)] = {E, C}
-for _status in OPEN_STATUSES:
+for _status in (S.DRAFT, *OPEN_STATUSES):
     TRANSITIONS[(_status, S.WITHDRAWN)] = {SUBMITTER}
-TRANSITIONS[(S.DRAFT, S.WITHDRAWN)] = {SUBMITTER}
 
-# Moves whose reason the submitter must be told.
-MESSAGE_REQUIRED = {S.RETURNED, S.DECLINED}
+# An article: (from, to) -> who may make that move.
+ARTICLE_TRANSITIONS = {
+    (A.DRAFT, A.SIGNED_OFF): {C},  # never by its own responsible editor (checked below)
+    (A.SIGNED_OFF, A.DRAFT): {E, C},  # an edit after sign-off voids it
+    (A.SIGNED_OFF, A.PUBLISHED): {C},
+    (A.SIGNED_OFF, A.SCHEDULED): {C},
+    (A.SCHEDULED, A.PUBLISHED): {C, SYSTEM},
+    (A.SCHEDULED, A.DRAFT): {E, C},
+    (A.PUBLISHED, A.UNPUBLISHED): {E, C},
+    (A.UNPUBLISHED, A.DRAFT): {E, C},
+}
+
+
+@dataclass(frozen=True)
+class Machine:
+    model: type
+    field: str
+    choices: type
+    table: dict
+    message_required: frozenset  # moves to these need a reason (shown to the submitter / kept)
+
+
+ENTRY = Machine(Submission, "status", S, TRANSITIONS, frozenset({S.RETURNED, S.DECLINED}))
+ARTICLE = Machine(Showcase, "state", A, ARTICLE_TRANSITIONS, frozenset({A.UNPUBLISHED}))
+MESSAGE_REQUIRED = ENTRY.message_required
+
+
+def machine_of(obj):
+    return ARTICLE if isinstance(obj, Showcase) else ENTRY
 
 
 class TransitionError(Exception):
@@ -70,52 +99,72 @@ def actor_roles(actor):
     return roles.roles_of(actor)
 
 
-def allowed_moves(submission, actor):
-    """The moves this actor may make on this entry now, for buttons and bulk actions."""
+def allowed_moves(obj, actor):
+    """The moves this actor may make on this entry or article now, for buttons and bulk actions."""
+    machine = machine_of(obj)
     held = actor_roles(actor)
-    return [Move(to, S(to).label) for (frm, to), who in TRANSITIONS.items() if frm == submission.status and who & held]
+    current = getattr(obj, machine.field)
+    moves = []
+    for (frm, to), who in machine.table.items():
+        if frm == current and who & held:
+            try:
+                _check_rules(obj, to, actor)
+            except TransitionError:
+                continue
+            moves.append(Move(to, machine.choices(to).label))
+    return moves
 
 
-def check(submission, to, actor, *, message=""):
-    """Raise TransitionError unless the actor may move the entry to `to` now."""
-    frm = submission.status
+def check(obj, to, actor, *, message=""):
+    """Raise TransitionError unless the actor may make this move now."""
+    machine = machine_of(obj)
+    frm = getattr(obj, machine.field)
+    label = machine.choices
     if frm == to:
-        raise TransitionError(_("该作品已是“%(status)s”状态。") % {"status": S(to).label})
-    who = TRANSITIONS.get((frm, to))
+        raise TransitionError(_("已是“%(status)s”状态。") % {"status": label(to).label})
+    who = machine.table.get((frm, to))
     if who is None:
-        raise TransitionError(_("不能从“%(frm)s”变为“%(to)s”。") % {"frm": S(frm).label, "to": S(to).label})
+        raise TransitionError(_("不能从“%(frm)s”变为“%(to)s”。") % {"frm": label(frm).label, "to": label(to).label})
     if not who & actor_roles(actor):
-        raise TransitionError(_("您没有权限将作品变为“%(to)s”。") % {"to": S(to).label})
-    if to in MESSAGE_REQUIRED and not message.strip():
-        raise TransitionError(_("请填写给报送单位的说明。"))
+        raise TransitionError(_("您没有权限将其变为“%(to)s”。") % {"to": label(to).label})
+    if to in machine.message_required and not message.strip():
+        raise TransitionError(_("请填写说明（原因）。"))
+    _check_rules(obj, to, actor)
 
 
-def transition(submission, to, *, actor, note="", message="", via=""):
-    """Move `submission` to status `to` on behalf of `actor` and record it.
+def _check_rules(obj, to, actor):
+    """Rules beyond the table."""
+    if isinstance(obj, Showcase) and to == A.SIGNED_OFF and actor not in (SUBMITTER, SYSTEM):
+        if obj.responsible_editor_id == actor.pk:
+            raise TransitionError(_("责任编辑不能签审自己编辑的文章，请由另一位签审编辑签审。"))
 
-    `actor` is a User, SUBMITTER or SYSTEM. `message` is shown to the submitter (required
-    when returning or declining); `note` is internal. The status the caller last saw
-    (`submission.status`) must still be the one in the database, else the move is refused:
-    someone else acted first. Returns the StatusChange.
+
+def transition(obj, to, *, actor, note="", message="", via=""):
+    """Move an entry or an article to `to` on behalf of `actor`, and record it.
+
+    `actor` is a User, SUBMITTER or SYSTEM. `message` is the reason shown to the submitter
+    (required when returning or declining an entry, and when unpublishing an article);
+    `note` is internal. The status the caller last saw must still be the one in the database,
+    else the move is refused: someone else acted first. Returns the StatusChange.
     """
-    check(submission, to, actor, message=message)
-    frm = submission.status
+    check(obj, to, actor, message=message)
+    machine = machine_of(obj)
+    frm = getattr(obj, machine.field)
     now = timezone.now()
+    updates = {machine.field: to, "version": F("version") + 1, **_side_updates(obj, to, actor, now, message)}
     with transaction.atomic():
-        updates = {"status": to, "status_changed_at": now, "version": F("version") + 1}
-        if to == S.SUBMITTED and submission.submitted_at is None:
-            updates["submitted_at"] = now
-        if to == S.SUBMITTED and not submission.reference:
+        if isinstance(obj, Submission) and to == S.SUBMITTED and not obj.reference:
             updates["reference"] = next_reference(now.year)
-        won = Submission.objects.filter(pk=submission.pk, status=frm).update(**updates)
+        won = machine.model.objects.filter(pk=obj.pk, **{machine.field: frm}).update(**updates)
         if not won:
-            current = Submission.objects.filter(pk=submission.pk).values_list("status", flat=True).first()
+            current = machine.model.objects.filter(pk=obj.pk).values_list(machine.field, flat=True).first()
             raise TransitionError(
-                _("该作品刚刚已被他人处理，当前状态为“%(status)s”，请刷新后再操作。")
-                % {"status": S(current).label if current else "—"}
+                _("刚刚已被他人处理，当前状态为“%(status)s”，请刷新后再操作。")
+                % {"status": machine.choices(current).label if current else "—"}
             )
         change = StatusChange.objects.create(
-            submission=submission,
+            submission=obj if machine is ENTRY else None,
+            showcase=obj if machine is ARTICLE else None,
             from_status=frm,
             to_status=to,
             actor=actor if actor not in (SUBMITTER, SYSTEM) else None,
@@ -124,24 +173,41 @@ def transition(submission, to, *, actor, note="", message="", via=""):
             message=message,
             via=via,
         )
-        submission.refresh_from_db(fields=["status", "status_changed_at", "version", "submitted_at", "reference"])
-        transaction.on_commit(lambda: _notify(change.pk))
+        obj.refresh_from_db(fields=[machine.field, "version", *(f for f in updates if f not in ("version",))])
+        if machine is ENTRY:
+            transaction.on_commit(lambda: _notify(change.pk))
     return change
+
+
+def _side_updates(obj, to, actor, now, message):
+    """Fields that change together with the status."""
+    if isinstance(obj, Submission):
+        updates = {"status_changed_at": now}
+        if to == S.SUBMITTED and obj.submitted_at is None:
+            updates["submitted_at"] = now
+        return updates
+    if to == A.SIGNED_OFF:
+        return {"signed_off_by": actor, "signed_off_at": now}
+    if to == A.DRAFT:
+        return {"signed_off_by": None, "signed_off_at": None}
+    if to == A.PUBLISHED:
+        return {"published_at": now, "unpublished_reason": ""}
+    if to == A.UNPUBLISHED:
+        return {"unpublished_reason": message}
+    return {}
 
 
 def next_reference(year):
     """The next readable reference code of a year, e.g. 2026-0042. Call inside a transaction."""
-    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    ReferenceCounter.objects.get_or_create(year=year)
     ReferenceCounter.objects.filter(pk=year).update(value=F("value") + 1)
-    counter.refresh_from_db()
-    return f"{year}-{counter.value:04d}"
+    value = ReferenceCounter.objects.select_for_update().get(pk=year).value
+    return f"{year}-{value:04d}"
 
 
 def _role_label(actor):
-    if actor == SUBMITTER:
-        return "submitter"
-    if actor == SYSTEM:
-        return "system"
+    if actor in (SUBMITTER, SYSTEM):
+        return actor
     held = roles.roles_of(actor)
     for role in (roles.CHIEF, roles.EDITOR, roles.REVIEWER):
         if role in held:

@@ -156,6 +156,15 @@ class ShowcaseFactory(factory.django.DjangoModelFactory):
     responsible_editor = factory.LazyFunction(lambda: make_user(roles.EDITOR, username="article-editor"))
 
 
+def published_showcase(**kwargs):
+    """An article signed off by a chief editor and published, through the workflow."""
+    article = ShowcaseFactory(**kwargs)
+    chief = make_user(roles.CHIEF, username="factory-chief")
+    workflow.transition(article, Showcase.State.SIGNED_OFF, actor=chief)
+    workflow.transition(article, Showcase.State.PUBLISHED, actor=chief)
+    return article
+
+
 def assign(submission, reviewer, stage=Stage.FIRST):
     return ReviewAssignment.objects.create(submission=submission, reviewer=reviewer, stage=stage)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from portal import env
 from submissions import roles
 from submissions.models import Photo, Region, Showcase, SiteSettings, Status, Submission
-from tests.factories import ShowcaseFactory
+from tests.factories import published_showcase
 
 
 def test_database_url_sqlite_is_tuned_for_concurrent_writers():
@@ -102,7 +102,8 @@ def test_english_is_switchable(client):
 def test_times_are_beijing_time_to_the_second(client):
     from datetime import datetime
 
-    article = ShowcaseFactory(state=Showcase.State.PUBLISHED, published_at=datetime(2021, 1, 13, 10, 11, 51, tzinfo=UTC))
+    article = published_showcase()
+    Showcase.objects.filter(pk=article.pk).update(published_at=datetime(2021, 1, 13, 10, 11, 51, tzinfo=UTC))
     response = client.get(article.get_absolute_url())
     assert "2021-01-13 18:11:51" in response.content.decode()
 

@@ -249,11 +249,16 @@ class Attachment(models.Model):
 
 
 class StatusChange(models.Model):
-    """One step of an entry's history: who moved it, when, from what, to what and why."""
+    """One step of an entry's or an article's history: who moved it, when, from what, to what and why.
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
+    An entry's steps have `submission` set; an article's steps have `showcase` set (statuses are
+    then Showcase.State values). Written only by submissions.workflow.transition().
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="history", null=True, blank=True)
+    showcase = models.ForeignKey("submissions.Showcase", on_delete=models.CASCADE, related_name="history", null=True, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
     )
@@ -267,7 +272,33 @@ class StatusChange(models.Model):
         ordering = ["submission", "created_at", "pk"]
         verbose_name = _("状态记录")
         verbose_name_plural = _("状态记录")
-        indexes = [models.Index(fields=["submission", "created_at"], name="history_sub_time")]
+        indexes = [
+            models.Index(fields=["submission", "created_at"], name="history_sub_time"),
+            models.Index(fields=["showcase", "created_at"], name="history_showcase_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(submission__isnull=False, showcase__isnull=True)
+                | models.Q(submission__isnull=True, showcase__isnull=False),
+                name="history_one_subject",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+        return f"{self.from_label or '—'} → {self.to_label}"
+
+    def _label(self, value):
+        if not value:
+            return ""
+        from submissions.models.showcase import Showcase
+
+        choices = Status if self.submission_id else Showcase.State
+        return choices(value).label if value in choices.values else value
+
+    @property
+    def from_label(self):
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self):
+        return self._label(self.to_status)

@@ -2,16 +2,14 @@
 
 import pytest
 
-from tests.factories import ShowcaseFactory, add_photo
+from tests.factories import add_photo, published_showcase
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("page_fixture", ["phone_page", "desktop_page"])
 def test_home_renders_in_chinese_with_every_static_file(request, page_fixture, live_server):
-    article = ShowcaseFactory(state="published")
-    article.published_at = article.created_at
-    article.save()
+    article = published_showcase()
     photo = add_photo(article.submission)
     article.photos.create(photo=photo, caption="活动照片")
     page = request.getfixturevalue(page_fixture)
