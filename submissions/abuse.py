@@ -1,0 +1,84 @@
+"""Guards against abuse of the public forms, without annoying people.
+
+- a honeypot field that people never see and bots fill in;
+- a minimum time between showing a form and posting it (a few seconds);
+- a per-IP rate limit kept in the shared cache, so it holds across server processes.
+Each refusal comes with a clear message in Chinese.
+"""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MIN_SECONDS = 3
+_SALT = "submissions.abuse.started"
+
+
+def client_ip(request):
+    """The client's address; behind PROXY_COUNT trusted proxies, taken from X-Forwarded-For."""
+    from portal.env import number
+
+    proxies = number("PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hit(request, scope, *, limit, window):
+    """Count one action of this client in `scope`; True when it is over `limit` per `window` seconds."""
+    bucket = int(time.time() // window)
+    key = f"rate:{scope}:{client_ip(request)}:{bucket}"
+    if cache.add(key, 1, timeout=window + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window + 5)
+            count = 1
+    return count > limit
+
+
+def rate_limit_message(window):
+    minutes = max(1, window // 60)
+    return _("提交过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
+
+
+class HiddenTrapInput(forms.TextInput):
+    """A text input people never see (hidden by CSS class, skipped by keyboard and screen readers)."""
+
+    def __init__(self):
+        super().__init__(attrs={"class": "portal-trap", "tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"})
+
+
+class GuardedForm(forms.Form):
+    """Mixin fields and checks: honeypot and minimum fill time. Use with forms.Form or ModelForm."""
+
+    website = forms.CharField(label=gettext_lazy("网址（请勿填写）"), required=False, widget=HiddenTrapInput())
+    started = forms.CharField(required=False, widget=forms.HiddenInput())
+
+    min_seconds = MIN_SECONDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signing.dumps(time.time(), salt=_SALT)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("提交未成功，请刷新页面后重试。"), code="trap")
+        try:
+            started = signing.loads(cleaned.get("started") or "", salt=_SALT, max_age=2 * 24 * 3600)
+        except signing.BadSignature:
+            raise forms.ValidationError(_("页面已过期，请刷新页面后重试（已填写的内容会保留）。"), code="expired")
+        if time.time() - float(started) < getattr(settings, "FORM_MIN_SECONDS", self.min_seconds):
+            raise forms.ValidationError(_("提交太快了，请检查填写内容后再提交。"), code="too_fast")
+        return cleaned
