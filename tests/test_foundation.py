@@ -150,3 +150,9 @@ def test_seed_demo_covers_the_loop_and_is_idempotent(settings, tmp_path, monkeyp
     request = RequestFactory().post("/admin/login/")
     for username in ["admin", "editor", "chief", "reviewer"]:
         assert authenticate(request, username=username, password="demo-pass-123") is not None
+
+
+@pytest.mark.django_db
+def test_chinese_even_for_an_english_browser(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in html and "征集启事" in html
