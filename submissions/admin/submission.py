@@ -121,11 +121,12 @@ class SubmissionAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         thumbs = Photo.objects.filter(submission=OuterRef("pk")).order_by("order", "pk").values("thumbnail")[:1]
-        queryset = super().get_queryset(request).annotate(first_thumb=Subquery(thumbs))
+        queryset = self.model._default_manager.get_queryset().annotate(first_thumb=Subquery(thumbs))
         if reviews.is_reviewer_only(request.user):
             mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=request.user).order_by("-updated_at")
             queryset = queryset.filter(reviews.is_assigned(request.user)).annotate(my_total=Subquery(mine.values("total")[:1]))
-        return queryset
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def get_list_display(self, request):
         if reviews.is_reviewer_only(request.user):
