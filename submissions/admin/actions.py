@@ -44,19 +44,19 @@ def report(request, done, refused, what):
         messages.info(request, _("没有选中任何作品。"))
 
 
-def _move(to, label):
+def _move(to, label, name=None):
     @admin.action(description=label, permissions=["workflow"])
     def action(modeladmin, request, queryset):
         apply_transition(request, queryset, to)
 
-    action.__name__ = f"move_to_{to}"
+    action.__name__ = name or f"move_to_{to}"
     return action
 
 
 move_to_first_review = _move(S.FIRST_REVIEW, gettext_lazy("移入初审"))
 move_to_second_review = _move(S.SECOND_REVIEW, gettext_lazy("移入复审"))
 move_to_final_review = _move(S.FINAL_REVIEW, gettext_lazy("移入终审"))
-shortlist = _move(S.SHORTLISTED, gettext_lazy("入围"))
+shortlist = _move(S.SHORTLISTED, gettext_lazy("入围"), "shortlist")
 
 
 def _intermediate(modeladmin, request, queryset, form, title, action):
