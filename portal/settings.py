@@ -127,9 +127,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy, trust the left-most X-Forwarded-For address only when told to.
-AXES_IPWARE_PROXY_COUNT = env.number("PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.number("PROXY_COUNT", 0) else ["REMOTE_ADDR"]
+# Behind a reverse proxy (PROXY_COUNT), the client address is the one our own PROXY_COUNT-th proxy saw (counted from the right of
+# X-Forwarded-For), so a client cannot spoof it by sending the header itself; the same
+# function serves the public forms' rate limits. (django-ipware is not installed.)
+AXES_CLIENT_IP_CALLABLE = "submissions.abuse.client_ip"
 
 # Language and time: Chinese and Beijing time by default, English available.
 LANGUAGE_CODE = "zh-hans"
