@@ -254,3 +254,19 @@ def test_reviewer_cannot_edit_or_run_the_workflow(client, reviewer):
     entry.refresh_from_db()
     assert entry.status == S.FIRST_REVIEW
     assert client.get(reverse("admin:submissions_submission_history", args=[entry.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_search_is_served_by_trigram_indexes_on_postgres(client, editor):
+    with connection.cursor() as cursor:
+        indexes = {name for name in connection.introspection.get_constraints(cursor, "submissions_submission")}
+    trigram = {f"sub_trgm_{c}" for c in ("reference", "org_name", "brand_name", "contact_name")}
+    if connection.vendor != "postgresql":
+        assert not trigram & indexes  # SQLite has no pg_trgm: the migration skips them
+        return
+    assert trigram <= indexes
+    queryset = Submission.objects.filter(org_name__icontains="收费站").order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "sub_trgm_org_name" in plan

@@ -58,7 +58,7 @@ def by_reference(rows):
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_selected_entries_export_with_fields_and_scores(client, editor, entries, fmt):
-    evil, plain = entries
+    evil, _plain = entries
     client.force_login(editor)
     response = client.post(LIST, {"action": f"export_{fmt}", ACTION_CHECKBOX_NAME: [evil.pk], "index": 0})
     assert response.status_code == 200
@@ -89,7 +89,7 @@ def test_no_cell_of_the_workbook_is_a_formula(client, editor, entries):
 
 @pytest.mark.django_db
 def test_filtered_export_follows_the_list_filters(client, editor, entries):
-    evil, plain = entries
+    _evil, plain = entries
     client.force_login(editor)
     url = reverse("admin:submissions_submission_export", args=["csv"])
     _header, found = by_reference(read_csv(client.get(url, {"status__exact": S.SUBMITTED}).content))
