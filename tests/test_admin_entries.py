@@ -270,3 +270,38 @@ def test_search_is_served_by_trigram_indexes_on_postgres(client, editor):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert "sub_trgm_org_name" in plan
+
+
+@pytest.mark.django_db
+def test_entry_page_queries_do_not_grow_with_sections_photos_and_reviews(client, editor):
+    small = submission_in(S.FIRST_REVIEW, sections=1)
+    large = submission_in(S.FIRST_REVIEW, sections=6)
+    for entry, n in ((small, 1), (large, 3)):  # one of each makes every prefetch run; then more must cost nothing
+        for order in range(n):
+            add_photo(entry, order=order)
+            expert = make_user("reviewer", username=f"expert{order}")
+            assign(entry, expert)
+            reviews.save_review(entry, expert, Stage.FIRST, {c: 7 for c in entry.campaign.criteria.all()}, f"评语{order}")
+    client.force_login(editor)
+    client.get(change_url(small))
+    counts = []
+    for entry in (small, large):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(change_url(entry))
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert "评语2" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_plain_edits_are_in_the_entrys_history_page(client, editor):
+    entry = submission_in(S.SUBMITTED)
+    client.force_login(editor)
+    opened = client.get(change_url(entry))
+    assert client.post(change_url(entry), edit_data(opened, brand_slogan="改过的口号")).status_code == 302
+    history = client.get(reverse("admin:submissions_submission_history", args=[entry.pk]))
+    assert history.status_code == 200
+    html = history.content.decode()
+    assert "改过的口号" in html or "品牌口号" in html
+    assert editor.username in html or editor.get_full_name() in html
