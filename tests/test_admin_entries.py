@@ -305,3 +305,18 @@ def test_plain_edits_are_in_the_entrys_history_page(client, editor):
     html = history.content.decode()
     assert "改过的口号" in html or "品牌口号" in html
     assert editor.username in html or editor.get_full_name() in html
+
+
+@pytest.mark.django_db
+def test_ranking_link_lists_scored_entries_by_weighted_average(client, editor):
+    low, high, unscored = (submission_in(S.FIRST_REVIEW) for _ in range(3))
+    expert = make_user("reviewer", username="expert")
+    for entry, value in ((low, 4), (high, 9)):
+        reviews.save_review(entry, expert, Stage.FIRST, {c: value for c in entry.campaign.criteria.all()})
+    client.force_login(editor)
+    page = client.get(LIST)
+    rank_query = page.context["rank_query"]
+    assert f'href="?{rank_query.replace("&", "&amp;")}"' in page.content.decode()
+    ranked = client.get(f"{LIST}?{rank_query}").context["cl"].result_list
+    assert [e.pk for e in ranked] == [high.pk, low.pk]
+    assert unscored.pk not in [e.pk for e in ranked]

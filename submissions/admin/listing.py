@@ -44,6 +44,7 @@ class ScoreBandFilter(admin.SimpleListFilter):
         "60": (60, 70, _("60–69 分")),
         "0": (0, 60, _("60 分以下")),
         "none": (None, None, _("未评分")),
+        "scored": (None, None, _("已评分")),
     }
 
     def lookups(self, request, model_admin):
@@ -55,6 +56,6 @@ class ScoreBandFilter(admin.SimpleListFilter):
             return queryset
         low, high, _label = band
         if low is None:
-            return queryset.filter(score__isnull=True)
+            return queryset.filter(score__isnull=self.value() == "none")
         queryset = queryset.filter(score__gte=low)
         return queryset.filter(score__lt=high) if high is not None else queryset

@@ -296,6 +296,8 @@ class SubmissionAdmin(SimpleHistoryAdmin):
             "is_reviewer_only": reviews.is_reviewer_only(request.user),
             "can_export": self.has_export_permission(request),
             "query_string": request.GET.urlencode(),
+            # The ranking: scored entries by weighted average, best first.
+            "rank_query": f"score_band=scored&o=-{self.get_list_display(request).index('score_display') + 1}",
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
