@@ -12,9 +12,17 @@ from django.db import transaction
 from django.db.models import Avg, Count, Exists, OuterRef
 
 from submissions import roles
-from submissions.models import Review, ReviewAssignment, ReviewScore, Submission
+from submissions.models import Review, ReviewAssignment, ReviewScore, Status, Submission
 
 TWO_PLACES = Decimal("0.01")
+
+
+# Once an entry is decided (or gone), its scores are final.
+SCORING_CLOSED = frozenset({Status.DRAFT, Status.ACCEPTED, Status.DECLINED, Status.PUBLISHED, Status.WITHDRAWN})
+
+
+def scoring_open(submission):
+    return submission.status not in SCORING_CLOSED
 
 
 def weighted_total(scores):
@@ -77,11 +85,12 @@ def assigned_entries(user):
 
 
 def unscored_assignments(user):
-    """This user's assignments without a review yet, oldest first."""
+    """This user's assignments without a review yet (of entries still open to scoring), oldest first."""
     scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=user, stage=OuterRef("stage"))
     return (
         ReviewAssignment.objects.filter(reviewer=user)
         .exclude(Exists(scored))
+        .exclude(submission__status__in=SCORING_CLOSED)
         .select_related("submission")
         .order_by("assigned_at", "pk")
     )

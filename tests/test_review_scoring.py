@@ -159,3 +159,16 @@ def test_reviews_admin_shows_a_reviewer_only_their_own(client, reviewer):
     response = client.get(reverse("admin:submissions_review_changelist"))
     assert response.status_code == 200 and list(response.context["cl"].result_list) == []
     assert Submission.objects.get(pk=entry.pk).review_count == 1
+
+
+@pytest.mark.django_db
+def test_scoring_is_closed_once_the_entry_is_decided(client, reviewer, editor):
+    from submissions import workflow
+
+    entry = submission_in(S.FIRST_REVIEW)
+    assign(entry, reviewer)
+    workflow.transition(entry, S.DECLINED, actor=editor, message="主题不符")
+    client.force_login(reviewer)
+    response = client.post(score_url(entry), score_data(entry, FULL))
+    assert response.status_code == 200 and "评分已结束" in response.content.decode()
+    assert not Review.objects.exists()

@@ -252,7 +252,10 @@ class SubmissionAdmin(SimpleHistoryAdmin):
         review = Review.objects.filter(submission=obj, reviewer=request.user, stage=stage).prefetch_related("scores").first()
         criteria = obj.campaign.criteria.order_by("order", "pk")
         form = ScoreForm(request.POST or None, criteria=criteria, review=review)
-        if request.method == "POST" and form.is_valid():
+        is_open = reviews.scoring_open(obj)
+        if request.method == "POST" and not is_open:
+            form.add_error(None, _("该作品当前为“%(status)s”，评分已结束。") % {"status": obj.get_status_display()})
+        if request.method == "POST" and is_open and form.is_valid():
             reviews.save_review(obj, request.user, stage, form.scores(), form.cleaned_data["comment"])
             messages.success(request, _("已保存对 %(entry)s 的评分。") % {"entry": obj})
             if "save_next" in request.POST:
@@ -267,6 +270,7 @@ class SubmissionAdmin(SimpleHistoryAdmin):
             "form": form,
             "stage": Stage(stage),
             "review": review,
+            "scoring_open": is_open,
             "next_pending": reviews.next_unscored(request.user, exclude=assignment),
         }
         return TemplateResponse(request, "admin/submissions/submission/score.html", context)
