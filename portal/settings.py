@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "simple_history",
     "submissions",
 ]
 
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made an admin edit, for the audit trail
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -116,15 +118,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The audit trail of admin edits (django-simple-history): read only, never a way around the workflow.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = env.number("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy, trust the left-most X-Forwarded-For address only when told to.
-AXES_IPWARE_PROXY_COUNT = env.number("PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.number("PROXY_COUNT", 0) else ["REMOTE_ADDR"]
+# Behind a reverse proxy (PROXY_COUNT), the client address is the one our own PROXY_COUNT-th proxy saw (counted from the right of
+# X-Forwarded-For), so a client cannot spoof it by sending the header itself; the same
+# function serves the public forms' rate limits. (django-ipware is not installed.)
+AXES_CLIENT_IP_CALLABLE = "submissions.abuse.client_ip"
 
 # Language and time: Chinese and Beijing time by default, English available.
 LANGUAGE_CODE = "zh-hans"

@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from submissions import roles
+from submissions import notifications, roles
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
 
 
@@ -16,6 +18,16 @@ def configure_admin_site(site):
         return bool(user.is_active and user.is_staff and roles.roles_of(user))
 
     site.has_permission = has_permission
+
+    original_get_urls = site.get_urls
+
+    def get_urls():
+        from submissions.admin.dashboard import dashboard_view
+
+        view = site.admin_view(lambda request: dashboard_view(request, site))
+        return [path("dashboard/", view, name="dashboard"), *original_get_urls()]
+
+    site.get_urls = get_urls
 
 
 @admin.register(SiteSettings)
@@ -41,13 +53,33 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.action(description=_("立即重新发送所选邮件"), permissions=["view"])
+def resend(modeladmin, request, queryset):
+    sent = failed = 0
+    for pk in queryset.exclude(state=OutboxMessage.State.SENT).values_list("pk", flat=True):
+        if notifications.send(pk):
+            sent += 1
+        else:
+            failed += 1
+    messages.info(request, gettext("已发送 %(sent)d 封，仍失败 %(failed)d 封。") % {"sent": sent, "failed": failed})
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event", "to", "subject", "state", "attempts", "sent_at"]
+    list_display = ["created_at", "event", "to", "subject", "state", "attempts", "sent_at", "next_attempt_at", "error"]
     list_filter = ["state", "event"]
     search_fields = ["to", "subject"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     list_select_related = ["submission"]
+    actions = [resend]
+    show_full_result_count = False
+
+    @admin.display(description=_("最近错误"))
+    def error(self, obj):
+        return obj.last_error[:80]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the outbox is the record of every mail
 
     def has_add_permission(self, request):
         return False

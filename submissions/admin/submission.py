@@ -1,11 +1,64 @@
-from django.contrib import admin
+"""The entries in the admin: the list editors triage from, the entry's page with its workflow
+buttons, plain edits guarded by the entry's version, and the reviewers' scoring pages."""
 
-from submissions.models import Photo, Section, StatusChange, Submission
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from submissions import reviews, workflow
+from submissions.admin import actions
+from submissions.admin.listing import EstimatedCountPaginator, ScoreBandFilter
+from submissions.forms.review import ScoreForm
+from submissions.models import Attachment, Photo, Review, Section, Stage, StatusChange, Submission
+
+
+class VersionedSubmissionForm(forms.ModelForm):
+    """A plain edit is saved only if nobody changed the entry since the editor opened it."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locked until the admin's transaction ends, so two saves cannot both pass this check.
+            current = Submission.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != cleaned.get("seen_version"):
+                raise forms.ValidationError(
+                    _(
+                        "保存失败：您打开此页后，该作品已被他人修改或办理（版本 %(seen)s → %(now)s）。您的修改尚未保存，请复制后刷新页面再改。"
+                    )
+                    % {"seen": cleaned.get("seen_version"), "now": current},
+                    code="stale",
+                )
+            self.instance.version = current + 1
+        return cleaned
 
 
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["original_name", "file", "size"]
+    readonly_fields = ["size"]
 
 
 class PhotoInline(admin.TabularInline):
@@ -14,22 +67,241 @@ class PhotoInline(admin.TabularInline):
     fields = ["order", "caption", "image"]
 
 
-class HistoryInline(admin.TabularInline):
-    model = StatusChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "actor_role", "message", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["reference", "org_name", "brand_name", "kind", "region", "status", "score", "review_count", "submitted_at"]
-    list_filter = ["campaign", "status", "kind", "region", "sector"]
+class SubmissionAdmin(SimpleHistoryAdmin):
+    form = VersionedSubmissionForm
+    list_display = [
+        "thumb",
+        "reference",
+        "org_name",
+        "brand_name",
+        "kind",
+        "region",
+        "status",
+        "score_display",
+        "review_count",
+        "submitted_at",
+    ]
+    list_display_links = ["reference", "org_name"]
+    list_filter = ["campaign", "status", "kind", "region", "sector", ScoreBandFilter]
     search_fields = ["reference", "org_name", "brand_name", "contact_name"]
-    list_select_related = ["region", "campaign"]
-    readonly_fields = ["reference", "status", "submitted_at", "score", "review_count"]
-    inlines = [SectionInline, PhotoInline, HistoryInline]
+    list_select_related = ["region"]
+    list_per_page = 50
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice is too slow at 100 000 entries
+    paginator = EstimatedCountPaginator
+    readonly_fields = ["reference", "status", "submitted_at", "score", "review_count", "entered_by", "via_email"]
+    fieldsets = [
+        (None, {"fields": ["reference", "status", "campaign", "kind", "seen_version"]}),
+        (gettext_lazy("党组织"), {"fields": ["org_name", "org_parent", "org_type", "sector", "region"]}),
+        (gettext_lazy("联系人"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
+        (gettext_lazy("品牌"), {"fields": ["brand_name", "brand_slogan", "brand_idea"]}),
+        (gettext_lazy("正文"), {"fields": ["introduction", "results", "model_story", "consent"]}),
+        (gettext_lazy("来源与评分"), {"fields": ["via_email", "entered_by", "submitted_at", "score", "review_count"]}),
+    ]
+    inlines = [SectionInline, PhotoInline, AttachmentInline]
+    actions = actions.ACTIONS
+
+    # --- permissions: reviewers read only what they are assigned; editors run the workflow.
+    def has_view_permission(self, request, obj=None):
+        if reviews.is_reviewer_only(request.user) and request.user.has_perm("submissions.score_submission"):
+            return obj is None or reviews.assigned_entries(request.user).filter(pk=obj.pk).exists()
+        return super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # entries come from the public form, or from e-mail through /admin/intake/
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an entry is withdrawn or declined, never deleted
+
+    def has_workflow_permission(self, request):
+        return request.user.has_perm("submissions.run_workflow")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("submissions.export_submission")
+
+    def get_queryset(self, request):
+        thumbs = Photo.objects.filter(submission=OuterRef("pk")).order_by("order", "pk").values("thumbnail")[:1]
+        queryset = self.model._default_manager.get_queryset().annotate(first_thumb=Subquery(thumbs))
+        if reviews.is_reviewer_only(request.user):
+            mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=request.user).order_by("-updated_at")
+            queryset = queryset.filter(reviews.is_assigned(request.user)).annotate(my_total=Subquery(mine.values("total")[:1]))
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_list_display(self, request):
+        if reviews.is_reviewer_only(request.user):
+            return ["thumb", "reference", "org_name", "brand_name", "kind", "region", "status", "my_score", "score_display"]
+        return self.list_display
+
+    def get_list_filter(self, request):
+        if reviews.is_reviewer_only(request.user):
+            return ["status", "kind", "region"]
+        return self.list_filter
+
+    def get_ordering(self, request):
+        if reviews.is_reviewer_only(request.user):
+            return ["-my_total", "pk"]  # ranked by the reviewer's own weighted score
+        return super().get_ordering(request)
+
+    # --- list columns
+    @admin.display(description=gettext_lazy("图片"))
+    def thumb(self, obj):
+        if not obj.first_thumb:
+            return "—"
+        url = Photo._meta.get_field("thumbnail").storage.url(obj.first_thumb)
+        return format_html('<img class="entry-thumb" src="{}" alt="" loading="lazy">', url)
+
+    @admin.display(description=gettext_lazy("加权平均分"), ordering="score")
+    def score_display(self, obj):
+        if getattr(obj, "my_total", "editor") is None:
+            return _("评分后可见")
+        return obj.score if obj.score is not None else "—"
+
+    @admin.display(description=gettext_lazy("我的评分"), ordering="my_total")
+    def my_score(self, obj):
+        return obj.my_total if obj.my_total is not None else _("未评")
+
+    # --- pages
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/transition/", wrap(self.transition_view), name=f"{prefix}_transition"),
+            path("<path:object_id>/score/<str:stage>/", wrap(self.score_view), name=f"{prefix}_score"),
+            path("next-unscored/", wrap(self.next_unscored_view), name=f"{prefix}_next_unscored"),
+            path("export/<str:fmt>/", wrap(self.export_view), name=f"{prefix}_export"),
+            *super().get_urls(),
+        ]
+
+    def _entry(self, request, object_id):
+        obj = self.get_queryset(request).filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
+        if obj is None:
+            raise Http404(_("没有这件作品，或您无权查看。"))
+        return obj
+
+    def entry_context(self, request, obj):
+        """The entry as it will read, its history and the reviews this user may read."""
+        entry = (
+            Submission.objects.select_related("region", "campaign")
+            .prefetch_related(
+                Prefetch("sections", queryset=Section.objects.order_by("order")),
+                Prefetch("photos", queryset=Photo.objects.order_by("order", "pk")),
+                "attachments",
+            )
+            .get(pk=obj.pk)
+        )
+        history = StatusChange.objects.filter(submission=obj).select_related("actor").order_by("created_at", "pk")
+        return {
+            "entry": entry,
+            "history": history,
+            "reviews": reviews.visible_reviews(request.user, obj),
+            "criteria": list(obj.campaign.criteria.all()),
+            "assignments": obj.assignments.select_related("reviewer").order_by("stage", "pk"),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if reviews.is_reviewer_only(request.user):
+            obj = self._entry(request, object_id)
+            mine = list(obj.assignments.filter(reviewer=request.user).order_by("assigned_at"))
+            if not mine:
+                raise PermissionDenied
+            pending = reviews.unscored_assignments(request.user).filter(submission=obj).first() or mine[0]
+            return redirect("admin:submissions_submission_score", obj.pk, pending.stage)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {
+                **self.entry_context(request, obj),
+                "moves": workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else [],
+                "message_required": workflow.MESSAGE_REQUIRED,
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id):
+        if request.method != "POST":
+            return redirect("admin:submissions_submission_change", object_id)
+        if not self.has_workflow_permission(request):
+            raise PermissionDenied
+        obj = self._entry(request, object_id)
+        to, seen = request.POST.get("to", ""), request.POST.get("from_status", "")
+        if seen and seen != obj.status:
+            messages.error(
+                request,
+                _("刚刚已被他人处理，当前状态为“%(status)s”，请核对后再操作。") % {"status": obj.get_status_display()},
+            )
+        elif to not in workflow.S.values:
+            messages.error(request, _("请选择要办理的操作。"))
+        else:
+            message, note = request.POST.get("message", "").strip(), request.POST.get("note", "").strip()
+            try:
+                workflow.transition(obj, to, actor=request.user, message=message, note=note, via="admin")
+            except workflow.TransitionError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request, _("已办理：%(entry)s → %(status)s") % {"entry": obj, "status": obj.get_status_display()}
+                )
+        return redirect("admin:submissions_submission_change", obj.pk)
+
+    def score_view(self, request, object_id, stage):
+        obj = self._entry(request, object_id)
+        assignment = reviews.assignment(request.user, obj.pk, stage)
+        if assignment is None or not request.user.has_perm("submissions.score_submission"):
+            raise PermissionDenied
+        review = Review.objects.filter(submission=obj, reviewer=request.user, stage=stage).prefetch_related("scores").first()
+        criteria = obj.campaign.criteria.order_by("order", "pk")
+        form = ScoreForm(request.POST or None, criteria=criteria, review=review)
+        is_open = reviews.scoring_open(obj)
+        if request.method == "POST" and not is_open:
+            form.add_error(None, _("该作品当前为“%(status)s”，评分已结束。") % {"status": obj.get_status_display()})
+        if request.method == "POST" and is_open and form.is_valid():
+            reviews.save_review(obj, request.user, stage, form.scores(), form.cleaned_data["comment"])
+            messages.success(request, _("已保存对 %(entry)s 的评分。") % {"entry": obj})
+            if "save_next" in request.POST:
+                return redirect("admin:submissions_submission_next_unscored")
+            return redirect("admin:submissions_submission_score", obj.pk, stage)
+        context = {
+            **self.admin_site.each_context(request),
+            **self.entry_context(request, obj),
+            "title": _("评分：%(entry)s") % {"entry": obj},
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+            "stage": Stage(stage),
+            "review": review,
+            "scoring_open": is_open,
+            "next_pending": reviews.next_unscored(request.user, exclude=assignment),
+        }
+        return TemplateResponse(request, "admin/submissions/submission/score.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if reviews.is_reviewer_only(request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def next_unscored_view(self, request):
+        pending = reviews.next_unscored(request.user)
+        if pending is None:
+            messages.info(request, _("分派给您的作品都已评分，谢谢！"))
+            return redirect("admin:submissions_submission_changelist")
+        return redirect("admin:submissions_submission_score", pending.submission_id, pending.stage)
+
+    def export_view(self, request, fmt):
+        """The entries the list currently shows (its filters and search), as .xlsx or .csv."""
+        if not self.has_export_permission(request) or fmt not in ("xlsx", "csv"):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        return actions.xlsx_response(queryset) if fmt == "xlsx" else actions.csv_response(queryset)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "is_reviewer_only": reviews.is_reviewer_only(request.user),
+            "can_export": self.has_export_permission(request),
+            "query_string": request.GET.urlencode(),
+            # The ranking: scored entries by weighted average, best first.
+            "rank_query": f"score_band=scored&o=-{self.get_list_display(request).index('score_display') + 1}",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)

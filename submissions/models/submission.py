@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from submissions.models.campaign import Campaign, Region
 
@@ -112,6 +113,13 @@ class Submission(models.Model):
     # Scores, kept up to date by submissions.reviews so that lists sort without aggregating.
     score = models.DecimalField(_("加权平均分"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False)
     review_count = models.PositiveIntegerField(_("评审数"), default=0, editable=False)
+
+    # The audit trail of plain edits (status changes are recorded in StatusChange by the workflow).
+    # (`history` is taken by StatusChange's reverse relation, hence `edits`.)
+    edits = HistoricalRecords(
+        excluded_fields=["tracking_token", "dedupe_key", "updated_at", "score", "review_count"],
+        verbose_name=_("修改记录"),
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]

@@ -1,0 +1,156 @@
+"""Bulk actions on the entries list. Every status change goes through workflow.transition();
+each action reports what was done and what was refused, and why."""
+
+from django.contrib import admin, messages
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from submissions import workflow
+from submissions.exports import entries as entry_export
+from submissions.forms.review import AssignReviewersForm, MessageForm
+from submissions.models import ReviewAssignment
+from submissions.models import Status as S
+
+VIA = "admin-bulk"
+# Entries that can still be given to reviewers.
+ASSIGNABLE = set(workflow.OPEN_STATUSES) - {S.RETURNED}
+
+
+def apply_transition(request, queryset, to, message="", note=""):
+    """Move each selected entry to `to`; report done and refused (with reasons)."""
+    done, refused = [], []
+    for entry in queryset.order_by("pk"):
+        try:
+            workflow.transition(entry, to, actor=request.user, message=message, note=note, via=VIA)
+        except workflow.TransitionError as exc:
+            refused.append(f"{entry.reference or entry.pk}：{exc}")
+        else:
+            done.append(entry.reference or str(entry.pk))
+    report(request, done, refused, S(to).label)
+    return done, refused
+
+
+def report(request, done, refused, what):
+    if done:
+        messages.success(
+            request, _("已将 %(n)d 件作品办理为“%(what)s”：%(refs)s") % {"n": len(done), "what": what, "refs": "、".join(done)}
+        )
+    if refused:
+        messages.warning(request, _("%(n)d 件未办理：") % {"n": len(refused)} + "；".join(refused))
+    if not done and not refused:
+        messages.info(request, _("没有选中任何作品。"))
+
+
+def _move(to, label, name=None):
+    @admin.action(description=label, permissions=["workflow"])
+    def action(modeladmin, request, queryset):
+        apply_transition(request, queryset, to)
+
+    action.__name__ = name or f"move_to_{to}"
+    return action
+
+
+move_to_first_review = _move(S.FIRST_REVIEW, gettext_lazy("移入初审"))
+move_to_second_review = _move(S.SECOND_REVIEW, gettext_lazy("移入复审"))
+move_to_final_review = _move(S.FINAL_REVIEW, gettext_lazy("移入终审"))
+shortlist = _move(S.SHORTLISTED, gettext_lazy("入围"), "shortlist")
+
+
+def _intermediate(modeladmin, request, queryset, form, title, action):
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "action": action,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "select_across": request.POST.get("select_across", "0"),
+    }
+    return TemplateResponse(request, "admin/submissions/submission/bulk_form.html", context)
+
+
+@admin.action(description=gettext_lazy("不予采用（需填写说明）"), permissions=["workflow"])
+def decline(modeladmin, request, queryset):
+    form = MessageForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        apply_transition(request, queryset, S.DECLINED, form.cleaned_data["message"], form.cleaned_data["note"])
+        return None
+    return _intermediate(modeladmin, request, queryset, form, _("不予采用：给报送单位的说明"), "decline")
+
+
+@admin.action(description=gettext_lazy("退回修改（需填写说明）"), permissions=["workflow"])
+def return_for_revision(modeladmin, request, queryset):
+    form = MessageForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        apply_transition(request, queryset, S.RETURNED, form.cleaned_data["message"], form.cleaned_data["note"])
+        return None
+    return _intermediate(modeladmin, request, queryset, form, _("退回修改：给报送单位的说明"), "return_for_revision")
+
+
+@admin.action(description=gettext_lazy("分派评审专家"), permissions=["workflow"])
+def assign_reviewers(modeladmin, request, queryset):
+    form = AssignReviewersForm(request.POST if "apply" in request.POST else None)
+    if not form.is_valid():
+        return _intermediate(modeladmin, request, queryset, form, _("分派评审专家"), "assign_reviewers")
+    stage, reviewers = form.cleaned_data["stage"], list(form.cleaned_data["reviewers"])
+    done, refused = [], []
+    for entry in queryset.order_by("pk"):
+        ref = entry.reference or str(entry.pk)
+        if entry.status not in ASSIGNABLE:
+            refused.append(_("%(ref)s：状态为“%(status)s”，不能分派评审") % {"ref": ref, "status": entry.get_status_display()})
+            continue
+        for reviewer in reviewers:
+            name = reviewer.get_full_name() or reviewer.username
+            try:
+                with transaction.atomic():
+                    ReviewAssignment.objects.create(submission=entry, reviewer=reviewer, stage=stage, assigned_by=request.user)
+            except IntegrityError:
+                refused.append(_("%(ref)s：已分派给%(name)s") % {"ref": ref, "name": name})
+            else:
+                done.append(f"{ref}→{name}")
+    if done:
+        messages.success(request, _("已分派 %(n)d 项：%(items)s") % {"n": len(done), "items": "、".join(done)})
+    if refused:
+        messages.warning(request, _("%(n)d 项未分派：") % {"n": len(refused)} + "；".join(refused))
+    return None
+
+
+def _download(content, content_type, ext):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{entry_export.filename(ext)}"'
+    return response
+
+
+def xlsx_response(queryset):
+    return _download(entry_export.to_xlsx(queryset), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+
+
+def csv_response(queryset):
+    return _download(entry_export.to_csv(queryset), "text/csv; charset=utf-8", "csv")
+
+
+@admin.action(description=gettext_lazy("导出所选作品（Excel）"), permissions=["export"])
+def export_xlsx(modeladmin, request, queryset):
+    return xlsx_response(queryset)
+
+
+@admin.action(description=gettext_lazy("导出所选作品（CSV）"), permissions=["export"])
+def export_csv(modeladmin, request, queryset):
+    return csv_response(queryset)
+
+
+ACTIONS = [
+    assign_reviewers,
+    move_to_first_review,
+    move_to_second_review,
+    move_to_final_review,
+    shortlist,
+    return_for_revision,
+    decline,
+    export_xlsx,
+    export_csv,
+]

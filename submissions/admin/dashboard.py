@@ -1,0 +1,76 @@
+"""The editors' dashboard: counts by status, kind, city and week, and the reviewers' progress."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncWeek
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from submissions import reviews
+from submissions.models import Campaign, Kind, Review, ReviewAssignment, Status, Submission
+
+WEEKS = 12
+
+
+def counts(queryset, field, labels=None):
+    rows = queryset.order_by().values(field).annotate(n=Count("pk")).order_by("-n")
+    return [((labels(row[field]).label if labels and row[field] else row[field]) or "—", row["n"]) for row in rows]
+
+
+def reviewer_progress():
+    done = Review.objects.filter(submission=OuterRef("submission"), reviewer=OuterRef("reviewer"), stage=OuterRef("stage"))
+    rows = (
+        ReviewAssignment.objects.annotate(scored=Exists(done))
+        .order_by()
+        .values("reviewer")
+        .annotate(assigned=Count("pk"), scored_n=Count("pk", filter=Q(scored=True)))
+    )
+    users = get_user_model().objects.in_bulk([row["reviewer"] for row in rows])
+    result = []
+    for row in rows:
+        user = users[row["reviewer"]]
+        result.append(
+            {
+                "name": user.get_full_name() or user.username,
+                "assigned": row["assigned"],
+                "scored": row["scored_n"],
+                "percent": round(100 * row["scored_n"] / row["assigned"]) if row["assigned"] else 0,
+            }
+        )
+    return sorted(result, key=lambda r: (r["percent"], r["name"]))
+
+
+def dashboard_view(request, site):
+    if not reviews.is_editor(request.user):
+        raise PermissionDenied
+    campaigns = list(Campaign.objects.order_by("-opens_at"))
+    entries = Submission.objects.exclude(status=Status.DRAFT)
+    chosen = request.GET.get("campaign", "")
+    if chosen.isdigit():
+        entries = entries.filter(campaign_id=int(chosen))
+    since = timezone.now() - timedelta(weeks=WEEKS)
+    weeks = (
+        entries.filter(submitted_at__gte=since)
+        .annotate(week=TruncWeek("submitted_at"))
+        .order_by()
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by("week")
+    )
+    context = {
+        **site.each_context(request),
+        "title": _("统计看板"),
+        "campaigns": campaigns,
+        "chosen": chosen,
+        "total": entries.count(),
+        "by_status": counts(entries, "status", Status),
+        "by_kind": counts(entries, "kind", Kind),
+        "by_city": counts(entries, "region__name"),
+        "by_week": [(row["week"], row["n"]) for row in weeks],
+        "reviewers": reviewer_progress(),
+    }
+    return TemplateResponse(request, "admin/dashboard.html", context)

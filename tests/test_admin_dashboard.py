@@ -1,0 +1,61 @@
+"""The editors' dashboard: counts by status, kind, city and week, and the reviewers' progress."""
+
+import pytest
+from django.urls import reverse
+
+from submissions import reviews
+from submissions.models import Region, Stage, Status
+from tests.factories import assign, make_user, submission_in
+
+S = Status
+URL = reverse("admin:dashboard")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def build(n, reviewer):
+    qingdao = Region.objects.filter(name="青岛").first()
+    for i in range(n):
+        entry = submission_in(S.FIRST_REVIEW if i % 2 else S.SUBMITTED, kind="pioneer" if i % 3 == 0 else "practice")
+        if i == 0:
+            from submissions.models import Submission
+
+            Submission.objects.filter(pk=entry.pk).update(region=qingdao)
+        if i % 2:
+            assign(entry, reviewer)
+            if i % 4 == 1:
+                reviews.save_review(entry, reviewer, Stage.FIRST, {c: 8 for c in entry.campaign.criteria.all()})
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_and_reviewer_progress(client, editor, django_assert_max_num_queries):
+    expert = make_user("reviewer", username="expert", first_name="赵专家")
+    build(8, expert)
+    client.force_login(editor)
+    client.get(URL)
+    with django_assert_max_num_queries(16):
+        response = client.get(URL)
+    assert response.status_code == 200
+    context = response.context
+    assert context["total"] == 8
+    assert dict(context["by_status"]) == {"已报送": 4, "初审中": 4}
+    assert dict(context["by_kind"]) == {"党建优秀做法": 5, "党员先锋事迹": 3}
+    assert dict(context["by_city"]) == {"济南": 7, "青岛": 1}
+    assert sum(n for _week, n in context["by_week"]) == 8
+    assert context["reviewers"] == [{"name": "赵专家", "assigned": 4, "scored": 2, "percent": 50}]
+    assert "赵专家" in response.content.decode()
+
+    more = make_user("reviewer", username="expert2")
+    build(8, more)
+    with django_assert_max_num_queries(16):
+        response = client.get(URL, {"campaign": response.context["campaigns"][0].pk})
+    assert response.context["total"] == 16
+
+
+@pytest.mark.django_db
+def test_reviewers_cannot_open_the_dashboard(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(URL).status_code == 403

@@ -1,0 +1,130 @@
+"""The submitter's e-mails: one per visible step, kept in the outbox, retried when the mail server fails."""
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.urls import reverse
+
+from submissions import workflow
+from submissions.models import NotificationTemplate, OutboxMessage, Status
+from tests.factories import SubmissionFactory, make_user, submission_in
+
+S = Status
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class FailingBackend(BaseEmailBackend):
+    """The mail server is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = LOCMEM
+
+
+@pytest.mark.django_db
+def test_each_visible_step_mails_the_submitter(django_capture_on_commit_callbacks, editor):
+    entry = SubmissionFactory()
+    steps = [
+        (S.SUBMITTED, workflow.SUBMITTER, ""),
+        (S.FIRST_REVIEW, editor, ""),
+        (S.RETURNED, editor, "请补充近三年的数据。"),
+        (S.RESUBMITTED, workflow.SUBMITTER, ""),
+        (S.SHORTLISTED, editor, ""),
+        (S.ACCEPTED, editor, ""),
+    ]
+    for to, actor, message in steps:
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.transition(entry, to, actor=actor, message=message)
+    to_submitter = [m for m in mail.outbox if m.to == [entry.contact_email]]
+    events = list(OutboxMessage.objects.filter(to=entry.contact_email).order_by("pk").values_list("event", flat=True))
+    assert events == ["received", "returned", "resubmitted", "shortlisted", "accepted"]
+    assert len(to_submitter) == 5
+    assert "请补充近三年的数据。" in to_submitter[1].body and entry.tracking_token in to_submitter[1].body
+    assert OutboxMessage.objects.filter(event="mailbox_notice", to=entry.campaign.mailbox).count() == 1
+    assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()
+
+
+@pytest.mark.django_db
+def test_editors_template_is_used(django_capture_on_commit_callbacks, editor):
+    NotificationTemplate.objects.update_or_create(
+        event="declined", defaults={"subject": "结果通知 {{ submission.reference }}", "body": "很遗憾：{{ message }}"}
+    )
+    entry = submission_in(S.FIRST_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(entry, S.DECLINED, actor=editor, message="主题不符")
+    sent = mail.outbox[-1]
+    assert sent.subject == f"结果通知 {entry.reference}" and sent.body == "很遗憾：主题不符"
+
+
+@pytest.mark.django_db
+def test_a_failed_send_is_kept_shown_and_retried(settings, django_capture_on_commit_callbacks, editor, client):
+    settings.EMAIL_BACKEND = "tests.test_notifications.FailingBackend"
+    entry = submission_in(S.FIRST_REVIEW)
+    OutboxMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(entry, S.RETURNED, actor=editor, message="请补充照片。")
+    entry.refresh_from_db()
+    assert entry.status == S.RETURNED  # the step itself is not undone by the mail server
+    message = OutboxMessage.objects.get(event="returned")
+    assert message.state == OutboxMessage.State.FAILED and message.attempts == 1
+    assert "mail server down" in message.last_error and message.next_attempt_at is not None
+
+    client.force_login(editor)
+    outbox = client.get(reverse("admin:submissions_outboxmessage_changelist"), {"state__exact": "failed"})
+    assert outbox.status_code == 200
+    html = outbox.content.decode()
+    assert "发送失败" in html and "mail server down" in html and entry.contact_email in html
+
+    call_command("send_outbox")  # still down, and not yet due: nothing is lost
+    assert OutboxMessage.objects.get(pk=message.pk).state == OutboxMessage.State.FAILED
+
+    settings.EMAIL_BACKEND = LOCMEM  # the server is back
+    call_command("send_outbox", "--force")
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT and message.attempts == 2 and message.last_error == ""
+    assert [m.subject for m in mail.outbox] == [message.subject]
+    assert "请补充照片。" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_send_outbox_retries_due_messages(settings, django_capture_on_commit_callbacks, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.EMAIL_BACKEND = "tests.test_notifications.FailingBackend"
+    entry = submission_in(S.SECOND_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(entry, S.SHORTLISTED, actor=editor)
+    failed = OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED)
+    assert failed.filter(event="shortlisted").exists()
+    failed.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    settings.EMAIL_BACKEND = LOCMEM
+    call_command("send_outbox")
+    assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()
+    assert any(m.to == [entry.contact_email] and "入围" in m.subject for m in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_resend_action_in_the_outbox_admin(settings, django_capture_on_commit_callbacks, editor, client):
+    settings.EMAIL_BACKEND = "tests.test_notifications.FailingBackend"
+    entry = submission_in(S.SECOND_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(entry, S.SHORTLISTED, actor=editor)
+    settings.EMAIL_BACKEND = LOCMEM
+    failed = list(OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED).values_list("pk", flat=True))
+    assert failed
+    client.force_login(make_user("chief", username="chief2"))
+    response = client.post(
+        reverse("admin:submissions_outboxmessage_changelist"),
+        {"action": "resend", "_selected_action": failed, "index": 0},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not OutboxMessage.objects.filter(pk__in=failed).exclude(state=OutboxMessage.State.SENT).exists()
