@@ -49,7 +49,7 @@ messages: install
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
