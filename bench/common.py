@@ -92,7 +92,9 @@ def ensure_pg_database(name, *, fresh=False):
 
 def django_run(env, module, *args):
     """Run `python -m module args` with the bench environment; returns its JSON output (last line)."""
-    result = subprocess.run([PYTHON, "-m", module, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    result = subprocess.run([PYTHON, "-m", module, *args], cwd=ROOT, env=env, check=False, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

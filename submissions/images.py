@@ -121,7 +121,8 @@ def make_renditions(upload):
         scale = MASTER_EDGE / max(master.size)
         master = _shrink(clean, (max(1, round(clean.width * scale)), max(1, round(clean.height * scale))))
         clean.close()  # release the full-size pixels before encoding
-    image.close()
+    if image is not master:
+        image.close()
     display = _fit_width(master, DISPLAY_WIDTH)
     thumb = ImageOps.fit(display, THUMB_SIZE, Image.Resampling.BICUBIC)
     return Renditions(
