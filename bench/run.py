@@ -7,10 +7,11 @@ import argparse
 import json
 import time
 
-from bench import admin_list, bytes, pages, photos
+from bench import admin_list, pages, photos
+from bench import bytes as page_bytes
 from bench.common import RESULTS, machine, write_results
 
-BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": bytes}
+BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": page_bytes}
 NAMES = {"pages": "pages", "photos": "photos", "admin": "admin_list", "bytes": "bytes"}
 
 

@@ -73,10 +73,34 @@ def open_checked(upload):
     return image
 
 
+# EXIF orientation -> the turn that makes the picture upright (as ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _orientation(image):
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:  # unreadable EXIF: take the picture as it is
+        return 1
+
+
+def _upright(image, orientation):
+    """The picture turned as its EXIF orientation says: done on the shrunk master, which is
+    cheaper than turning all 12 megapixels first (bench/photos.py)."""
+    method = _UPRIGHT.get(orientation)
+    return image.transpose(method) if method is not None else image
+
+
 def _pixels_only(image):
-    """The picture turned upright, in RGB, with no metadata of any kind."""
-    # In place: no second 36 MB copy of a 12-megapixel photo (bench/photos.py).
-    ImageOps.exif_transpose(image, in_place=True)
+    """The picture in RGB, with no metadata of any kind (not yet turned upright: see _upright)."""
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))
@@ -115,12 +139,14 @@ def make_renditions(upload):
     digest = hashlib.sha256()
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
         digest.update(chunk)
+    orientation = _orientation(image)
     clean = _pixels_only(image)
     master = clean
     if max(master.size) > MASTER_EDGE:
         scale = MASTER_EDGE / max(master.size)
         master = _shrink(clean, (max(1, round(clean.width * scale)), max(1, round(clean.height * scale))))
         clean.close()  # release the full-size pixels before encoding
+    master = _upright(master, orientation)
     if image is not master:
         image.close()
     display = _fit_width(master, DISPLAY_WIDTH)

@@ -2,18 +2,22 @@
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from submissions import images
 
 
-def upload(size, orientation=1):
+def upload(size, orientation=1, marked=False):
     exif = Image.Exif()
     exif[0x0112] = orientation
     exif[0x010F] = "SecretCam"
     buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, "JPEG", exif=exif.tobytes())
+    picture = Image.new("RGB", size, (200, 30, 30))
+    if marked:
+        picture.paste((20, 220, 20), (0, 0, 60, 60))
+    picture.save(buffer, "JPEG", exif=exif.tobytes())
     return SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
@@ -21,11 +25,23 @@ def opened(content):
     return Image.open(io.BytesIO(content.read() if hasattr(content, "read") else content))
 
 
-def test_a_small_photo_is_kept_at_its_size():
+def test_a_small_photo_is_kept_at_its_size_without_its_metadata():
     made = images.make_renditions(upload((800, 600)))
     assert (made.width, made.height) == (800, 600)
-    assert opened(made.image).size == (800, 600)
+    master = opened(made.image)
+    assert master.size == (800, 600) and not master.getexif()
     assert opened(made.thumbnail).size == images.THUMB_SIZE
+
+
+@pytest.mark.parametrize(("orientation", "size"), [(3, (800, 600)), (6, (600, 800)), (8, (600, 800)), (5, (600, 800))])
+def test_every_orientation_is_turned_upright(orientation, size):
+    made = images.make_renditions(upload((800, 600), orientation=orientation, marked=True))
+    master = opened(made.image).convert("RGB")
+    assert master.size == size
+    # The marked corner (top left of the sensor) lands where the orientation says.
+    corner = {3: (size[0] - 5, size[1] - 5), 6: (size[0] - 5, 5), 8: (5, size[1] - 5), 5: (5, 5)}[orientation]
+    red, green, blue = master.getpixel(corner)
+    assert green > 150 and red < 100, master.getpixel(corner)
 
 
 def test_a_large_sideways_photo_is_turned_upright_shrunk_and_stripped():
