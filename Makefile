@@ -48,7 +48,7 @@ messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
-bench: install
+bench: static
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
