@@ -102,6 +102,14 @@ class Server:
     """gunicorn with portal/gunicorn.conf.py on a free loopback port."""
 
     def __init__(self, env, workers=None, log_name="gunicorn"):
+        for attempt in range(3):  # the port may be taken between the check and gunicorn's bind
+            try:
+                return self._start(env, workers, log_name)
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+
+    def _start(self, env, workers, log_name):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_LOG_LEVEL": "warning"}
@@ -125,7 +133,8 @@ class Server:
                 break
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
-                    if response.status == 200:
+                    time.sleep(0.5)
+                    if response.status == 200 and self.process.poll() is None:  # ours, not a neighbour's
                         return
             except OSError:
                 time.sleep(0.3)

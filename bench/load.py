@@ -17,6 +17,7 @@ import argparse
 import http.client
 import io
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -219,7 +220,13 @@ def submitter(port, index, slug, marker, photos, stats, outcome):
     status, response, page = request(port, "POST", form_url, stats, headers=headers, body=body)
     location = response.headers.get("Location", "") if response is not None else ""
     accepted = status in (302, 303) and not location.rstrip("/").endswith(form_url.rstrip("/"))
-    outcome[index] = ("accepted" if accepted else "refused", status, len(files), f"{marker}第{index}党支部")
+    reason = ""
+    if not accepted:
+        found = re.search(
+            r'class="[^"]*(?:invalid-feedback|errorlist|alert-danger)[^"]*"[^>]*>(.*?)</', page.decode("utf-8", "replace"), re.S
+        )
+        reason = f"HTTP {status}: " + (re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip()[:120] if found else "")
+    outcome[index] = ("accepted" if accepted else "refused", status, len(files), f"{marker}第{index}党支部", reason)
 
 
 def photo_bytes(count=6):
@@ -304,6 +311,7 @@ def run_mode(mode, *, quick):
         "database_locked": log.count("database is locked"),
         "server_tracebacks": log.count("Traceback"),
     }
+    result["refusals"] = sorted({o[4] for o in outcome.values() if o[0] == "refused"})[:5]
     if result["outcomes"]["no form"] == SUBMITTERS:
         result["note"] = "submission form not found (HTTP 404 at /call/bench/submit/): submitters skipped until it exists"
     audit_env = {**env}
@@ -347,6 +355,9 @@ def report(result):
     for mode, r in result.items():
         for kind in ("readers", "submitters"):
             s = r[kind]
+            if kind == "submitters" and r.get("note"):
+                rows.append((f"{mode} ({r['workers']} workers)", kind, "skipped: no form yet", "", "", "", "", ""))
+                continue
             rows.append(
                 (
                     f"{mode} ({r['workers']} workers)",
@@ -368,6 +379,7 @@ def report(result):
             f"all photos: {a['all_photos']}, other entries {a['other_entries']}, missing files {a['missing_files']}, orphan files {a['orphan_files']}, "
             f"'database is locked' {r['database_locked']}, tracebacks {r['server_tracebacks']}"
             + (f"\n  note: {r['note']}" if r.get("note") else "")
+            + (f"\n  refusals: {r['refusals']}" if r.get("refusals") else "")
         )
     return "\n".join(lines)
 

@@ -58,9 +58,13 @@ def markdown(data):
         lines += [f"| `{f['file']}` | {f['raw']:,} | {(f['brotli'] or f['gzip']):,} |" for f in b["files"]]
         lines += [f"| **total** | {b['total_raw']:,} | **{b['total_served']:,}** |", ""]
     if "load" in data:
+        lines.append(
+            "Load test (`python -m bench.load`, 50 submitters with three photos each, readers on the article and list pages):"
+        )
+        lines.append("")
         for mode, r in data["load"].items():
             lines.append(
-                f"**Load ({mode}, {r['workers']} workers)**: readers {r['readers']['rps']} req/s, p50/p95/p99 {r['readers']['p50_ms']}/{r['readers']['p95_ms']}/{r['readers']['p99_ms']} ms, "
+                f"- **Load ({mode}, {r['workers']} workers)**: readers {r['readers']['rps']} req/s, p50/p95/p99 {r['readers']['p50_ms']}/{r['readers']['p95_ms']}/{r['readers']['p99_ms']} ms, "
                 f"{r['readers']['errors']} errors; submitters {r['outcomes']}; audit {'OK' if r['ok'] else 'FAILED'}"
                 + (f" ({r['note']})" if r.get("note") else "")
                 + "."
