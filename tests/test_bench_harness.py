@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.load import FormReader, fill, multipart
+from bench.submitter import FormReader, fill, multipart
 
 FORM = """
 <form method="get" action="/search/"><input name="q"></form>
