@@ -48,8 +48,8 @@ messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
-bench: install
-	$(BIN)/python bench/run.py
+bench: static
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -99,6 +99,8 @@ if REDIS_URL:
             "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "portal"),
         }
     }
+    # Sessions read from the shared cache, written through to the database (survive a Redis restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -154,6 +156,29 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several machines: media on S3-compatible object storage (django-storages), private by
+# default (signed, expiring URLs), so nothing depends on one machine's disk.
+MEDIA_STORAGE = env.text("MEDIA_STORAGE", "filesystem").strip().lower()
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.text("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.text("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env.text("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env.text("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env.text("AWS_S3_REGION_NAME") or None,
+            "custom_domain": env.text("AWS_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": env.flag("AWS_QUERYSTRING_AUTH", True),
+            "querystring_expire": env.number("AWS_QUERYSTRING_EXPIRE", 3600),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and the other AWS_* settings, see README).")
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3; got {MEDIA_STORAGE!r}.")
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # Uploads: large files stream to disk; the request as a whole is bounded.
@@ -222,3 +247,6 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("党建品牌征集展示平台")
+
+# Benchmarks only (bench/pages.py): mount /bench/floor, a minimal view for comparison. Off in production.
+BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)

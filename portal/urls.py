@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,3 +13,8 @@ urlpatterns = [
     path("media/<path:path>", media, name="media"),
     path("", include("submissions.urls")),
 ]
+
+if settings.BENCH_FLOOR_VIEW:  # benchmarks only: the floor that pages are measured against
+    from portal.bench_floor import floor
+
+    urlpatterns.insert(0, path("bench/floor", floor, name="bench-floor"))

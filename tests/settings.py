@@ -6,3 +6,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client and live server speak plain HTTP
 
 from portal.settings import *  # noqa: F403
+
+# Server processes started by a test (tests/test_multiprocess.py) may mount test-only views;
+# the suite itself and production never do.
+if os.environ.get("TEST_ROOT_URLCONF"):
+    ROOT_URLCONF = os.environ["TEST_ROOT_URLCONF"]

@@ -1,0 +1,101 @@
+"""The admin list of entries and its search, with 100 000 entries against 100, on PostgreSQL.
+
+Two bench databases (portal_bench_admin_100, portal_bench_admin_100000, kept between runs),
+one gunicorn on each, an editor logged in on both; the same pages are requested from the two
+in turns, one request at a time, and the median times compared (target: under 1.5×).
+`python -m bench.admin_list [--quick] [--fresh]`.
+"""
+
+import argparse
+import http.client
+import time
+import urllib.parse
+
+from bench.common import Server, base_env, django_run, ensure_pg_database, manage, median, table, write_results
+
+SIZES = (100, 100_000)
+CHANGELIST = "/admin/submissions/submission/"
+
+
+def prepare(entries, fresh):
+    url = ensure_pg_database(f"portal_bench_admin_{entries}", fresh=fresh)
+    env = base_env(url, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT="/tmp/portal_bench_media")
+    manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
+    return env, django_run(env, "bench.data", "admin", "--entries", str(entries))
+
+
+def timed_get(base, path, cookie):
+    parts = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - start) * 1000
+    conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return elapsed, body
+
+
+def measure(*, quick=False, fresh=False):
+    prepared = {size: prepare(size, fresh) for size in SIZES}
+    pages = {
+        "list": CHANGELIST,
+        "search common": CHANGELIST + "?q=" + urllib.parse.quote("党支部"),
+        "search rare": None,  # a reference number, filled per database below
+        "filter status": CHANGELIST + "?status__exact=first_review",
+    }
+    rounds, repeat = (3, 3) if quick else (5, 5)
+    samples = {(name, size): [] for name in pages for size in SIZES}
+    servers = {}
+    try:
+        for size, (env, _data) in prepared.items():
+            servers[size] = Server(env, workers=2, log_name=f"bench-admin-{size}")
+        for size, running in servers.items():  # warm up
+            for path in pages.values():
+                timed_get(running.url, path or CHANGELIST, prepared[size][1]["cookie"])
+        for _round in range(rounds):
+            for name, path in pages.items():
+                for size, running in servers.items():
+                    data = prepared[size][1]
+                    target = path or CHANGELIST + "?q=" + urllib.parse.quote(data["rare"])
+                    for _ in range(repeat):
+                        samples[(name, size)].append(timed_get(running.url, target, data["cookie"])[0])
+    finally:
+        for running in servers.values():
+            running.stop()
+    small, big = SIZES
+    result = {
+        "sizes": {str(size): prepared[size][1]["entries"] for size in SIZES},
+        "rounds": rounds,
+        "repeat": repeat,
+        "pages": {},
+    }
+    for name in pages:
+        a, b = median(samples[(name, small)]), median(samples[(name, big)])
+        result["pages"][name] = {f"ms_{small}": round(a, 1), f"ms_{big}": round(b, 1), "ratio": round(b / a, 2)}
+    return result
+
+
+def report(result):
+    small, big = SIZES
+    rows = [(name, page[f"ms_{small}"], page[f"ms_{big}"], f"{page['ratio']:.2f}") for name, page in result["pages"].items()]
+    text = table(rows, ["admin entry list", f"ms with {small}", f"ms with {big:,}", "ratio"])
+    return f"Admin list (PostgreSQL, entries: {result['sizes']}, median of {result['rounds']}×{result['repeat']} requests; target < 1.5×)\n{text}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--fresh", action="store_true", help="drop and remake the two bench databases")
+    args = parser.parse_args(argv)
+    result = measure(quick=args.quick, fresh=args.fresh)
+    write_results("admin_list", result)
+    print(report(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+"""Bench data, made quickly: `python -m bench.data pages --articles 200` or `... admin --entries 100000`.
+
+Runs inside Django against DATABASE_URL (already migrated). Rows are bulk-created where the
+status does not matter; every status an entry or an article has was given to it by
+workflow.transition(). For 100 000 entries, fifty entries are taken through the workflow and
+then copied in SQL (generate_series), status and history as the workflow left them: a clone of
+real rows, not a status written by hand. Prints one line of JSON: what a benchmark needs.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+django.setup()
+
+from datetime import timedelta  # noqa: E402
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from submissions import demo, images, roles, workflow  # noqa: E402
+from submissions.models import (  # noqa: E402
+    Campaign,
+    Comment,
+    Photo,
+    Region,
+    Section,
+    Showcase,
+    ShowcasePhoto,
+    ShowcaseSection,
+    Submission,
+)
+from submissions.models import Status as S  # noqa: E402
+
+PASSWORD = "bench-Password-2026"
+STATUS_MIX = [
+    S.SUBMITTED,
+    S.FIRST_REVIEW,
+    S.FIRST_REVIEW,
+    S.SECOND_REVIEW,
+    S.SHORTLISTED,
+    S.RETURNED,
+    S.DECLINED,
+    S.ACCEPTED,
+    S.DRAFT,
+    S.RESUBMITTED,
+]
+
+
+def users():
+    User = get_user_model()
+    made = {}
+    for username, role in (("bench-editor", roles.EDITOR), ("bench-chief", roles.CHIEF)):
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True, "first_name": username})
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[role]))
+        made[role] = user
+    return made[roles.EDITOR], made[roles.CHIEF]
+
+
+def campaign():
+    now = timezone.now()
+    found, _created = Campaign.objects.get_or_create(
+        slug="bench",
+        defaults={
+            "title": "基准测试征集活动",
+            "call_text": demo.CALL_TEXT,
+            "opens_at": now - timedelta(days=30),
+            "closes_at": now + timedelta(days=365),
+            "editor_note_template": demo.EDITOR_NOTE,
+            "standing_call": demo.STANDING_CALL,
+            "mailbox": "bench@example.com",
+        },
+    )
+    return found
+
+
+def session_cookie(user):
+    """A logged-in session for `user`, as the admin's login would make it."""
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return f"sessionid={store.session_key}"
+
+
+def org(index):
+    name, short, parent, brand, slogan, sector = demo.ORGS[index % len(demo.ORGS)]
+    return {
+        "org_name": f"{name}（{index}）",
+        "org_parent": parent,
+        "org_type": "branch",
+        "sector": sector,
+        "brand_name": f"{brand}{index}"[:20],
+        "brand_slogan": slogan,
+        "brand_idea": demo.IDEA.format(brand=brand, short=short),
+        "introduction": demo.INTRO.format(org=name, slogan=slogan, brand=brand),
+        "results": demo.RESULTS.format(brand=brand, short=short),
+    }
+
+
+def bench_photos(count=3):
+    from submissions.management.commands.seed_demo import draw_photo
+
+    found = list(Photo.objects.filter(caption__startswith="基准图片").order_by("pk"))
+    for index in range(len(found), count):
+        photo = Photo(caption=f"基准图片{index}", order=index)
+        upload = draw_photo(index, f"{index}")
+        if not isinstance(upload, SimpleUploadedFile):
+            upload = SimpleUploadedFile("photo.jpg", upload, content_type="image/jpeg")
+        images.save_photo(photo, upload)
+        photo.save()
+        found.append(photo)
+    return found
+
+
+def pages(articles):
+    editor, chief = users()
+    call = campaign()
+    have = Showcase.objects.filter(campaign=call, state=Showcase.State.PUBLISHED).count()
+    photos = bench_photos()
+    if have < articles:
+        start = Showcase.objects.filter(campaign=call).count()
+        drafts = []
+        for index in range(start, start + articles - have):
+            name, short, _parent, brand, slogan, _sector = demo.ORGS[index % len(demo.ORGS)]
+            drafts.append(
+                Showcase(
+                    campaign=call,
+                    slug=f"bench-{index}",
+                    title=f"优秀党建品牌巡展|{short}打造“{brand}”特色党建品牌（{index}）",
+                    short_name=short,
+                    brand_name=brand,
+                    byline="大众日报记者 王晓 刘洋",
+                    summary=demo.INTRO.format(org=name, slogan=slogan, brand=brand)[:120],
+                    editor_note=demo.EDITOR_NOTE.format(organization=name, short_name=short, brand=f"“{brand}”"),
+                    lead=demo.INTRO.format(org=name, slogan=slogan, brand=brand),
+                    closing=demo.RESULTS.format(brand=brand, short=short),
+                    standing_call=demo.STANDING_CALL,
+                    responsible_editor=editor,
+                )
+            )
+        made = Showcase.objects.bulk_create(drafts)
+        ShowcaseSection.objects.bulk_create(
+            ShowcaseSection(
+                showcase=article, order=order, heading=theme, body=demo.SECTION_BODY.format(short=article.short_name, theme=theme)
+            )
+            for article in made
+            for order, theme in enumerate(demo.SECTION_THEMES)
+        )
+        ShowcasePhoto.objects.bulk_create(
+            ShowcasePhoto(showcase=article, photo=photo, order=order, caption=f"{article.short_name}党员开展主题党日活动")
+            for article in made
+            for order, photo in enumerate(photos)
+        )
+        Comment.objects.bulk_create(
+            Comment(showcase=article, name="读者", body="学习了，很有借鉴意义。", state=Comment.State.APPROVED)
+            for article in made
+        )
+        for article in made:
+            with transaction.atomic():
+                workflow.transition(article, Showcase.State.SIGNED_OFF, actor=chief, via="bench")
+                workflow.transition(article, Showcase.State.PUBLISHED, actor=chief, via="bench")
+    newest = Showcase.objects.filter(state=Showcase.State.PUBLISHED).order_by("-published_at", "-pk").first()
+    return {"published": Showcase.objects.filter(state=Showcase.State.PUBLISHED).count(), "slug": newest.slug}
+
+
+def walked_entries(call, count, offset=0):
+    editor, chief = users()
+    region_ids = list(Region.objects.values_list("pk", flat=True))
+    for index in range(offset, offset + count):
+        entry = Submission.objects.create(
+            campaign=call,
+            region_id=region_ids[index % len(region_ids)],
+            contact_name="张三",
+            contact_phone="13800138000",
+            contact_email=f"c{index}@example.com",
+            consent=True,
+            **org(index),
+        )
+        Section.objects.bulk_create(
+            Section(submission=entry, order=order + 1, heading=theme, body="一是……二是……三是……")
+            for order, theme in enumerate(demo.SECTION_THEMES[:2])
+        )
+        list(workflow.walk(entry, STATUS_MIX[index % len(STATUS_MIX)], editor=editor, chief=chief, via="bench"))
+
+
+CLONE = {
+    "reference": "CASE WHEN t.reference IS NULL THEN NULL ELSE 'B' || t.id || '-' || g END",
+    "tracking_token": "md5(t.id::text || '-' || g::text || random()::text)",
+    "org_name": "left(t.org_name, 80) || '-' || g",
+    "brand_name": "left(t.brand_name, 12) || '-' || g",
+    "dedupe_key": "t.dedupe_key || '#' || t.id || '-' || g",
+    "contact_email": "'c' || t.id || '-' || g || '@example.com'",
+    "submitted_at": "t.submitted_at - make_interval(mins => g)",
+    "created_at": "t.created_at - make_interval(mins => g)",
+}
+
+
+def clone_entries(templates, copies):
+    """Copy each template entry `copies` times in one INSERT … SELECT (PostgreSQL)."""
+    columns = [f.column for f in Submission._meta.concrete_fields if f.column != "id"]
+    select = ", ".join(CLONE.get(column, f"t.{column}") for column in columns)
+    ids = ",".join(str(pk) for pk in templates)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Submission._meta.db_table} ({', '.join(columns)}) "
+            f"SELECT {select} FROM {Submission._meta.db_table} t CROSS JOIN generate_series(1, %s) g WHERE t.id IN ({ids})",
+            [copies],
+        )
+        cursor.execute(f"ANALYZE {Submission._meta.db_table}")
+
+
+def admin(entries):
+    editor, _chief = users()
+    call = campaign()
+    have = Submission.objects.count()
+    if have < entries:
+        templates = min(entries, 100 if entries <= 100 else 50)
+        if have < templates:
+            walked_entries(call, templates - have, offset=have)
+        if entries > templates:
+            clone_entries(
+                list(Submission.objects.order_by("pk").values_list("pk", flat=True)[:templates]),
+                math.ceil((entries - templates) / templates),
+            )
+    rare = Submission.objects.exclude(reference=None).order_by("-pk").values_list("reference", flat=True).first()
+    return {"entries": Submission.objects.count(), "cookie": session_cookie(editor), "rare": rare}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", choices=["pages", "admin"])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--entries", type=int, default=100)
+    args = parser.parse_args(argv)
+    result = pages(args.articles) if args.what == "pages" else admin(args.entries)
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

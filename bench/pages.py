@@ -1,0 +1,99 @@
+"""Published pages against the floor: the article page and the list page, and a minimal Django
+view behind the same middleware (/bench/floor), all served by one gunicorn on PostgreSQL.
+
+The three are measured in turns, round after round, and the medians compared, so that a
+busy neighbour slows all three alike. `python -m bench.pages [--quick]`.
+"""
+
+import argparse
+
+from bench.common import base_env, django_run, ensure_pg_database, manage, median, server, table, write_results
+from bench.loadgen import load, wrk_path
+
+DATABASE = "portal_bench"
+
+
+def prepare(articles):
+    url = ensure_pg_database(DATABASE)
+    env = base_env(
+        url,
+        BENCH_FLOOR_VIEW="1",
+        MEDIA_ROOT="/tmp/portal_bench_media",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
+    data = django_run(env, "bench.data", "pages", "--articles", str(articles))
+    return env, data
+
+
+def measure(*, quick=False, articles=200):
+    env, data = prepare(articles)
+    rounds, seconds, connections = (2, 2, 8) if quick else (5, 3, 8)
+    targets = {"floor": "/bench/floor", "article": f"/showcase/{data['slug']}/", "list": "/showcase/"}
+    wrk = wrk_path()
+    samples = {name: [] for name in targets}
+    with server(env, log_name="bench-pages") as running:
+        for path in targets.values():  # warm up every worker and cache
+            load(running.url + path, seconds=1, connections=connections, wrk=wrk)
+        for _round in range(rounds):
+            for name, path in targets.items():
+                samples[name].append(load(running.url + path, seconds=seconds, connections=connections, wrk=wrk))
+        log = running.log_text()
+    result = {
+        "articles": data["published"],
+        "rounds": rounds,
+        "seconds": seconds,
+        "connections": connections,
+        "tool": samples["floor"][0]["tool"],
+    }
+    floor_rps = median([s["rps"] for s in samples["floor"]])
+    for name, runs in samples.items():
+        rps = median([s["rps"] for s in runs])
+        result[name] = {
+            "path": targets[name],
+            "rps": round(rps, 1),
+            "p50_ms": round(median([s["p50"] for s in runs]), 2),
+            "p95_ms": round(median([s["p95"] for s in runs]), 2),
+            "p99_ms": round(median([s["p99"] for s in runs]), 2),
+            "errors": sum(s["errors"] for s in runs),
+            "vs_floor": round(rps / floor_rps, 3),
+        }
+    result["server_errors_logged"] = log.count("Traceback")
+    return result
+
+
+def report(result):
+    rows = [
+        (
+            name,
+            result[name]["path"],
+            result[name]["rps"],
+            result[name]["p50_ms"],
+            result[name]["p95_ms"],
+            result[name]["p99_ms"],
+            result[name]["errors"],
+            f"{result[name]['vs_floor']:.2f}",
+        )
+        for name in ("floor", "article", "list")
+    ]
+    text = table(rows, ["page", "path", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "× floor"])
+    return (
+        f"Pages ({result['articles']} published articles, PostgreSQL, gunicorn, {result['connections']} connections, "
+        f"{result['rounds']} rounds × {result['seconds']} s, {result['tool']}; target: ≥ 0.90 × floor)\n{text}"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--articles", type=int, default=200)
+    args = parser.parse_args(argv)
+    result = measure(quick=args.quick, articles=args.articles)
+    write_results("pages", result)
+    print(report(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

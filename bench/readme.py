@@ -1,0 +1,91 @@
+"""The README's "Benchmarks" figures from bench/results/latest.json: `python -m bench.readme`
+rewrites the part between the bench markers of README.md."""
+
+import json
+import re
+
+from bench.common import RESULTS, ROOT
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def markdown(data):
+    m = data["machine"]
+    lines = [
+        f"Latest run: {data['when']} on {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, Python {m['python']}, load average {m['load_average']} (a shared, busy machine).",
+        "",
+    ]
+    if "pages" in data:
+        p = data["pages"]
+        lines += [
+            f"**Pages** (gunicorn, PostgreSQL, {p['articles']} published articles, {p['connections']} connections, {p['tool']}; target ≥ 0.90 × floor):",
+            "",
+            "| page | req/s | p50 ms | p95 ms | p99 ms | × floor |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {n} `{p[n]['path']}` | {p[n]['rps']} | {p[n]['p50_ms']} | {p[n]['p95_ms']} | {p[n]['p99_ms']} | {p[n]['vs_floor']:.2f} |"
+            for n in ("floor", "article", "list")
+        ]
+        lines.append("")
+    if "photos" in data:
+        f = data["photos"]
+        lines += [
+            f"**Photos** ({f['megapixels']:.0f} MP JPEGs of {f['upload_mb']} MB, some sideways; target ≤ 1.10 × plain Pillow): ours {f['ours_ms']} ms per photo, "
+            f"plain Pillow {f['pillow_ms']} ms: **{f['ratio']:.2f} ×** (before the speed work in `images.py`: 1.73 ×). "
+            f"One upload of nine photos peaks at {f['nine_photos_rss_peak_mb']} MB resident ({f['nine_photos_rss_added_mb']} MB above a loaded process).",
+            "",
+        ]
+    if "admin_list" in data:
+        a = data["admin_list"]
+        small, big = list(a["sizes"])
+        lines += [
+            f"**Admin entry list** (PostgreSQL, {int(big):,} entries against {small}; target < 1.5 ×):",
+            "",
+            f"| page | ms, {small} | ms, {int(big):,} | ratio |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {name} | {v[f'ms_{small}']} | {v[f'ms_{big}']} | {v['ratio']:.2f} |" for name, v in a["pages"].items()]
+        lines.append("")
+    if "bytes" in data:
+        b = data["bytes"]
+        lines += [
+            "**Bytes of an article page on a phone** (as served: gzip; images not counted):",
+            "",
+            "| file | bytes | served |",
+            "|---|---|---|",
+        ]
+        lines += [f"| `{f['file']}` | {f['raw']:,} | {(f['brotli'] or f['gzip']):,} |" for f in b["files"]]
+        lines += [f"| **total** | {b['total_raw']:,} | **{b['total_served']:,}** |", ""]
+    if "load" in data:
+        lines.append(
+            "Load test (`python -m bench.load`, 50 submitters with three photos each, readers on the article and list pages):"
+        )
+        lines.append("")
+        for mode, r in data["load"].items():
+            lines.append(
+                f"- **Load ({mode}, {r['workers']} workers)**: readers {r['readers']['rps']} req/s, p50/p95/p99 {r['readers']['p50_ms']}/{r['readers']['p95_ms']}/{r['readers']['p99_ms']} ms, "
+                f"{r['readers']['errors']} errors; submitters {r['outcomes']}; audit {'OK' if r['ok'] else 'FAILED'}"
+                + (f" ({r['note']})" if r.get("note") else "")
+                + "."
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main():
+    data = json.loads((RESULTS / "latest.json").read_text())
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    block = f"{START}\n{markdown(data)}{END}"
+    text = (
+        re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+        if START in text
+        else text.rstrip() + "\n\n" + block + "\n"
+    )
+    readme.write_text(text)
+    print(block)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""`make bench`: every benchmark in one run, a table of figures and ratios each, and
+bench/results/latest.json. `python -m bench.run [--quick] [--only pages,photos,admin,bytes]`.
+Ratios are measured side by side (both sides in turns, medians), so they hold on a busy machine.
+"""
+
+import argparse
+import json
+import time
+
+from bench import admin_list, load, pages, photos
+from bench import bytes as page_bytes
+from bench.common import RESULTS, machine, write_results
+
+BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": page_bytes, "load": load}
+NAMES = {"pages": "pages", "photos": "photos", "admin": "admin_list", "bytes": "bytes", "load": "load"}
+DEFAULT = "pages,photos,admin,bytes"  # the load test (`load`) is asked for by name: it takes a few minutes more
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (about 2 minutes)")
+    parser.add_argument("--only", default=DEFAULT, help="comma-separated, of: " + ",".join(BENCHMARKS))
+    args = parser.parse_args(argv)
+    about = machine()
+    print(
+        f"Machine: {about['nproc']} cores, {about['cpu']}, {about['memory']} memory, Python {about['python']}, load {about['load_average']}"
+    )
+    started = time.monotonic()
+    for name in args.only.split(","):
+        module = BENCHMARKS[name.strip()]
+        began = time.monotonic()
+        result = module.measure(quick=args.quick)
+        write_results(NAMES[name.strip()], result)
+        print()
+        print(module.report(result))
+        print(f"({round(time.monotonic() - began)} s)")
+    summary = json.loads((RESULTS / "latest.json").read_text())
+    summary["total_seconds"] = round(time.monotonic() - started, 1)
+    write_results("run", {"quick": args.quick, "total_seconds": summary["total_seconds"]})
+    print(f"\nAll done in {summary['total_seconds']} s; figures in {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""The load test's submitter reads any Django form it is given; the bench floor stays out of production."""
+
+import pytest
+
+from bench.submitter import FormReader, fill, multipart
+
+FORM = """
+<form method="get" action="/search/"><input name="q"></form>
+<form method="post" enctype="multipart/form-data" action="">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok123">
+  <input type="hidden" name="started" value="signed:1">
+  <input type="text" name="website" class="portal-trap" tabindex="-1">
+  <input type="text" name="org_name" maxlength="100">
+  <input type="text" name="brand_name" maxlength="20">
+  <input type="email" name="contact_email">
+  <input type="tel" name="contact_phone" maxlength="11">
+  <select name="region"><option value="">---</option><option value="3">济南</option></select>
+  <textarea name="introduction" maxlength="50">old</textarea>
+  <input type="checkbox" name="consent">
+  <input type="hidden" name="sections-TOTAL_FORMS" value="2">
+  <input type="text" name="sections-0-heading" maxlength="40">
+  <input type="checkbox" name="sections-0-DELETE">
+  <input type="file" name="photos" accept="image/*" multiple>
+  <input type="file" name="attachments">
+  <button type="submit">提交</button>
+</form>
+"""
+
+
+def test_the_submitter_fills_a_guarded_form_with_formsets_and_photos():
+    reader = FormReader()
+    reader.feed(FORM)
+    assert "q" not in [f["name"] for f in reader.fields]  # only the multipart POST form
+    values, files = fill(reader.fields, 7, "负载abc", [b"p0", b"p1", b"p2", b"p3"])
+    got = dict(values)
+    assert got["csrfmiddlewaretoken"] == "tok123" and got["started"] == "signed:1"
+    assert got["website"] == ""  # the honeypot stays empty
+    assert got["org_name"] == "负载abc第7党支部"
+    assert len(got["brand_name"]) <= 20 and len(got["introduction"]) <= 50 and len(got["contact_phone"]) == 11
+    assert got["region"] == "3" and got["consent"] == "on" and got["sections-TOTAL_FORMS"] == "2"
+    assert got["sections-0-heading"] and "sections-0-DELETE" not in got
+    assert [name for name, _filename, _data in files] == ["photos"] * 3  # photos only, not attachments
+    body, content_type = multipart(values, files)
+    assert content_type.startswith("multipart/form-data; boundary=")
+    assert body.count(b'name="photos"; filename=') == 3
+
+
+@pytest.mark.django_db
+def test_the_bench_floor_is_not_mounted_in_production(client):
+    assert client.get("/bench/floor").status_code == 404
+
+
+@pytest.mark.urls("tests.bench_form_urls")
+@pytest.mark.django_db(transaction=True)
+def test_the_submitter_gets_an_entry_with_its_photos_through_a_real_form(live_server, settings, monkeypatch):
+    from bench import load
+    from bench.load import Stats, submitter
+    from tests import bench_form_urls
+
+    settings.FORM_MIN_SECONDS = 0
+    monkeypatch.setattr(load, "FORM_WAIT", 0)
+    bench_form_urls.RECEIVED.clear()
+    outcome, stats = {}, Stats()
+    port = int(live_server.url.rsplit(":", 1)[1])
+    submitter(port, 3, "bench", "负载xyz", [b"\xff\xd8one", b"\xff\xd8two"], stats, outcome)
+    assert outcome[3][0] == "accepted", outcome
+    assert bench_form_urls.RECEIVED == [{"org": "负载xyz第3党支部", "photos": 3, "sections": 3}]
+    assert stats.errors == 0
