@@ -106,8 +106,12 @@ def make_renditions(upload):
     digest = hashlib.sha256()
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
         digest.update(chunk)
-    clean = _pixels_only(image)
-    image.close()
+    try:
+        clean = _pixels_only(image)
+    except Exception:  # a broken EXIF block or an exotic pixel mode: refuse rather than fail
+        _reject(_("图片文件已损坏或不完整，请重新上传。"))
+    finally:
+        image.close()
     master = clean
     if max(master.size) > MASTER_EDGE:
         master = master.copy()
@@ -126,7 +130,11 @@ def make_renditions(upload):
 
 def save_photo(photo, upload):
     """Fill a Photo's files from an upload (not saving the row). Raises ValidationError."""
-    renditions = make_renditions(upload)
+    return store_renditions(photo, make_renditions(upload))
+
+
+def store_renditions(photo, renditions):
+    """Write checked renditions (from make_renditions) into a Photo's files, not saving the row."""
     photo.image.save(renditions.image.name, renditions.image, save=False)
     photo.display.save(renditions.display.name, renditions.display, save=False)
     photo.thumbnail.save(renditions.thumbnail.name, renditions.thumbnail, save=False)
