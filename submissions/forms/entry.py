@@ -77,6 +77,9 @@ class EntryForm(forms.ModelForm):
             "results": gettext_lazy("取得的成效、获得的荣誉"),
             "model_story": gettext_lazy("可选：一位党员先锋的故事"),
         }
+        error_messages = {
+            "contact_email": {"invalid": gettext_lazy("请填写有效的电子邮箱地址，例如 name@example.com。")},
+        }
         widgets = {
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -95,7 +98,8 @@ class EntryForm(forms.ModelForm):
         self.fields["org_type"].choices = [("", _("请选择")), *self.fields["org_type"].choices[1:]]
         self.fields["sector"].choices = [("", _("请选择")), *self.fields["sector"].choices[1:]]
         self.fields["kind"].widget = forms.RadioSelect(choices=self.fields["kind"].choices)
-        self.fields["contact_phone"].max_length = 20
+        self.fields["contact_phone"].max_length = 20  # spaces and +86 are forgiven, then 11 digits are kept
+        self.fields["contact_phone"].validators = []
         self.fields["contact_phone"].widget.attrs["maxlength"] = 20
         self.fields["consent"].label = _("我单位同意编辑部对报送内容进行编辑加工并公开发表")
         for name, rows in TEXTAREA_ROWS.items():
