@@ -48,5 +48,5 @@ def entry(request):
                 return redirect("admin:submissions_submission_change", saved.pk)
         else:
             bundle.stage_uploads()
-    context.update({"bundle": bundle, "form": bundle.form, "entry": new, "storage_key": f"portal-intake:{campaign.slug}"})
+    context.update({"bundle": bundle, "form": bundle.form, "entry": new, "storage_key": ""})
     return render(request, "intake/entry.html", context)

@@ -26,7 +26,7 @@ def _entry(token):
 @never_cache
 def lookup(request):
     """How to follow an entry, and the form that re-sends lost links (always the same answer)."""
-    form = LinkResendForm(request.POST or None)
+    form = LinkResendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if abuse.hit(request, "link-resend", limit=RESEND_LIMIT, window=RESEND_WINDOW):
             form.add_error(None, abuse.rate_limit_message(RESEND_WINDOW))
@@ -113,7 +113,7 @@ def edit(request, token):
 @never_cache
 def withdraw(request, token):
     entry = _entry(token)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.transition(entry, Status.WITHDRAWN, actor=workflow.SUBMITTER, via="web")
