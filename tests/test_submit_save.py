@@ -139,4 +139,7 @@ def test_purge_staged_drops_only_old_staged_uploads(settings):
     fresh = intake.stage_photo(images.make_renditions(jpeg()))
     Photo.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=4))
     assert intake.purge_staged() == 1
+    from django.core.management import call_command
+
+    call_command("purge_staged")
     assert list(Photo.objects.values_list("pk", flat=True)) == [fresh.pk]

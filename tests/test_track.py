@@ -183,9 +183,10 @@ def test_query_count_of_the_tracking_page_does_not_grow_with_history(client, dja
         assert client.get(url("receipt", entry)).status_code == 200
 
 
-def test_query_count_of_the_revision_form(client, django_assert_max_num_queries):
+@pytest.mark.parametrize("photos", [1, 6])
+def test_query_count_of_the_revision_form(client, django_assert_max_num_queries, photos):
     entry = submission_in(Status.RETURNED)
-    for index in range(4):
+    for index in range(photos):
         add_photo(entry, caption=f"照片{index}")
     client.get(url("edit", entry))
     with django_assert_max_num_queries(9):
