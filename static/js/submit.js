@@ -95,7 +95,8 @@
   };
   Formset.prototype.remove = function (item) {
     var filled = $all(item, "input[type=text], textarea, [data-photo-key]").some(function (el) { return el.value.trim() !== ""; });
-    if (filled && !window.confirm(this.box.getAttribute("data-label") + " " + (item.querySelector("[data-number]") || {}).textContent + "：确定删除吗？")) { return; }
+    var question = this.box.getAttribute("data-confirm").replace("%s", (item.querySelector("[data-number]") || {}).textContent);
+    if (filled && !window.confirm(question)) { return; }
     var del = field(item, "DELETE");
     if (del) { del.checked = true; }
     item.hidden = true;
@@ -216,7 +217,7 @@
       button.addEventListener("click", function () {
         input.select();
         if (navigator.clipboard) { navigator.clipboard.writeText(input.value); } else { document.execCommand("copy"); }
-        button.textContent = "已复制";
+        button.textContent = button.getAttribute("data-done");
       });
     });
   }

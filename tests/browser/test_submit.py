@@ -51,6 +51,12 @@ def test_phone_fills_the_whole_form_corrects_a_mistake_without_reuploading_and_g
     page.fill("#id_sections-3-heading", "做法4")
     page.fill("#id_sections-3-body", "正文4")
     sections.nth(3).locator("[data-move='-1']").click()  # 做法4 becomes the third section
+    dialogs = []
+    page.once("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.accept())
+    sections.nth(1).locator("[data-remove]").click()  # 做法2 goes, after a confirmation
+    assert dialogs == ["删除第 2 个章节吗？"]
+    assert sections.count() == 3
+    assert [sections.nth(i).locator("[data-number]").inner_text() for i in range(3)] == ["1", "2", "3"]
 
     page.set_input_files("#id_photos-0-image", files=[photo_file("a.jpg", (200, 30, 30))])
     page.fill("#id_photos-0-caption", "主题党日活动")
@@ -85,7 +91,7 @@ def test_phone_fills_the_whole_form_corrects_a_mistake_without_reuploading_and_g
     entry = Submission.objects.get()
     assert page.locator("[data-reference]").inner_text() == entry.reference
     assert entry.status == Status.SUBMITTED
-    assert [s.heading for s in entry.sections.all()] == ["做法1", "做法2", "做法4", "做法3"]
+    assert [s.heading for s in entry.sections.all()] == ["做法1", "做法4", "做法3"]
     assert [p.caption for p in entry.photos.all()] == ["主题党日活动", "志愿服务", "荣誉墙"]
     assert entry.tracking_token in page.input_value("#tracking-url")
 
