@@ -359,3 +359,31 @@ def test_query_counts_of_the_call_and_form_pages(client, campaign, django_assert
         assert client.get(reverse("calls:detail", args=[campaign.slug])).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("calls:submit", args=[campaign.slug])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"action": "submit", "sections-TOTAL_FORMS": "abc", "photos-TOTAL_FORMS": "-1"},
+        {
+            "action": "draft",
+            "sections-TOTAL_FORMS": "1000",
+            "sections-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "1000",
+            "photos-INITIAL_FORMS": "0",
+        },
+        {
+            "action": "submit",
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "0",
+            "photos-0-key": "../../etc/passwd",
+            "attachment_keys": "x y z",
+        },
+    ],
+)
+def test_garbage_is_answered_with_the_form_never_a_500(client, campaign, data):
+    response = post(client, campaign, {"started": started(), **data})
+    assert response.status_code == 200
+    assert Submission.objects.count() == 0
+    assert "还未提交成功" in response.content.decode()
