@@ -9,6 +9,7 @@ included) dropped, under random names. The upload itself is never stored or serv
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -51,10 +52,12 @@ def open_checked(upload):
         _reject(_("图片文件是空的，请重新选择。"))
     upload.seek(0)
     try:
-        with Image.open(upload) as probe:
-            fmt = probe.format
-            width, height = probe.size
-    except Image.DecompressionBombError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # a refusal, not a log line
+            with Image.open(upload) as probe:
+                fmt = probe.format
+                width, height = probe.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         _reject(_("图片像素过大（超过 4000 万像素），请缩小后再上传。"))
     except Exception:
         _reject(_("无法识别该文件为图片，请上传 JPG、PNG 或 WebP 格式的照片。"))
