@@ -9,6 +9,7 @@ included) dropped, under random names. The upload itself is never stored or serv
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -51,10 +52,12 @@ def open_checked(upload):
         _reject(_("图片文件是空的，请重新选择。"))
     upload.seek(0)
     try:
-        with Image.open(upload) as probe:
-            fmt = probe.format
-            width, height = probe.size
-    except Image.DecompressionBombError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # a refusal, not a log line
+            with Image.open(upload) as probe:
+                fmt = probe.format
+                width, height = probe.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         _reject(_("图片像素过大（超过 4000 万像素），请缩小后再上传。"))
     except Exception:
         _reject(_("无法识别该文件为图片，请上传 JPG、PNG 或 WebP 格式的照片。"))
@@ -140,7 +143,11 @@ def make_renditions(upload):
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
         digest.update(chunk)
     orientation = _orientation(image)
-    clean = _pixels_only(image)
+    try:
+        clean = _pixels_only(image)
+    except Exception:  # an exotic pixel mode or a broken block: refuse rather than fail
+        image.close()
+        _reject(_("图片文件已损坏或不完整，请重新上传。"))
     master = clean
     if max(master.size) > MASTER_EDGE:
         scale = MASTER_EDGE / max(master.size)
@@ -163,7 +170,11 @@ def make_renditions(upload):
 
 def save_photo(photo, upload):
     """Fill a Photo's files from an upload (not saving the row). Raises ValidationError."""
-    renditions = make_renditions(upload)
+    return store_renditions(photo, make_renditions(upload))
+
+
+def store_renditions(photo, renditions):
+    """Write checked renditions (from make_renditions) into a Photo's files, not saving the row."""
     photo.image.save(renditions.image.name, renditions.image, save=False)
     photo.display.save(renditions.display.name, renditions.display, save=False)
     photo.thumbnail.save(renditions.thumbnail.name, renditions.thumbnail, save=False)

@@ -4,6 +4,7 @@ from submissions.views import calls
 
 urlpatterns = [
     path("", calls.current, name="current"),
+    path("photo/<str:key>/thumbnail/", calls.staged_photo, name="staged_photo"),
     path("<slug:slug>/", calls.detail, name="detail"),
     path("<slug:slug>/submit/", calls.submit, name="submit"),
 ]

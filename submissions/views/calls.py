@@ -1,7 +1,21 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+"""The call for submissions (征集启事) and the public submission form."""
 
-from submissions.models import Campaign, Kind
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from submissions import abuse, notifications, workflow
+from submissions.forms.bundle import EntryBundle
+from submissions.forms.entry import PublicEntryForm
+from submissions.models import Campaign, Kind, Photo, Status, Submission
+
+# New entries (and drafts) per IP per hour; every post (each one checks photos) per IP per hour.
+ENTRY_LIMIT, ENTRY_WINDOW = 5, 3600
+POST_LIMIT, POST_WINDOW = 60, 3600
 
 
 def current(request):
@@ -24,8 +38,67 @@ def detail(request, slug):
     return render(request, "calls/detail.html", {"campaign": campaign, "kinds": kinds, "is_open": campaign.is_open()})
 
 
+def closed(request, campaign):
+    return render(request, "calls/closed.html", {"campaign": campaign}, status=403)
+
+
+@never_cache
 def submit(request, slug):
     campaign = get_object_or_404(Campaign, slug=slug)
     if not campaign.is_open():
-        return render(request, "calls/closed.html", {"campaign": campaign}, status=403)
-    raise Http404  # the form arrives with the submit issue
+        return closed(request, campaign)
+    entry = Submission(campaign=campaign)
+    if request.method != "POST":
+        return show_form(request, EntryBundle(entry, form_class=PublicEntryForm))
+    if abuse.hit(request, "submit-post", limit=POST_LIMIT, window=POST_WINDOW):
+        return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
+    draft = request.POST.get("action") == "draft"
+    bundle = EntryBundle(entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=draft)
+    if not bundle.is_valid():
+        bundle.stage_uploads()
+        return show_form(request, bundle)
+    if abuse.hit(request, "submit", limit=ENTRY_LIMIT, window=ENTRY_WINDOW):
+        bundle.refuse(abuse.rate_limit_message(ENTRY_WINDOW))
+        return show_form(request, bundle, status=429)
+    saved = bundle.save(to=None if draft else Status.SUBMITTED, actor=workflow.SUBMITTER, via="web")
+    if saved is None:
+        return show_form(request, bundle)
+    if draft:
+        return draft_saved(request, saved, first=True)
+    return redirect("track:receipt", token=saved.tracking_token)
+
+
+def draft_saved(request, entry, *, first):
+    """After a draft is stored: its private link goes to the contact e-mail (the first time) and on screen."""
+    url = notifications.absolute(reverse("track:edit", kwargs={"token": entry.tracking_token}))
+    if first:
+        notifications.queue("draft_saved", entry.contact_email, {"draft_url": url}, entry)
+    messages.success(
+        request,
+        _("草稿已保存。继续填写的专属链接已发送到 %(email)s；也可收藏本页地址，稍后继续填写。") % {"email": entry.contact_email},
+    )
+    return redirect("track:edit", token=entry.tracking_token)
+
+
+def show_form(request, bundle, *, template="calls/submit.html", status=200, **extra):
+    entry = bundle.entry
+    context = {
+        "bundle": bundle,
+        "form": bundle.form,
+        "campaign": entry.campaign,
+        "entry": entry,
+        "storage_key": f"portal-entry:{entry.tracking_token if entry.pk else 'new:' + entry.campaign.slug}",
+        **extra,
+    }
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def staged_photo(request, key):
+    """The thumbnail of a photo staged on the form page; its random key is the only way to it."""
+    photo = Photo.objects.filter(upload_key=key, submission__isnull=True).first()
+    if photo is None or not photo.thumbnail:
+        raise Http404
+    response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

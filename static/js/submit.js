@@ -1,0 +1,252 @@
+// The submission form: sections and photos added, removed and reordered in the page; live length
+// counters; photo previews; what is typed kept in this browser (localStorage) and restored after a
+// reload. Without this file the page still works: the formsets' own ORDER and DELETE fields show.
+(function () {
+  "use strict";
+
+  var SKIP = /^(csrfmiddlewaretoken|started|website|attachment_keys|attachment_remove)$|^photos-|-(INITIAL_FORMS|MIN_NUM_FORMS|MAX_NUM_FORMS)$/;
+
+  function $all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function field(item, suffix) { return item.querySelector("[name$='-" + suffix + "']"); }
+
+  // Formsets ----------------------------------------------------------------------------------
+  function Formset(box, onItem) {
+    this.box = box;
+    this.list = box.querySelector("[data-items]");
+    this.template = box.querySelector("template[data-template]");
+    this.total = box.querySelector("input[name$='-TOTAL_FORMS']");
+    this.max = parseInt(box.getAttribute("data-max"), 10) || 99;
+    this.addButton = box.querySelector("[data-add]");
+    this.onItem = onItem;
+    var self = this;
+    this.items().sort(function (a, b) { return self.orderOf(a) - self.orderOf(b); })
+      .forEach(function (item) { self.list.appendChild(item); });
+    this.items().forEach(function (item) { self.setup(item); });
+    this.addButton.hidden = false;
+    this.addButton.addEventListener("click", function () { self.add(true); });
+    this.renumber();
+  }
+  Formset.prototype.items = function () { return $all(this.list, ":scope > [data-item]"); };
+  Formset.prototype.visible = function () { return this.items().filter(function (i) { return !i.hidden; }); };
+  Formset.prototype.orderOf = function (item) {
+    var value = parseInt((field(item, "ORDER") || {}).value, 10);
+    return isNaN(value) ? 1000 + this.items().indexOf(item) : value;
+  };
+  Formset.prototype.setup = function (item) {
+    var self = this;
+    $all(item, "[data-plain]").forEach(function (el) { el.hidden = true; });
+    $all(item, "[data-buttons]").forEach(function (el) { el.hidden = false; });
+    var del = field(item, "DELETE");
+    if (del && del.checked) { item.hidden = true; }
+    $all(item, "[data-move]").forEach(function (button) {
+      button.addEventListener("click", function () { self.move(item, parseInt(button.getAttribute("data-move"), 10)); });
+    });
+    item.querySelector("[data-remove]").addEventListener("click", function () { self.remove(item); });
+    if (this.onItem) { this.onItem(item); }
+    counters(item);
+  };
+  Formset.prototype.renumber = function () {
+    this.visible().forEach(function (item, index) {
+      var order = field(item, "ORDER");
+      if (order) { order.value = index + 1; }
+      var number = item.querySelector("[data-number]");
+      if (number) { number.textContent = index + 1; }
+    });
+    this.addButton.disabled = this.visible().length >= this.max;
+  };
+  Formset.prototype.add = function (focus) {
+    if (this.visible().length >= this.max) { return null; }
+    var item;
+    var reusable = this.items().filter(function (i) { return i.hidden; })[0];
+    if (parseInt(this.total.value, 10) >= this.max && reusable) {
+      item = reusable;  // a removed item's slot is used again, so the form count never passes the maximum
+      $all(item, "input, textarea, select").forEach(function (el) {
+        if (el.type === "checkbox") { el.checked = false; } else if (el.type !== "hidden" || el.hasAttribute("data-photo-key")) { el.value = ""; }
+      });
+      $all(item, "[data-uploaded-note]").forEach(function (el) { el.remove(); });
+      $all(item, "[data-preview]").forEach(function (img) { img.hidden = true; img.removeAttribute("src"); });
+      item.hidden = false;
+      this.list.appendChild(item);
+    } else {
+      var index = parseInt(this.total.value, 10);
+      var html = this.template.innerHTML.replace(/__prefix__/g, String(index));
+      var holder = document.createElement("ol");
+      holder.innerHTML = html.trim();
+      item = holder.firstElementChild;
+      this.list.appendChild(item);
+      this.total.value = index + 1;
+      this.setup(item);
+    }
+    this.renumber();
+    if (focus) {
+      var first = item.querySelector("input:not([type=hidden]), textarea");
+      if (first) { first.focus(); }
+    }
+    return item;
+  };
+  Formset.prototype.move = function (item, step) {
+    var visible = this.visible();
+    var other = visible[visible.indexOf(item) + step];
+    if (!other) { return; }
+    if (step < 0) { this.list.insertBefore(item, other); } else { this.list.insertBefore(other, item); }
+    this.renumber();
+    item.querySelector("[data-move='" + step + "']").focus();
+    changed();
+  };
+  Formset.prototype.remove = function (item) {
+    var filled = $all(item, "input[type=text], textarea, [data-photo-key]").some(function (el) { return el.value.trim() !== ""; });
+    var question = this.box.getAttribute("data-confirm").replace("%s", (item.querySelector("[data-number]") || {}).textContent);
+    if (filled && !window.confirm(question)) { return; }
+    var del = field(item, "DELETE");
+    if (del) { del.checked = true; }
+    item.hidden = true;
+    this.renumber();
+    changed();
+  };
+
+  // Photos: preview of a newly chosen file, before it is sent --------------------------------
+  function photoItem(item) {
+    var input = item.querySelector("[data-photo-input]");
+    if (!input) { return; }
+    input.addEventListener("change", function () {
+      var img = item.querySelector("[data-preview]");
+      var file = input.files && input.files[0];
+      if (!img || !file || !window.URL) { return; }
+      img.src = window.URL.createObjectURL(file);
+      img.hidden = false;
+      var note = item.querySelector("[data-uploaded-note]");
+      if (note) { note.remove(); }
+    });
+  }
+
+  // Live length counters -----------------------------------------------------------------------
+  function counters(root) {
+    $all(root, "input[type=text][maxlength], input[type=email][maxlength], textarea[maxlength]").forEach(function (el) {
+      if (el.nextElementSibling && el.nextElementSibling.hasAttribute("data-counter-of")) { return; }
+      var max = parseInt(el.getAttribute("maxlength"), 10);
+      var counter = document.createElement("div");
+      counter.className = "form-text entry-counter";
+      counter.setAttribute("data-counter-of", el.name);
+      counter.setAttribute("aria-live", "polite");
+      el.insertAdjacentElement("afterend", counter);
+      var update = function () {
+        counter.textContent = el.value.length + " / " + max;
+        counter.classList.toggle("entry-counter-full", el.value.length >= max * 0.95);
+      };
+      el.addEventListener("input", update);
+      update();
+    });
+  }
+
+  // Kept in this browser -----------------------------------------------------------------------
+  var form = document.querySelector("form[data-entry-form]");
+  var storageKey = form && form.getAttribute("data-storage-key");
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  var timer = null;
+
+  function snapshot() {
+    var fields = {};
+    $all(form, "input[name], textarea[name], select[name]").forEach(function (el) {
+      if (SKIP.test(el.name) || el.type === "file") { return; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (!(el.name in fields)) { fields[el.name] = []; }
+        if (el.checked) { fields[el.name].push(el.value); }
+      } else {
+        fields[el.name] = el.value;
+      }
+    });
+    return { savedAt: Date.now(), fields: fields };
+  }
+  function save() {
+    if (!store || !storageKey) { return; }
+    try { store.setItem(storageKey, JSON.stringify(snapshot())); } catch (e) { /* storage full or blocked: nothing to do */ }
+  }
+  function changed() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 300);
+  }
+  function restore(sets) {
+    var raw = store && storageKey && store.getItem(storageKey);
+    if (!raw) { return false; }
+    var data;
+    try { data = JSON.parse(raw); } catch (e) { return false; }
+    var fields = data.fields || {};
+    var sections = sets.sections;
+    var wanted = parseInt(fields["sections-TOTAL_FORMS"], 10) || 0;
+    while (sections && parseInt(sections.total.value, 10) < wanted && sections.add(false)) { /* make room */ }
+    var differs = false;
+    Object.keys(fields).forEach(function (name) {
+      if (/-TOTAL_FORMS$/.test(name)) { return; }
+      $all(form, "[name='" + name.replace(/'/g, "") + "']").forEach(function (el) {
+        var value = fields[name];
+        if (el.type === "checkbox" || el.type === "radio") {
+          var on = Array.isArray(value) && value.indexOf(el.value) >= 0;
+          if (el.checked !== on) { el.checked = on; differs = true; }
+        } else if (typeof value === "string" && el.value !== value) {
+          el.value = value;
+          differs = true;
+          el.dispatchEvent(new Event("input"));
+        }
+      });
+    });
+    if (sections) {
+      sections.items().forEach(function (item) {
+        var del = field(item, "DELETE");
+        item.hidden = !!(del && del.checked);
+      });
+      sections.items().sort(function (a, b) { return sections.orderOf(a) - sections.orderOf(b); })
+        .forEach(function (item) { sections.list.appendChild(item); });
+      sections.renumber();
+    }
+    return differs;
+  }
+
+  function clearStored() {
+    $all(document, "[data-clear-storage]").forEach(function (el) {
+      el.getAttribute("data-clear-storage").split(" ").forEach(function (key) {
+        try { if (key && store) { store.removeItem(key); } } catch (e) { /* blocked */ }
+      });
+    });
+  }
+
+  function copyButtons() {
+    $all(document, "[data-copy]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-copy"));
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        input.select();
+        if (navigator.clipboard) { navigator.clipboard.writeText(input.value); } else { document.execCommand("copy"); }
+        button.textContent = button.getAttribute("data-done");
+      });
+    });
+  }
+
+  clearStored();
+  copyButtons();
+  if (!form) { return; }
+  form.classList.add("entry-form-js");
+  var sets = {};
+  $all(form, "[data-formset]").forEach(function (box) {
+    var name = box.getAttribute("data-formset");
+    sets[name] = new Formset(box, name === "photos" ? photoItem : null);
+  });
+  counters(form);
+  if (!form.hasAttribute("data-bound") && restore(sets)) {
+    var notice = document.querySelector("[data-restored]");
+    if (notice) { notice.hidden = false; }
+  }
+  $all(document, "[data-forget]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (store) { store.removeItem(storageKey); }
+      window.location.reload();
+    });
+  });
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", save);
+  var invalid = form.querySelector(".is-invalid, [data-part-errors]");
+  if (invalid) {
+    invalid.scrollIntoView({ block: "center" });
+  }
+})();
