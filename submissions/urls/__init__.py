@@ -15,4 +15,5 @@ urlpatterns = [
     path("showcase/", include(("submissions.urls.showcase", "showcase"))),
     path("sitemap.xml", sitemap, {"sitemaps": showcase_views.SITEMAPS}, name="sitemap"),
     path("robots.txt", showcase_views.robots_txt, name="robots"),
+    path("favicon.ico", showcase_views.favicon, name="favicon"),
 ]
