@@ -25,7 +25,6 @@ from submissions.models import Status as S
 from submissions.workflow import SYSTEM, TransitionError
 
 A = Showcase.State
-REPORTER_PREFIX = "大众日报记者"
 _ORG_SUFFIX = re.compile(r"(联合党委|党总支|党支部|党工委|党委|党组)$")
 
 
@@ -43,9 +42,10 @@ def fill_editor_note(template, *, organization, short_name, brand):
     return template.replace("{organization}", organization).replace("{short_name}", short_name).replace("{brand}", brand)
 
 
-def byline_for(reporters):
+def byline_for(source, reporters):
+    """The house byline: `大众日报记者 王晓 刘洋` (the source's reporters)."""
     reporters = " ".join(reporters.split())
-    return f"{REPORTER_PREFIX} {reporters}" if reporters else ""
+    return f"{source}记者 {reporters}" if reporters else ""
 
 
 def draft_from_entry(submission, *, editor, short_name="", reporters="", interns="", correspondents=""):
@@ -65,7 +65,7 @@ def draft_from_entry(submission, *, editor, short_name="", reporters="", interns
             title=house_title(campaign.column_name, short_name, brand)[:120],
             short_name=short_name,
             brand_name=submission.brand_name,
-            byline=byline_for(reporters),
+            byline=byline_for(campaign.source, reporters),
             source=campaign.source,
             summary=" ".join(submission.introduction.split())[:120],
             editor_note=fill_editor_note(

@@ -11,26 +11,27 @@ from django.db.models import Max
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from submissions.models import Photo, RelatedLink, ShowcasePhoto, ShowcaseRevision, ShowcaseSection
 
 # Text fields kept in a snapshot, in reading order, with the label shown in a diff.
 FIELDS = [
-    ("title", "标题"),
-    ("short_name", "单位简称"),
-    ("brand_name", "品牌名称"),
-    ("byline", "署名"),
-    ("source", "发布来源"),
-    ("summary", "摘要"),
-    ("editor_note", "编者按"),
-    ("lead", "导语"),
-    ("closing", "结尾段落"),
-    ("standing_call", "征集说明"),
-    ("expert_commentary", "专家点评"),
-    ("expert_name", "点评专家"),
-    ("reporters", "记者"),
-    ("interns", "实习生"),
-    ("correspondents", "通讯员"),
+    ("title", gettext_lazy("标题")),
+    ("short_name", gettext_lazy("单位简称")),
+    ("brand_name", gettext_lazy("品牌名称")),
+    ("byline", gettext_lazy("署名")),
+    ("source", gettext_lazy("发布来源")),
+    ("summary", gettext_lazy("摘要")),
+    ("editor_note", gettext_lazy("编者按")),
+    ("lead", gettext_lazy("导语")),
+    ("closing", gettext_lazy("结尾段落")),
+    ("standing_call", gettext_lazy("征集说明")),
+    ("expert_commentary", gettext_lazy("专家点评")),
+    ("expert_name", gettext_lazy("点评专家")),
+    ("reporters", gettext_lazy("记者")),
+    ("interns", gettext_lazy("实习生")),
+    ("correspondents", gettext_lazy("通讯员")),
 ]
 
 
@@ -62,12 +63,12 @@ def as_lines(data):
         lines.append(f"【{label}】")
         lines += (data.get(name) or "").splitlines() or [""]
     for index, section in enumerate(data.get("sections", []), start=1):
-        lines.append(f"【章节{index}】{section['heading']}")
+        lines.append(f"【{_('章节')}{index}】{section['heading']}")
         lines += section["body"].splitlines() or [""]
     for index, photo in enumerate(data.get("photos", []), start=1):
-        lines.append(f"【图片{index}】#{photo['photo']} {photo['caption']}")
+        lines.append(f"【{_('图片')}{index}】#{photo['photo']} {photo['caption']}")
     for index, link in enumerate(data.get("links", []), start=1):
-        lines.append(f"【相关链接{index}】{link['title']} {link['url']}")
+        lines.append(f"【{_('相关链接')}{index}】{link['title']} {link['url']}")
     return lines
 
 

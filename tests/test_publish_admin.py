@@ -33,7 +33,7 @@ def change_data(article, **overrides):
     fields = ["slug", "title", "short_name", "brand_name", "summary", "byline", "source", "reporters", "interns"]
     fields += ["correspondents", "editor_note", "lead", "closing", "standing_call", "expert_commentary", "expert_name"]
     data = {name: getattr(article, name) for name in fields}
-    data |= {"campaign": article.campaign_id, "submission": article.submission_id or "", "publish_at_0": "", "publish_at_1": ""}
+    data |= {"campaign": article.campaign_id, "submission": article.submission_id or ""}
     data["responsible_editor"] = article.responsible_editor_id
     for prefix, items, names in (
         ("sections", article.sections.all(), ["order", "heading", "body"]),

@@ -42,7 +42,9 @@ class ShowcaseAdmin(admin.ModelAdmin):
     list_select_related = ["responsible_editor", "signed_off_by"]
     inlines = [SectionInline, PhotoInline, LinkInline]
     raw_id_fields = ["submission"]
-    readonly_fields = ["state", "signed_off_by", "signed_off_at", "published_at", "unpublished_reason"]
+    view_on_site = False  # the change form links the public page only when it is published
+    # The state and its dates change only through the workflow buttons (publish_at: the 定时发布 button).
+    readonly_fields = ["state", "signed_off_by", "signed_off_at", "publish_at", "published_at", "unpublished_reason"]
     fieldsets = [
         (None, {"fields": ["campaign", "submission", "slug", "title", "short_name", "brand_name", "summary"]}),
         (gettext_lazy("署名与来源"), {"fields": ["byline", "source", "reporters", "interns", "correspondents"]}),

@@ -42,7 +42,7 @@ class ShowcaseAdminForm(forms.ModelForm):
             *["campaign", "submission", "slug", "title", "short_name", "brand_name", "summary"],
             *["byline", "source", "reporters", "interns", "correspondents"],
             *["editor_note", "lead", "closing", "standing_call", "expert_commentary", "expert_name"],
-            *["responsible_editor", "publish_at"],
+            "responsible_editor",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -80,6 +80,8 @@ def test_from_entry_to_reader_comment(desktop_page, phone_page, live_server, set
         assert part in body, part
     assert reader.locator(".article-figure img").evaluate("img => img.naturalWidth") > 0
     assert reader.evaluate("document.documentElement.scrollWidth") <= 375
+    trap = reader.locator("div.portal-trap").bounding_box()  # the honeypot is out of a reader's sight
+    assert trap is None or trap["x"] + trap["width"] <= 0
     reader.fill("#id_name", "渔民老张")
     reader.fill("#id_body", "灯塔亮了，心里也亮了。")
     reader.get_by_role("button", name="提交评论").click()
