@@ -146,7 +146,7 @@ def _list_page(data):
 @require_GET
 def article_list(request):
     data = request.GET
-    parts = ("list", get_language(), *(data.get(k, "")[:50] for k in ("q", "kind", "region", "year", "page")))
+    parts = ("list", get_language(), *(data.get(k, "") for k in ("q", "kind", "region", "year", "page")))
     page = pagecache.get_or_render(parts, lambda: _list_page(data))
     return render(request, "showcase/list.html", {"page": page})
 
