@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SubmissionsConfig(AppConfig):
     name = "submissions"
     verbose_name = _("品牌征集")
+
+    def ready(self):
+        from submissions import pagecache
+
+        pagecache._connect()

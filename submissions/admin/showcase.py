@@ -1,6 +1,20 @@
-from django.contrib import admin
+"""The newsroom's admin of showcase articles: create from an accepted entry, edit with a preview
+that is the public page itself, revisions (diff, revert), workflow buttons, Word export, comments."""
 
-from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from submissions import publishing, revisions, workflow
+from submissions.exports import article_docx
+from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
+from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
+from submissions.models import Status as S
+from submissions.views.showcase import article_page, load_article
 
 
 class SectionInline(admin.StackedInline):
@@ -21,16 +35,233 @@ class LinkInline(admin.TabularInline):
 
 @admin.register(Showcase)
 class ShowcaseAdmin(admin.ModelAdmin):
-    list_display = ["title", "state", "responsible_editor", "signed_off_by", "published_at"]
+    form = ShowcaseAdminForm
+    list_display = ["title", "state", "responsible_editor", "signed_off_by", "publish_at", "published_at"]
     list_filter = ["state", "campaign"]
-    search_fields = ["title"]
+    search_fields = ["title", "short_name", "brand_name"]
     list_select_related = ["responsible_editor", "signed_off_by"]
     inlines = [SectionInline, PhotoInline, LinkInline]
     raw_id_fields = ["submission"]
+    view_on_site = False  # the change form links the public page only when it is published
+    # The state and its dates change only through the workflow buttons (publish_at: the 定时发布 button).
+    readonly_fields = ["state", "signed_off_by", "signed_off_at", "publish_at", "published_at", "unpublished_reason"]
+    fieldsets = [
+        (None, {"fields": ["campaign", "submission", "slug", "title", "short_name", "brand_name", "summary"]}),
+        (gettext_lazy("署名与来源"), {"fields": ["byline", "source", "reporters", "interns", "correspondents"]}),
+        (gettext_lazy("正文"), {"fields": ["editor_note", "lead", "closing", "standing_call"]}),
+        (gettext_lazy("专家点评（可选）"), {"fields": ["expert_commentary", "expert_name"]}),
+        (
+            gettext_lazy("签审与发布"),
+            {
+                "fields": [
+                    "responsible_editor",
+                    "state",
+                    "signed_off_by",
+                    "signed_off_at",
+                    "publish_at",
+                    "published_at",
+                    "unpublished_reason",
+                ]
+            },
+        ),
+    ]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        own = [
+            path("from-entry/", wrap(self.from_entry_list), name="submissions_showcase_from_entry_list"),
+            path("from-entry/<int:submission_id>/", wrap(self.from_entry), name="submissions_showcase_from_entry"),
+            path("<int:object_id>/preview/", wrap(self.preview), name="submissions_showcase_preview"),
+            path("<int:object_id>/revisions/", wrap(self.revisions_view), name="submissions_showcase_revisions"),
+            path("<int:object_id>/revisions/<int:number>/revert/", wrap(self.revert), name="submissions_showcase_revert"),
+            path("<int:object_id>/move/", wrap(self.move), name="submissions_showcase_move"),
+            path("<int:object_id>/docx/", wrap(self.docx), name="submissions_showcase_docx"),
+        ]
+        return own + super().get_urls()
+
+    def get_changeform_initial_data(self, request):
+        return {"responsible_editor": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    # Saving: the admin never writes the state; every save is a revision; an edit voids a sign-off.
+    def save_model(self, request, obj, form, change):
+        if change:
+            skip = {"state", "version", "signed_off_by", "signed_off_at", "published_at", "unpublished_reason", "id"}
+            obj.save(update_fields=[f.name for f in obj._meta.concrete_fields if f.name not in skip])
+        else:
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = form.instance.state
+        publishing.edited(form.instance, request.user, note=_("修改") if change else _("新建"))
+        if before != form.instance.state:
+            messages.warning(request, _("文章在签审后被修改，签审已失效，需重新签审。"))
+
+    # Screens
+    def _article(self, request, object_id, perm="change"):
+        article = get_object_or_404(Showcase, pk=object_id)
+        if not getattr(self, f"has_{perm}_permission")(request, article):
+            raise PermissionDenied
+        return article
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = Showcase.objects.filter(pk=object_id).first()
+        extra = extra_context or {}
+        if article is not None:
+            extra["moves"] = workflow.allowed_moves(article, request.user)
+            extra["history"] = article.history.select_related("actor").order_by("-created_at")[:20]
+        return super().change_view(request, object_id, form_url, extra)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"can_create_from_entry": self.has_add_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    def from_entry_list(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        entries = (
+            Submission.objects.filter(status=S.ACCEPTED, showcase__isnull=True)
+            .select_related("region", "campaign")
+            .order_by("-status_changed_at")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "entries": entries,
+            "title": _("从采用作品创建文章"),
+        }
+        return render(request, "admin/submissions/showcase/from_entry_list.html", context)
+
+    def from_entry(self, request, submission_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        submission = get_object_or_404(Submission.objects.select_related("campaign"), pk=submission_id)
+        existing = Showcase.objects.filter(submission=submission).first()
+        if existing is not None:
+            messages.info(request, _("该作品已有巡展文章。"))
+            return redirect("admin:submissions_showcase_change", existing.pk)
+        form = FromEntryForm(request.POST or None, initial={"short_name": publishing.guess_short_name(submission.org_name)})
+        if request.method == "POST" and form.is_valid():
+            try:
+                article = publishing.draft_from_entry(submission, editor=request.user, **form.cleaned_data)
+            except workflow.TransitionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("已按版式生成文章初稿，请修改完善后提交签审。"))
+                return redirect("admin:submissions_showcase_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "submission": submission,
+            "title": _("生成巡展文章：%(entry)s") % {"entry": submission},
+        }
+        return render(request, "admin/submissions/showcase/from_entry.html", context)
+
+    def preview(self, request, object_id):
+        self._article(request, object_id, "view")
+        article = load_article(Showcase.objects.all(), pk=object_id)
+        from submissions.forms.showcase import CommentForm
+
+        context = {"page": article_page(article), "slug": article.slug, "form": CommentForm(), "preview": True}
+        return render(request, "showcase/detail.html", context)
+
+    def revisions_view(self, request, object_id):
+        article = self._article(request, object_id, "view")
+        all_revisions = list(article.revisions.select_related("author").order_by("-number"))
+        numbers = {r.number: r for r in all_revisions}
+        diff = None
+        try:
+            a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+        except ValueError:
+            a = b = 0
+        if a in numbers and b in numbers:
+            old, new = sorted([numbers[a], numbers[b]], key=lambda r: r.number)
+            diff = revisions.diff_table(old, new)
+        elif len(all_revisions) >= 2 and "a" not in request.GET:
+            a, b = all_revisions[1].number, all_revisions[0].number
+            diff = revisions.diff_table(all_revisions[1], all_revisions[0])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "revisions": all_revisions,
+            "diff": diff,
+            "a": a,
+            "b": b,
+            "can_change": self.has_change_permission(request, article),
+            "title": _("修改记录：%(title)s") % {"title": article.title},
+        }
+        return render(request, "admin/submissions/showcase/revisions.html", context)
+
+    @staticmethod
+    def _post_only(request):
+        if request.method != "POST":
+            raise Http404
+
+    def revert(self, request, object_id, number):
+        self._post_only(request)
+        article = self._article(request, object_id)
+        revision = get_object_or_404(article.revisions, number=number)
+        publishing.revert(article, revision, request.user)
+        messages.success(request, _("已恢复至第 %(n)s 版（另存为新版本）。") % {"n": number})
+        return redirect("admin:submissions_showcase_revisions", article.pk)
+
+    def move(self, request, object_id):
+        self._post_only(request)
+        article = self._article(request, object_id)
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            data = form.cleaned_data
+            try:
+                publishing.move(article, data["to"], request.user, message=data["message"], at=data["publish_at"])
+            except workflow.TransitionError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("文章状态已变为“%(state)s”。") % {"state": article.get_state_display()})
+        return redirect("admin:submissions_showcase_change", article.pk)
+
+    def docx(self, request, object_id):
+        self._article(request, object_id, "view")
+        article = load_article(Showcase.objects.all(), pk=object_id)
+        response = HttpResponse(article_docx.render(article), content_type=article_docx.CONTENT_TYPE)
+        response["Content-Disposition"] = article_docx.disposition(article)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["showcase", "name", "state", "created_at"]
+    list_display = ["body_start", "name", "showcase", "state", "created_at", "moderated_by"]
     list_filter = ["state"]
-    list_select_related = ["showcase"]
+    search_fields = ["name", "body"]
+    list_select_related = ["showcase", "moderated_by"]
+    readonly_fields = ["showcase", "name", "body", "created_at", "moderated_by", "moderated_at"]
+    fields = ["showcase", "name", "body", "state", "created_at", "moderated_by", "moderated_at"]
+    actions = ["approve", "reject"]
+
+    @admin.display(description=gettext_lazy("评论内容"))
+    def body_start(self, obj):
+        return obj.body[:40]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if "state" in form.changed_data:
+            publishing.moderate(Comment.objects.filter(pk=obj.pk), form.cleaned_data["state"], request.user)
+        # nothing else of a reader's comment is editable
+
+    @admin.action(description=gettext_lazy("通过所选评论（公开显示）"), permissions=["change"])
+    def approve(self, request, queryset):
+        count = publishing.moderate(queryset, Comment.State.APPROVED, request.user)
+        self.message_user(request, _("已通过 %(n)s 条评论。") % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("不通过所选评论"), permissions=["change"])
+    def reject(self, request, queryset):
+        count = publishing.moderate(queryset, Comment.State.REJECTED, request.user)
+        self.message_user(request, _("已拒绝 %(n)s 条评论。") % {"n": count}, messages.SUCCESS)

@@ -1,8 +1,10 @@
 """The public site's URLs. Each area keeps its own module; templates mirror these paths."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from submissions.views import calls, public
+from submissions.views import showcase as showcase_views
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -11,4 +13,7 @@ urlpatterns = [
     path("call/", include(("submissions.urls.calls", "calls"))),
     path("track/", include(("submissions.urls.track", "track"))),
     path("showcase/", include(("submissions.urls.showcase", "showcase"))),
+    path("sitemap.xml", sitemap, {"sitemaps": showcase_views.SITEMAPS}, name="sitemap"),
+    path("robots.txt", showcase_views.robots_txt, name="robots"),
+    path("favicon.ico", showcase_views.favicon, name="favicon"),
 ]

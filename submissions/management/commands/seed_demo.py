@@ -18,7 +18,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from submissions import demo, images, roles, workflow
+from submissions import demo, images, publishing, roles, workflow
 from submissions.models import (
     Campaign,
     Criterion,
@@ -29,9 +29,6 @@ from submissions.models import (
     RelatedLink,
     ReviewAssignment,
     Section,
-    Showcase,
-    ShowcasePhoto,
-    ShowcaseSection,
     Stage,
     Submission,
 )
@@ -207,35 +204,15 @@ class Command(BaseCommand):
                 )
 
     def article(self, submission, short, users):
-        campaign = submission.campaign
-        fill = {"organization": submission.org_name, "short_name": short, "brand": submission.brand_display}
-        showcase = Showcase.objects.create(
-            campaign=campaign,
-            submission=submission,
-            slug=f"brand-{submission.reference}",
-            title=f"{campaign.column_name}|{short}打造{submission.brand_display}特色党建品牌",
-            short_name=short,
-            brand_name=submission.brand_name,
-            byline="大众日报记者 王晓 刘洋",
-            source=campaign.source,
-            editor_note=campaign.editor_note_template.format(**fill),
-            lead=submission.introduction,
-            closing=submission.results,
-            standing_call=campaign.standing_call,
-            expert_commentary="该品牌立足岗位实际，把党建工作融入服务群众全过程，做法实、成效显，具有较强的示范推广价值。",
-            expert_name="省委党校党建教研部 陈教授",
-            reporters="王晓 刘洋",
-            interns="孙悦",
-            correspondents="周明",
-            responsible_editor=users["editor"],
+        showcase = publishing.draft_from_entry(
+            submission, editor=users["editor"], short_name=short, reporters="王晓 刘洋", interns="孙悦", correspondents="周明"
         )
-        for section in submission.sections.all():
-            ShowcaseSection.objects.create(showcase=showcase, order=section.order, heading=section.heading, body=section.body)
-        for photo in submission.photos.all():
-            ShowcasePhoto.objects.create(showcase=showcase, photo=photo, order=photo.order, caption=photo.caption)
+        showcase.expert_commentary = "该品牌立足岗位实际，把党建工作融入服务群众全过程，做法实、成效显，具有较强的示范推广价值。"
+        showcase.expert_name = "省委党校党建教研部 陈教授"
+        showcase.save(update_fields=["expert_commentary", "expert_name", "updated_at"])
         RelatedLink.objects.create(
             showcase=showcase, order=0, title="优秀党建品牌征集展示活动启事", url="https://example.com/call"
         )
-        workflow.transition(showcase, Showcase.State.SIGNED_OFF, actor=users["chief"], via="seed_demo")
-        workflow.transition(showcase, Showcase.State.PUBLISHED, actor=users["chief"], via="seed_demo")
-        workflow.transition(submission, S.PUBLISHED, actor=users["chief"], via="seed_demo")
+        publishing.edited(showcase, users["editor"], note="补充专家点评和相关链接")
+        publishing.sign_off(showcase, users["chief"])
+        publishing.publish(showcase, users["chief"], via="seed_demo")
