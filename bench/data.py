@@ -178,7 +178,7 @@ def pages(articles):
 
 
 def walked_entries(call, count, offset=0):
-    editor, chief = users()
+    editor, _chief = users()
     region_ids = list(Region.objects.values_list("pk", flat=True))
     for index in range(offset, offset + count):
         entry = Submission.objects.create(
@@ -194,7 +194,7 @@ def walked_entries(call, count, offset=0):
             Section(submission=entry, order=order + 1, heading=theme, body="一是……二是……三是……")
             for order, theme in enumerate(demo.SECTION_THEMES[:2])
         )
-        list(workflow.walk(entry, STATUS_MIX[index % len(STATUS_MIX)], editor=editor, chief=chief, via="bench"))
+        list(workflow.walk(entry, STATUS_MIX[index % len(STATUS_MIX)], editor=editor, via="bench"))
 
 
 CLONE = {

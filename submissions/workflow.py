@@ -137,6 +137,15 @@ def _check_rules(obj, to, actor):
     if isinstance(obj, Showcase) and to == A.SIGNED_OFF and actor not in (SUBMITTER, SYSTEM):
         if obj.responsible_editor_id == actor.pk:
             raise TransitionError(_("责任编辑不能签审自己编辑的文章，请由另一位签审编辑签审。"))
+    # An entry is published by publishing its article, and goes back only when the article is taken down.
+    if isinstance(obj, Submission) and to == S.PUBLISHED and not _article_live(obj):
+        raise TransitionError(_("作品随其巡展文章发表：请先签审并发布文章。"))
+    if isinstance(obj, Submission) and obj.status == S.PUBLISHED and to == S.ACCEPTED and _article_live(obj):
+        raise TransitionError(_("文章仍在发布中：请先撤下文章。"))
+
+
+def _article_live(submission):
+    return Showcase.objects.filter(submission=submission, state=A.PUBLISHED).exists()
 
 
 def transition(obj, to, *, actor, note="", message="", via=""):
@@ -221,7 +230,8 @@ def _notify(change_pk):
     notifications.status_changed(change_pk)
 
 
-# The usual route from a draft to each status, for demo data and tests.
+# The usual route from a draft to each status, for demo data and tests. (PUBLISHED is reached
+# by publishing the entry's article: submissions.publishing.publish.)
 _REVIEWED = [S.SUBMITTED, S.FIRST_REVIEW, S.SECOND_REVIEW, S.SHORTLISTED]
 ROUTES = {
     S.DRAFT: [],
@@ -231,7 +241,6 @@ ROUTES = {
     S.SHORTLISTED: _REVIEWED,
     S.FINAL_REVIEW: [*_REVIEWED, S.FINAL_REVIEW],
     S.ACCEPTED: [*_REVIEWED, S.ACCEPTED],
-    S.PUBLISHED: [*_REVIEWED, S.ACCEPTED, S.PUBLISHED],
     S.RETURNED: [S.SUBMITTED, S.FIRST_REVIEW, S.RETURNED],
     S.RESUBMITTED: [S.SUBMITTED, S.FIRST_REVIEW, S.RETURNED, S.RESUBMITTED],
     S.DECLINED: [S.SUBMITTED, S.FIRST_REVIEW, S.DECLINED],
@@ -239,14 +248,9 @@ ROUTES = {
 }
 
 
-def walk(submission, target, *, editor, chief, via="", message="请补充近三年的具体数据和活动照片。"):
+def walk(submission, target, *, editor, via="", message="请补充近三年的具体数据和活动照片。"):
     """Take an entry along ROUTES[target], each step made by the one who would make it."""
     for step in ROUTES[target]:
-        if SUBMITTER in TRANSITIONS[(submission.status, step)]:
-            actor = SUBMITTER
-        elif step == S.PUBLISHED:
-            actor = chief
-        else:
-            actor = editor
+        actor = SUBMITTER if SUBMITTER in TRANSITIONS[(submission.status, step)] else editor
         transition(submission, step, actor=actor, message=message if step in MESSAGE_REQUIRED else "", via=via)
         yield step

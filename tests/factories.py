@@ -26,6 +26,7 @@ from submissions.models import (
     Sector,
     Showcase,
     Stage,
+    Status,
     Submission,
 )
 
@@ -137,7 +138,16 @@ def submission_in(status, **kwargs):
     submission = SubmissionFactory(**kwargs)
     editor = make_user(roles.EDITOR, username="factory-editor")
     chief = make_user(roles.CHIEF, username="factory-chief")
-    list(workflow.walk(submission, status, editor=editor, chief=chief))
+    if status == Status.PUBLISHED:
+        from submissions import publishing
+
+        list(workflow.walk(submission, Status.ACCEPTED, editor=editor))
+        article = publishing.draft_from_entry(submission, editor=editor)
+        publishing.sign_off(article, chief)
+        publishing.publish(article, chief)
+        submission.refresh_from_db()
+        return submission
+    list(workflow.walk(submission, status, editor=editor))
     return submission
 
 

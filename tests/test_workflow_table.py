@@ -26,6 +26,19 @@ def actor_for(role):
     return make_user(role, username=f"table-{role}")
 
 
+def article_moves(entry, to):
+    """An entry is published with its article, and goes back only once the article is down."""
+    chief = make_user(roles.CHIEF, username="table-article-chief")
+    if to == S.PUBLISHED:
+        from submissions import publishing
+
+        article = publishing.draft_from_entry(entry, editor=make_user(roles.EDITOR, username="table-article-editor"))
+        workflow.transition(article, article.State.SIGNED_OFF, actor=chief)
+        workflow.transition(article, article.State.PUBLISHED, actor=chief)
+    if entry.status == S.PUBLISHED and to == S.ACCEPTED:
+        workflow.transition(entry.showcase, entry.showcase.State.UNPUBLISHED, actor=chief, message="核实")
+
+
 def message_for(to):
     return "请补充材料。" if to in workflow.MESSAGE_REQUIRED else ""
 
@@ -35,6 +48,7 @@ def message_for(to):
 def test_declared_move_is_allowed_and_recorded(frm, to, role, django_capture_on_commit_callbacks):
     entry = submission_in(frm)
     actor = actor_for(role)
+    article_moves(entry, to)
     version = entry.version
     with django_capture_on_commit_callbacks(execute=True):
         change = workflow.transition(entry, to, actor=actor, message=message_for(to), note="内部", via="test")
@@ -65,6 +79,17 @@ def test_every_other_move_is_refused_for_every_role(frm):
     fresh = Submission.objects.get(pk=entry.pk)
     assert (fresh.status, fresh.version, StatusChange.objects.filter(submission=entry).count()) == before
     assert tried >= len(S.values) * len(ROLES) - sum(len(w) for (f, _t), w in workflow.TRANSITIONS.items() if f == frm)
+
+
+@pytest.mark.django_db
+def test_entry_is_published_only_with_its_article(chief):
+    entry = submission_in(S.ACCEPTED)
+    with pytest.raises(workflow.TransitionError, match="文章"):
+        workflow.transition(entry, S.PUBLISHED, actor=chief)
+    assert S.PUBLISHED not in [move.to for move in workflow.allowed_moves(entry, chief)]
+    published = submission_in(S.PUBLISHED)
+    with pytest.raises(workflow.TransitionError, match="撤下"):
+        workflow.transition(published, S.ACCEPTED, actor=chief)
 
 
 @pytest.mark.django_db

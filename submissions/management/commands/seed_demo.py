@@ -193,7 +193,7 @@ class Command(BaseCommand):
         return submission
 
     def walk(self, submission, target, users):
-        for step in workflow.walk(submission, target, editor=users["editor"], chief=users["chief"], via="seed_demo"):
+        for step in workflow.walk(submission, target, editor=users["editor"], via="seed_demo"):
             if step in (S.FIRST_REVIEW, S.SECOND_REVIEW) and submission.pk % 2:
                 stage = Stage.FIRST if step == S.FIRST_REVIEW else Stage.SECOND
                 ReviewAssignment.objects.get_or_create(
