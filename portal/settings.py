@@ -122,9 +122,13 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy, trust the left-most X-Forwarded-For address only when told to.
-AXES_IPWARE_PROXY_COUNT = env.number("PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.number("PROXY_COUNT", 0) else ["REMOTE_ADDR"]
+# The client's address as the rate limits see it: REMOTE_ADDR, or behind PROXY_COUNT trusted
+# proxies the address the nearest proxy recorded in X-Forwarded-For (a client's own, forged
+# entries sit further left and are ignored). django-ipware is not installed, so axes would
+# otherwise key on REMOTE_ADDR: the proxy's address, locking out everyone at once.
+AXES_CLIENT_IP_CALLABLE = "submissions.abuse.client_ip"
+AXES_LOCKOUT_CALLABLE = "submissions.views.errors.lockout"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # Language and time: Chinese and Beijing time by default, English available.
 LANGUAGE_CODE = "zh-hans"

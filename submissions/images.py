@@ -9,6 +9,7 @@ included) dropped, under random names. The upload itself is never stored or serv
 
 import hashlib
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -124,14 +125,63 @@ def make_renditions(upload):
     )
 
 
+def _write(photo, field, content, written):
+    """Store one rendition under a fresh random name; the name is noted before writing, so a
+    write that fails half-way (disk full) can still be removed."""
+    name = field.field.generate_filename(photo, content.name)
+    written.append(name)
+    saved = field.storage.save(name, content, max_length=field.field.max_length)
+    written[-1] = saved
+    setattr(photo, field.field.attname, saved)
+
+
+def _remove(storage, names):
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:  # best effort: cleanup_media finds whatever is left
+            pass
+
+
 def save_photo(photo, upload):
-    """Fill a Photo's files from an upload (not saving the row). Raises ValidationError."""
+    """Fill a Photo's files from an upload (not saving the row). Raises ValidationError.
+
+    All three renditions are written or none: if one write fails, those already written
+    (and the partial one) are removed before the error goes on.
+    """
     renditions = make_renditions(upload)
-    photo.image.save(renditions.image.name, renditions.image, save=False)
-    photo.display.save(renditions.display.name, renditions.display, save=False)
-    photo.thumbnail.save(renditions.thumbnail.name, renditions.thumbnail, save=False)
+    written = []
+    try:
+        for field, content in (
+            (photo.image, renditions.image),
+            (photo.display, renditions.display),
+            (photo.thumbnail, renditions.thumbnail),
+        ):
+            _write(photo, field, content, written)
+    except BaseException:
+        _remove(photo.image.storage, written)
+        raise
     photo.width, photo.height, photo.sha256 = renditions.width, renditions.height, renditions.sha256
     return photo
+
+
+@contextmanager
+def store_photo(photo, upload):
+    """Write a photo's renditions, then run the block that saves the row; if anything in the
+    block fails, the files just written are removed. Put the row's transaction inside, so
+    that a failed commit removes the files too:
+
+        with images.store_photo(photo, upload), transaction.atomic():
+            photo.save()
+
+    (Files of a transaction rolled back further out are left to `manage.py cleanup_media`.)
+    """
+    save_photo(photo, upload)
+    try:
+        yield photo
+    except BaseException:
+        delete_files(photo)
+        raise
 
 
 def delete_files(photo):
