@@ -105,7 +105,7 @@ def _run(args, db):
     tool = shutil.which(args[0])
     if tool is None:
         raise BackupError(f"{args[0]} is not installed (apt-get install postgresql-client)")
-    result = subprocess.run([tool, *args[1:]], env=_pg_env(db), capture_output=True, text=True, check=False)
+    result = subprocess.run([tool, *args[1:]], env=_pg_env(db), capture_output=True, text=True, check=False)  # noqa: S603 (fixed tool, list args)
     if result.returncode != 0:
         raise BackupError(f"{args[0]} failed: {result.stderr.strip()}")
     return result

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from submissions import images
@@ -66,17 +66,14 @@ class Command(BaseCommand):
         for photo in Photo.objects.filter(submission__isnull=True, created_at__lt=before).exclude(upload_key=""):
             self.stdout.write(f"{verb} staged photo #{photo.pk}: {photo.image.name}")
             if not dry_run:
-                with transaction.atomic():
-                    photo.delete()
-                    transaction.on_commit(lambda p=photo: images.delete_files(p))
+                photo.delete()  # the row first: a file without a row is found again next time
+                images.delete_files(photo)
             count += 1
         for attachment in Attachment.objects.filter(submission__isnull=True, created_at__lt=before).exclude(upload_key=""):
             self.stdout.write(f"{verb} staged attachment #{attachment.pk}: {attachment.file.name}")
             if not dry_run:
-                with transaction.atomic():
-                    attachment.delete()
-                    name = attachment.file.name
-                    transaction.on_commit(lambda n=name: default_storage.delete(n))
+                attachment.delete()
+                attachment.file.storage.delete(attachment.file.name)
             count += 1
         return count
 
