@@ -49,9 +49,14 @@ def test_sqlite_online_backup_is_consistent_while_writers_keep_writing(tmp_path)
 
     copy = sqlite3.connect(tmp_path / "backup.sqlite3")
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    entries, sections = (copy.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("entry", "section"))  # noqa: S608
+    entries, sections = (copy.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("entry", "section"))
     assert entries - 3000 == sections, "every entry written with its section, or neither"
-    assert copy.execute("SELECT count(*) FROM entry e LEFT JOIN section s ON s.entry_id = e.id WHERE e.id > 3000 AND s.id IS NULL").fetchone()[0] == 0
+    assert (
+        copy.execute(
+            "SELECT count(*) FROM entry e LEFT JOIN section s ON s.entry_id = e.id WHERE e.id > 3000 AND s.id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
     copy.close()
     assert not (tmp_path / "backup.sqlite3-wal").exists()
 
@@ -102,7 +107,9 @@ def test_backup_command_then_restore_gives_back_rows_and_files(tmp_path, setting
         backups.sqlite_restore(f"{folder}/db.sqlite3", restored)
         backups.media_restore(f"{folder}/media.tar.gz", media)
         db = sqlite3.connect(restored)
-        got = tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("submissions_submission", "submissions_photo"))  # noqa: S608
+        got = tuple(
+            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("submissions_submission", "submissions_photo")
+        )
     else:
         got = restore_postgres_copy(f"{folder}/db.dump")
         backups.media_restore(f"{folder}/media.tar.gz", media)
@@ -116,7 +123,9 @@ def restore_postgres_copy(dump):
 
     db = connection.settings_dict
     fresh = f"{db['NAME']}_restore"
-    admin = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or 5432)
+    admin = psycopg2.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or 5432
+    )
     admin.autocommit = True
     try:
         with admin.cursor() as cursor:
@@ -127,7 +136,7 @@ def restore_postgres_copy(dump):
         with copy, copy.cursor() as cursor:
             got = []
             for table in ("submissions_submission", "submissions_photo"):
-                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+                cursor.execute(f"SELECT count(*) FROM {table}")
                 got.append(cursor.fetchone()[0])
         copy.close()
         return tuple(got)
