@@ -1,8 +1,8 @@
 """Uploaded files, served only to those allowed to see them.
 
 Photos of a published article are public. Everything else (photos of entries still in
-review, attachments) is for the newsroom only, or for the submitter holding the entry's
-tracking link (sent as ?t=<token>). The stored name alone opens nothing.
+review, attachments) is for editors and chief editors, reviewers assigned to the entry, or
+the submitter holding the entry's tracking link (sent as ?t=<token>). The stored name alone opens nothing.
 
 Whatever is not allowed, does not exist or looks like a path trick is answered with the
 same 404, so a guess learns nothing. Every file goes out with headers that stop a browser
@@ -19,7 +19,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_safe
 
 from submissions import roles
-from submissions.models import Attachment, Photo, Showcase
+from submissions.models import Attachment, Photo, ReviewAssignment, Showcase
 
 MEDIA_CSP = "default-src 'none'; sandbox"
 ATTACHMENT_TYPES = {
@@ -30,8 +30,12 @@ ATTACHMENT_TYPES = {
 
 
 def _may_see(request, submission):
-    if roles.has_role(request.user, roles.EDITOR, roles.CHIEF, roles.REVIEWER):
+    if roles.has_role(request.user, roles.EDITOR, roles.CHIEF):
         return True
+    if submission is not None and roles.has_role(request.user, roles.REVIEWER):
+        # Reviewers see only what they are asked to score.
+        if ReviewAssignment.objects.filter(submission=submission, reviewer=request.user).exists():
+            return True
     token = request.GET.get("t")
     return bool(submission is not None and token and constant_time_compare(token, submission.tracking_token))
 
