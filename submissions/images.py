@@ -75,16 +75,23 @@ def open_checked(upload):
 
 
 def _pixels_only(image):
-    """The picture turned upright, in RGB, with no metadata of any kind."""
+    """The picture turned upright, in RGB, with no metadata of any kind.
+
+    A new image is made from the pixels alone: Pillow carries an upload's comment segment
+    (where a polyglot file keeps its HTML), ICC profile and the like in `image.info` and
+    would write some of them back when saving.
+    """
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))
-        return background
-    if image.mode != "RGB":
-        return image.convert("RGB")
-    return image
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
+    return clean
 
 
 def _jpeg(image, name):
