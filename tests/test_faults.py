@@ -152,3 +152,15 @@ def test_mail_server_down_keeps_the_message_and_send_outbox_delivers_it_later(se
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT and message.attempts == 2
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == message.subject
+
+
+@pytest.mark.parametrize(("status", "text"), [(400, "请求无法处理"), (403, "没有权限")])
+def test_refusals_are_explained_in_chinese(client, reviewer, settings, status, text):
+    if status == 400:
+        fields = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+        response = client.post("/i18n/setlang/", fields)
+    else:
+        client.force_login(reviewer)
+        response = client.get("/admin/submissions/submission/")
+    assert response.status_code == status
+    assert text in response.content.decode()
