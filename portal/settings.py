@@ -127,6 +127,7 @@ AXES_VERBOSE = False
 # entries sit further left and are ignored). django-ipware is not installed, so axes would
 # otherwise key on REMOTE_ADDR: the proxy's address, locking out everyone at once.
 AXES_CLIENT_IP_CALLABLE = "submissions.abuse.client_ip"
+AXES_USERNAME_CALLABLE = "submissions.abuse.login_username"  # cut to 150 characters: the log's column is 255
 AXES_LOCKOUT_CALLABLE = "submissions.views.errors.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 

@@ -56,3 +56,20 @@ def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_lock(clien
         attempt(client, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
     locked = attempt(client, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="192.0.2.200")
     assert locked.status_code == 429
+
+
+def test_a_garbage_forwarded_address_falls_back_to_the_peer(client, editor_account, monkeypatch):
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    response = attempt(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address" * 50)
+    assert response.status_code == 200  # the form with its error, not a database error
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.1"
+
+
+def test_an_enormous_user_name_is_just_a_failed_login(client):
+    response = client.post(LOGIN, {"username": "a" * 5000, "password": "x"})
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert len(AccessAttempt.objects.get().username) == 150
