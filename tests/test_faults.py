@@ -164,3 +164,9 @@ def test_refusals_are_explained_in_chinese(client, reviewer, settings, status, t
         response = client.get("/admin/submissions/submission/")
     assert response.status_code == status
     assert text in response.content.decode()
+
+
+def test_an_expired_form_is_explained_in_chinese():
+    response = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
