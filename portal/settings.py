@@ -129,10 +129,14 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy (PROXY_COUNT), the client address is the one our own PROXY_COUNT-th proxy saw (counted from the right of
-# X-Forwarded-For), so a client cannot spoof it by sending the header itself; the same
-# function serves the public forms' rate limits. (django-ipware is not installed.)
+# The client's address as the rate limits see it: REMOTE_ADDR, or behind PROXY_COUNT trusted
+# proxies the address the nearest proxy recorded in X-Forwarded-For (a client's own, forged
+# entries sit further left and are ignored). django-ipware is not installed, so axes would
+# otherwise key on REMOTE_ADDR: the proxy's address, locking out everyone at once.
 AXES_CLIENT_IP_CALLABLE = "submissions.abuse.client_ip"
+AXES_USERNAME_CALLABLE = "submissions.abuse.login_username"  # cut to 150 characters: the log's column is 255
+AXES_LOCKOUT_CALLABLE = "submissions.views.errors.lockout"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # Language and time: Chinese and Beijing time by default, English available.
 LANGUAGE_CODE = "zh-hans"

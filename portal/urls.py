@@ -8,6 +8,8 @@ from submissions.views.media import media
 
 configure_admin_site(admin.site)
 
+handler500 = "submissions.views.errors.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/intake/", intake.entry, name="intake"),

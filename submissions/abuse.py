@@ -6,6 +6,7 @@
 Each refusal comes with a clear message in Chinese.
 """
 
+import ipaddress
 import time
 
 from django import forms
@@ -27,9 +28,27 @@ def client_ip(request):
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_ip(hops[-proxies]):
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_ip(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def login_username(request, credentials=None):
+    """The user name tried at a login, as django-axes records it: cut to the length of a user
+    name, so that a megabyte typed into the field is refused as a failed login, not a 500."""
+    if credentials:
+        name = credentials.get("username")
+    else:
+        name = getattr(request, "POST", {}).get("username")
+    return name[:150] if isinstance(name, str) else name
 
 
 def hit(request, scope, *, limit, window):

@@ -10,6 +10,7 @@ included) dropped, under random names. The upload itself is never stored or serv
 import hashlib
 import io
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -108,15 +109,22 @@ def _pixels_only(image):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))
-        return background
-    if image.mode != "RGB":
-        return image.convert("RGB")
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
     return image
 
 
 def _jpeg(image, name, *, progressive=True):
-    """Re-encode as JPEG. Progressive for what phones load (shows early, a little smaller);
-    baseline for the master, which is only downloaded whole (progressive costs ~5× the time)."""
+    """Re-encode as JPEG, from the pixels alone. Progressive for what phones load (shows early, a
+    little smaller); baseline for the master, which is only downloaded whole (progressive costs
+    ~5× the time).
+
+    `image.info` is emptied first: Pillow carries an upload's comment segment (where a polyglot
+    file keeps its HTML), EXIF and the like through resize and transpose, and writes the comment
+    back when saving. Emptying it costs nothing, unlike copying the pixels into a new image.
+    """
+    image.info = {}
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=progressive)
     return ContentFile(buffer.getvalue(), name=name)
@@ -168,18 +176,67 @@ def make_renditions(upload):
     )
 
 
+def _write(photo, field, content, written):
+    """Store one rendition under a fresh random name; the name is noted before writing, so a
+    write that fails half-way (disk full) can still be removed."""
+    name = field.field.generate_filename(photo, content.name)
+    written.append(name)
+    saved = field.storage.save(name, content, max_length=field.field.max_length)
+    written[-1] = saved
+    setattr(photo, field.field.attname, saved)
+
+
+def _remove(storage, names):
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:  # best effort: cleanup_media finds whatever is left
+            pass
+
+
 def save_photo(photo, upload):
     """Fill a Photo's files from an upload (not saving the row). Raises ValidationError."""
     return store_renditions(photo, make_renditions(upload))
 
 
 def store_renditions(photo, renditions):
-    """Write checked renditions (from make_renditions) into a Photo's files, not saving the row."""
-    photo.image.save(renditions.image.name, renditions.image, save=False)
-    photo.display.save(renditions.display.name, renditions.display, save=False)
-    photo.thumbnail.save(renditions.thumbnail.name, renditions.thumbnail, save=False)
+    """Write checked renditions (from make_renditions) into a Photo's files, not saving the row.
+
+    All three renditions are written or none: if one write fails, those already written
+    (and the partial one) are removed before the error goes on.
+    """
+    written = []
+    try:
+        for field, content in (
+            (photo.image, renditions.image),
+            (photo.display, renditions.display),
+            (photo.thumbnail, renditions.thumbnail),
+        ):
+            _write(photo, field, content, written)
+    except BaseException:
+        _remove(photo.image.storage, written)
+        raise
     photo.width, photo.height, photo.sha256 = renditions.width, renditions.height, renditions.sha256
     return photo
+
+
+@contextmanager
+def store_photo(photo, upload):
+    """Write a photo's renditions, then run the block that saves the row; if anything in the
+    block fails, the files just written are removed. Put the row's transaction inside, so
+    that a failed commit removes the files too:
+
+        with images.store_photo(photo, upload), transaction.atomic():
+            photo.save()
+
+    (Files of a transaction rolled back further out are left to `manage.py cleanup_media`.)
+    """
+    save_photo(photo, upload)
+    try:
+        yield photo
+    except BaseException:
+        delete_files(photo)
+        raise
 
 
 def delete_files(photo):

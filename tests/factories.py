@@ -7,12 +7,14 @@ import factory
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from submissions import images, roles, workflow
 from submissions.models import (
+    Attachment,
     Campaign,
     Criterion,
     Kind,
@@ -131,6 +133,12 @@ def add_photo(submission, caption="活动照片", order=0):
     images.save_photo(photo, jpeg_upload())
     photo.save()
     return photo
+
+
+def add_attachment(submission, name="申报材料.pdf", content=b"%PDF-1.4\n% test\n", content_type="application/pdf"):
+    attachment = Attachment(submission=submission, original_name=name, content_type=content_type, size=len(content))
+    attachment.file.save(name, ContentFile(content), save=True)
+    return attachment
 
 
 def submission_in(status, **kwargs):

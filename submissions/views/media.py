@@ -1,47 +1,87 @@
 """Uploaded files, served only to those allowed to see them.
 
 Photos of a published article are public. Everything else (photos of entries still in
-review, attachments) is for the newsroom only, or for the submitter holding the entry's
-tracking link (sent as ?t=<token>). The stored name alone opens nothing.
+review, attachments) is for editors and chief editors, reviewers assigned to the entry, or
+the submitter holding the entry's tracking link (sent as ?t=<token>). The stored name alone opens nothing.
+
+Whatever is not allowed, does not exist or looks like a path trick is answered with the
+same 404, so a guess learns nothing. Every file goes out with headers that stop a browser
+from treating it as a page: no content sniffing, a CSP that allows nothing and sandboxes
+it, and attachments only ever as downloads.
 """
 
 import mimetypes
+import posixpath
 
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.views.decorators.http import require_GET
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.http import require_safe
 
 from submissions import roles
-from submissions.models import Attachment, Photo, Showcase
+from submissions.models import Attachment, Photo, ReviewAssignment, Showcase
+
+MEDIA_CSP = "default-src 'none'; sandbox"
+ATTACHMENT_TYPES = {
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def _may_see(request, submission):
-    if roles.has_role(request.user, roles.EDITOR, roles.CHIEF, roles.REVIEWER):
+    if roles.has_role(request.user, roles.EDITOR, roles.CHIEF):
         return True
+    if submission is not None and roles.has_role(request.user, roles.REVIEWER):
+        # Reviewers see only what they are asked to score.
+        if ReviewAssignment.objects.filter(submission=submission, reviewer=request.user).exists():
+            return True
     token = request.GET.get("t")
-    return bool(submission is not None and token and token == submission.tracking_token)
+    return bool(submission is not None and token and constant_time_compare(token, submission.tracking_token))
 
 
-@require_GET
+def _clean(path):
+    """The stored name asked for, or 404 for anything that is not a plain relative name."""
+    if not path or "\x00" in path or "\\" in path or path.startswith("/"):
+        raise Http404
+    if posixpath.normpath(path) != path or ".." in path.split("/"):
+        raise Http404
+    return path
+
+
+def _open(field):
+    try:
+        return field.open("rb")
+    except (OSError, ValueError):  # the row is there but the file is not: nothing to show
+        raise Http404
+
+
+def _safe(response, cache):
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = cache
+    return response
+
+
+@require_safe
 def media(request, path):
+    path = _clean(path)
     photo = Photo.objects.select_related("submission").filter(Q(image=path) | Q(display=path) | Q(thumbnail=path)).first()
     if photo is not None:
         public = Showcase.objects.filter(photos__photo=photo, state=Showcase.State.PUBLISHED).exists()
         if not public and not _may_see(request, photo.submission):
             raise Http404
         field = next(f for f in (photo.image, photo.display, photo.thumbnail) if f.name == path)
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "public, max-age=31536000, immutable" if public else "private, no-store"
-        return response
+        response = FileResponse(_open(field), content_type="image/jpeg")
+        return _safe(response, "public, max-age=31536000, immutable" if public else "private, no-store")
     attachment = Attachment.objects.select_related("submission").filter(file=path).first()
     if attachment is None or not _may_see(request, attachment.submission):
         raise Http404
     content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
+    if content_type not in ATTACHMENT_TYPES:
+        content_type = "application/octet-stream"  # never a type a browser would render as a page
     response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=content_type or "application/octet-stream",
+        _open(attachment.file), as_attachment=True, filename=attachment.original_name, content_type=content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _safe(response, "private, no-store")

@@ -1,0 +1,93 @@
+"""Remove media that nothing refers to, and staged uploads that were never used.
+
+Two kinds of leftovers:
+- staged photos and attachments (upload_key set, no entry) older than --staged-hours: a
+  submitter uploaded them and never finished the form; their rows and files go;
+- files in the media storage that no FileField of any row names (a failed save, a rolled
+  back transaction, a crash between writing a file and its row). Files younger than
+  --min-age minutes are kept, so uploads still in flight are safe.
+
+Run it from cron once a night; --dry-run lists what would go and removes nothing.
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand
+from django.db import models
+from django.utils import timezone
+
+from submissions import images
+from submissions.models import Attachment, Photo
+
+
+def file_fields():
+    """(model, field name) of every FileField (ImageField included) of every installed model."""
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                yield model, field.name
+
+
+def referenced_names():
+    names = set()
+    for model, name in file_fields():
+        names.update(n for n in model._default_manager.exclude(**{name: ""}).values_list(name, flat=True).iterator() if n)
+    return names
+
+
+def stored_files(storage, folder=""):
+    """Every file name in the storage, relative and with forward slashes."""
+    dirs, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in dirs:
+        yield from stored_files(storage, f"{folder}/{sub}" if folder else sub)
+
+
+class Command(BaseCommand):
+    help = "Remove media files no row refers to, and staged uploads never attached to an entry."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="List what would be removed; remove nothing.")
+        parser.add_argument("--min-age", type=int, default=60, help="Keep files younger than this many minutes (default 60).")
+        parser.add_argument("--staged-hours", type=int, default=24, help="Drop staged uploads older than this (default 24).")
+
+    def handle(self, *args, dry_run=False, min_age=60, staged_hours=24, **options):
+        now = timezone.now()
+        verb = "would remove" if dry_run else "removed"
+        staged = self.drop_staged(now - timedelta(hours=staged_hours), dry_run, verb)
+        orphans = self.drop_orphans(now - timedelta(minutes=min_age), dry_run, verb)
+        self.stdout.write(f"{verb} {staged} staged upload(s) and {orphans} unreferenced file(s)")
+
+    def drop_staged(self, before, dry_run, verb):
+        count = 0
+        for photo in Photo.objects.filter(submission__isnull=True, created_at__lt=before).exclude(upload_key=""):
+            self.stdout.write(f"{verb} staged photo #{photo.pk}: {photo.image.name}")
+            if not dry_run:
+                photo.delete()  # the row first: a file without a row is found again next time
+                images.delete_files(photo)
+            count += 1
+        for attachment in Attachment.objects.filter(submission__isnull=True, created_at__lt=before).exclude(upload_key=""):
+            self.stdout.write(f"{verb} staged attachment #{attachment.pk}: {attachment.file.name}")
+            if not dry_run:
+                attachment.delete()
+                attachment.file.storage.delete(attachment.file.name)
+            count += 1
+        return count
+
+    def drop_orphans(self, before, dry_run, verb):
+        storage = default_storage
+        if not storage.exists(""):
+            return 0
+        keep = referenced_names()
+        count = 0
+        for name in stored_files(storage):
+            if name in keep or storage.get_modified_time(name) >= before:
+                continue
+            self.stdout.write(f"{verb} {name}")
+            if not dry_run:
+                storage.delete(name)
+            count += 1
+        return count

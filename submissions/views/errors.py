@@ -1,0 +1,41 @@
+"""Error pages that work when parts of the system do not.
+
+The 500 handler renders without a request context, so it touches neither the database
+(the site settings record) nor the session. When the failure was the database itself
+(gone away, refused, locked for too long), the page says so with 503: try again shortly.
+"""
+
+import sys
+
+from axes.helpers import get_cool_off, get_failure_limit
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+
+
+def _page(template, status):
+    response = HttpResponse(loader.get_template(template).render({}), status=status)
+    response["Cache-Control"] = "no-store"
+    if status == 503:
+        response["Retry-After"] = "120"
+    return response
+
+
+def server_error(request):
+    """handler500: 503 when the database is unreachable, 500 otherwise."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DatabaseError) and "connection" in str(exc).lower()
+    ):
+        return _page("503.html", 503)
+    return _page("500.html", 500)
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes: the page shown once a user name and address are locked out (429)."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else 15
+    context = {"failure_limit": get_failure_limit(request, credentials), "minutes": minutes}
+    response = HttpResponse(loader.get_template("admin/lockout.html").render(context, request), status=429)
+    response["Cache-Control"] = "no-store"
+    return response

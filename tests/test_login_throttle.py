@@ -1,0 +1,75 @@
+"""Admin login is throttled by django-axes, keyed on the real client address."""
+
+import pytest
+from django.conf import settings
+
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/?next=/admin/"
+
+
+@pytest.fixture
+def editor_account():
+    return make_user("editor", username="throttled")
+
+
+def attempt(client, password="wrong-password", **meta):
+    return client.post(LOGIN, {"username": "throttled", "password": password}, **meta)
+
+
+def fail_until_locked(client, **meta):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, **meta).status_code == 200  # the form again, with its error
+    return attempt(client, **meta)
+
+
+def test_locked_after_the_failure_limit_with_a_chinese_page(client, editor_account):
+    locked = fail_until_locked(client, REMOTE_ADDR="203.0.113.5")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "登录已暂时锁定" in page and "15 分钟" in page
+    assert "<script" not in page
+    # Even the right password is refused while locked.
+    assert attempt(client, password="pw-Test-12345", REMOTE_ADDR="203.0.113.5").status_code == 429
+    # Another address is not affected.
+    assert attempt(client, password="pw-Test-12345", REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_locked_not_the_proxy(client, editor_account, monkeypatch):
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    proxy = "10.0.0.1"
+    locked = fail_until_locked(client, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert locked.status_code == 429
+    # A client that forges an extra address in front is still the same client to us.
+    forged = attempt(client, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5")
+    assert forged.status_code == 429
+    # Someone else behind the same proxy can still log in.
+    other = attempt(client, password="pw-Test-12345", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_lock(client, editor_account, monkeypatch):
+    monkeypatch.delenv("PROXY_COUNT", raising=False)
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(client, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    locked = attempt(client, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="192.0.2.200")
+    assert locked.status_code == 429
+
+
+def test_a_garbage_forwarded_address_falls_back_to_the_peer(client, editor_account, monkeypatch):
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    response = attempt(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address" * 50)
+    assert response.status_code == 200  # the form with its error, not a database error
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.1"
+
+
+def test_an_enormous_user_name_is_just_a_failed_login(client):
+    response = client.post(LOGIN, {"username": "a" * 5000, "password": "x"})
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert len(AccessAttempt.objects.get().username) == 150
