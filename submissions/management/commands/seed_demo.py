@@ -18,7 +18,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from submissions import demo, images, publishing, roles, workflow
+from submissions import demo, images, publishing, reviews, roles, workflow
 from submissions.models import (
     Campaign,
     Criterion,
@@ -194,6 +194,10 @@ class Command(BaseCommand):
 
     def walk(self, submission, target, users):
         for step in workflow.walk(submission, target, editor=users["editor"], via="seed_demo"):
+            # The round just finished was scored by the second demo reviewer.
+            finished = {S.SECOND_REVIEW: Stage.FIRST, S.SHORTLISTED: Stage.SECOND}.get(step)
+            if finished:
+                self.score(submission, users["reviewer2"], finished, users["editor"])
             if step in (S.FIRST_REVIEW, S.SECOND_REVIEW) and submission.pk % 2:
                 stage = Stage.FIRST if step == S.FIRST_REVIEW else Stage.SECOND
                 ReviewAssignment.objects.get_or_create(
@@ -202,6 +206,14 @@ class Command(BaseCommand):
                     stage=stage,
                     defaults={"assigned_by": users["editor"]},
                 )
+
+    def score(self, submission, reviewer, stage, editor):
+        ReviewAssignment.objects.get_or_create(
+            submission=submission, reviewer=reviewer, stage=stage, defaults={"assigned_by": editor}
+        )
+        criteria = list(submission.campaign.criteria.all())
+        scores = {c: min(c.max_score, 5 + (submission.pk + i + len(stage)) % 5) for i, c in enumerate(criteria)}
+        reviews.save_review(submission, reviewer, stage, scores, comment="做法扎实，特色鲜明，建议补充量化成效。")
 
     def article(self, submission, short, users):
         showcase = publishing.draft_from_entry(
