@@ -193,3 +193,15 @@ def test_comment_moderation_in_admin(editor):
     assert "待审核的评论" in Client().get(article.get_absolute_url()).content.decode()
     client.post(changelist, {"action": "reject", "_selected_action": [comment.pk]})
     assert "待审核的评论" not in Client().get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_accepted_entry_page_links_to_its_article(client, editor):
+    entry = submission_in("accepted")
+    client.force_login(editor)
+    url = reverse("admin:submissions_submission_change", args=[entry.pk])
+    html = client.get(url).content.decode()
+    assert reverse("admin:submissions_showcase_from_entry", args=[entry.pk]) in html and "生成巡展文章" in html
+    article = publishing.draft_from_entry(entry, editor=editor)
+    html = client.get(url).content.decode()
+    assert reverse("admin:submissions_showcase_change", args=[article.pk]) in html and "查看巡展文章" in html
