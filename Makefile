@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 # Tests run with DEBUG off, like production (tests/settings.py).
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+# Both cores by default (pytest-xdist); PYTEST_ARGS adds to it, e.g. PYTEST_ARGS="-k track".
+PYTEST_JOBS ?= -n auto
 PYTEST_ARGS ?=
 
 .PHONY: install run serve migrate test test-postgres lint check messages bench clean
@@ -30,10 +32,10 @@ static: install
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 test: static
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 test-postgres: static
-	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal} $(BIN)/python -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -77,6 +77,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     title = "优秀党建品牌征集展示活动"
     slug = factory.Sequence(lambda n: f"campaign-{n}")
@@ -97,6 +98,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 class SubmissionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Submission
+        skip_postgeneration_save = True
 
     campaign = factory.SubFactory(CampaignFactory, slug="default-campaign")
     kind = Kind.PRACTICE

@@ -7,6 +7,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client and live se
 
 from portal.settings import *  # noqa: F403
 
+# Tests make hundreds of users; the production hasher would take most of the run.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # Server processes started by a test (tests/test_multiprocess.py) may mount test-only views;
 # the suite itself and production never do.
 if os.environ.get("TEST_ROOT_URLCONF"):
