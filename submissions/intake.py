@@ -135,19 +135,26 @@ def discard_staged(photo_keys=(), attachment_keys=()):
     """Drop staged rows the submitter removed from the page (never an entry's own rows)."""
     photos = list(Photo.objects.filter(submission__isnull=True, upload_key__in=[k for k in photo_keys if k]))
     attachments = list(Attachment.objects.filter(submission__isnull=True, upload_key__in=[k for k in attachment_keys if k]))
-    _delete_rows_and_files(photos, attachments)
+    discard(photos, attachments)
 
 
-def purge_staged(now=None):
-    """Drop staged uploads older than STAGED_MAX_AGE (forms abandoned). Returns how many rows went."""
-    cutoff = (now or timezone.now()) - STAGED_MAX_AGE
+def stale_staged(cutoff):
+    """Staged uploads (no entry) made before `cutoff`: (photos, attachments)."""
     photos = list(Photo.objects.filter(submission__isnull=True, created_at__lt=cutoff))
     attachments = list(Attachment.objects.filter(submission__isnull=True, created_at__lt=cutoff))
-    _delete_rows_and_files(photos, attachments)
+    return photos, attachments
+
+
+def purge_staged(now=None, *, max_age=STAGED_MAX_AGE):
+    """Drop staged uploads older than `max_age` (forms abandoned). Returns how many rows went.
+    Run daily by `manage.py cleanup_media`."""
+    photos, attachments = stale_staged((now or timezone.now()) - max_age)
+    discard(photos, attachments)
     return len(photos) + len(attachments)
 
 
-def _delete_rows_and_files(photos, attachments):
+def discard(photos, attachments):
+    """Delete these staged rows, and their files once the deletion has committed."""
     Photo.objects.filter(pk__in=[p.pk for p in photos]).delete()
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
 
@@ -198,7 +205,7 @@ def save_entry(entry, sections, photos, attachments, *, to=None, actor=workflow.
     except BaseException:
         _undo(entry, was_new, written)
         raise
-    _delete_rows_and_files(dropped_photos, dropped_attachments)
+    discard(dropped_photos, dropped_attachments)
     return entry
 
 

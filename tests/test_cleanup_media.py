@@ -13,7 +13,8 @@ from submissions import images
 from submissions.models import Attachment, Photo
 from tests.factories import SubmissionFactory, add_attachment, add_photo, jpeg_upload
 
-pytestmark = pytest.mark.django_db
+# Cron runs the command outside any transaction: deleted rows' files go once the deletion commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_old(path, minutes):
@@ -39,10 +40,10 @@ def media(settings):
         "attachment": add_attachment(entry),
         "fresh_staged": staged_photo(timedelta(hours=2)),
     }
-    old_staged = staged_photo(timedelta(days=2))
+    old_staged = staged_photo(timedelta(days=4))
     staged_file = Attachment(upload_key="a" * 32, original_name="旧.pdf", content_type="application/pdf")
     staged_file.file.save("old.pdf", io.BytesIO(b"%PDF-1.4"), save=True)
-    Attachment.objects.filter(pk=staged_file.pk).update(created_at=timezone.now() - timedelta(days=3))
+    Attachment.objects.filter(pk=staged_file.pk).update(created_at=timezone.now() - timedelta(days=5))
     orphan = root / "photos" / "ab" / "orphan.jpg"
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"\xff\xd8\xff left over")

@@ -141,5 +141,5 @@ def test_purge_staged_drops_only_old_staged_uploads(settings):
     assert intake.purge_staged() == 1
     from django.core.management import call_command
 
-    call_command("purge_staged")
+    call_command("cleanup_media", staged_hours=72)
     assert list(Photo.objects.values_list("pk", flat=True)) == [fresh.pk]

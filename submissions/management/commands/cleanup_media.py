@@ -18,8 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils import timezone
 
-from submissions import images
-from submissions.models import Attachment, Photo
+from submissions import intake
 
 
 def file_fields():
@@ -46,15 +45,24 @@ def stored_files(storage, folder=""):
         yield from stored_files(storage, f"{folder}/{sub}" if folder else sub)
 
 
+STAGED_HOURS = int(intake.STAGED_MAX_AGE.total_seconds() // 3600)
+
+
 class Command(BaseCommand):
     help = "Remove media files no row refers to, and staged uploads never attached to an entry."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="List what would be removed; remove nothing.")
         parser.add_argument("--min-age", type=int, default=60, help="Keep files younger than this many minutes (default 60).")
-        parser.add_argument("--staged-hours", type=int, default=24, help="Drop staged uploads older than this (default 24).")
+        parser.add_argument(
+            "--staged-hours",
+            type=int,
+            default=STAGED_HOURS,
+            help=f"Drop staged uploads older than this (default {STAGED_HOURS}).",
+        )
 
-    def handle(self, *args, dry_run=False, min_age=60, staged_hours=24, **options):
+    def handle(self, *args, dry_run=False, min_age=60, staged_hours=None, **options):
+        staged_hours = STAGED_HOURS if staged_hours is None else staged_hours
         now = timezone.now()
         verb = "would remove" if dry_run else "removed"
         staged = self.drop_staged(now - timedelta(hours=staged_hours), dry_run, verb)
@@ -62,20 +70,14 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} {staged} staged upload(s) and {orphans} unreferenced file(s)")
 
     def drop_staged(self, before, dry_run, verb):
-        count = 0
-        for photo in Photo.objects.filter(submission__isnull=True, created_at__lt=before).exclude(upload_key=""):
+        photos, attachments = intake.stale_staged(before)
+        for photo in photos:
             self.stdout.write(f"{verb} staged photo #{photo.pk}: {photo.image.name}")
-            if not dry_run:
-                photo.delete()  # the row first: a file without a row is found again next time
-                images.delete_files(photo)
-            count += 1
-        for attachment in Attachment.objects.filter(submission__isnull=True, created_at__lt=before).exclude(upload_key=""):
+        for attachment in attachments:
             self.stdout.write(f"{verb} staged attachment #{attachment.pk}: {attachment.file.name}")
-            if not dry_run:
-                attachment.delete()
-                attachment.file.storage.delete(attachment.file.name)
-            count += 1
-        return count
+        if not dry_run:
+            intake.discard(photos, attachments)
+        return len(photos) + len(attachments)
 
     def drop_orphans(self, before, dry_run, verb):
         storage = default_storage
