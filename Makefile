@@ -47,7 +47,7 @@ check: install
 	  ALLOWED_HOSTS=brands.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 bench: static

@@ -63,12 +63,12 @@ def as_lines(data):
         lines.append(f"【{label}】")
         lines += (data.get(name) or "").splitlines() or [""]
     for index, section in enumerate(data.get("sections", []), start=1):
-        lines.append(f"【{_('章节')}{index}】{section['heading']}")
+        lines.append(f"【{_('章节%(n)d') % {'n': index}}】{section['heading']}")
         lines += section["body"].splitlines() or [""]
     for index, photo in enumerate(data.get("photos", []), start=1):
-        lines.append(f"【{_('图片')}{index}】#{photo['photo']} {photo['caption']}")
+        lines.append(f"【{_('图片%(n)d') % {'n': index}}】#{photo['photo']} {photo['caption']}")
     for index, link in enumerate(data.get("links", []), start=1):
-        lines.append(f"【{_('相关链接')}{index}】{link['title']} {link['url']}")
+        lines.append(f"【{_('相关链接%(n)d') % {'n': index}}】{link['title']} {link['url']}")
     return lines
 
 

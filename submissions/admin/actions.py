@@ -26,7 +26,7 @@ def apply_transition(request, queryset, to, message="", note=""):
         try:
             workflow.transition(entry, to, actor=request.user, message=message, note=note, via=VIA)
         except workflow.TransitionError as exc:
-            refused.append(f"{entry.reference or entry.pk}：{exc}")
+            refused.append(_("%(ref)s：%(reason)s") % {"ref": entry.reference or entry.pk, "reason": exc})
         else:
             done.append(entry.reference or str(entry.pk))
     report(request, done, refused, S(to).label)
@@ -36,10 +36,10 @@ def apply_transition(request, queryset, to, message="", note=""):
 def report(request, done, refused, what):
     if done:
         messages.success(
-            request, _("已将 %(n)d 件作品办理为“%(what)s”：%(refs)s") % {"n": len(done), "what": what, "refs": "、".join(done)}
+            request, _("已将 %(n)d 件作品办理为“%(what)s”：%(refs)s") % {"n": len(done), "what": what, "refs": _("、").join(done)}
         )
     if refused:
-        messages.warning(request, _("%(n)d 件未办理：") % {"n": len(refused)} + "；".join(refused))
+        messages.warning(request, _("%(n)d 件未办理：") % {"n": len(refused)} + _("；").join(refused))
     if not done and not refused:
         messages.info(request, _("没有选中任何作品。"))
 
@@ -113,9 +113,9 @@ def assign_reviewers(modeladmin, request, queryset):
             else:
                 done.append(f"{ref}→{name}")
     if done:
-        messages.success(request, _("已分派 %(n)d 项：%(items)s") % {"n": len(done), "items": "、".join(done)})
+        messages.success(request, _("已分派 %(n)d 项：%(items)s") % {"n": len(done), "items": _("、").join(done)})
     if refused:
-        messages.warning(request, _("%(n)d 项未分派：") % {"n": len(refused)} + "；".join(refused))
+        messages.warning(request, _("%(n)d 项未分派：") % {"n": len(refused)} + _("；").join(refused))
     return None
 
 

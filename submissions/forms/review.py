@@ -17,7 +17,8 @@ class ScoreForm(forms.Form):
         fields = {}
         for criterion in self.criteria:
             fields[f"c{criterion.pk}"] = forms.IntegerField(
-                label=f"{criterion.name}（{_('满分')} {criterion.max_score}，{_('权重')} {criterion.weight}）",
+                label=_("%(name)s（满分 %(max)s，权重 %(weight)s）")
+                % {"name": criterion.name, "max": criterion.max_score, "weight": criterion.weight},
                 help_text=criterion.description,
                 min_value=0,
                 max_value=criterion.max_score,
