@@ -3,11 +3,14 @@
 import io
 import time
 
+import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from submissions import abuse
+from submissions.models import Region
+from tests.factories import CampaignFactory
 
 
 def started(seconds_ago=30):
@@ -63,3 +66,20 @@ def formset(prefix, items, initial=0):
         for name, value in item.items():
             data[f"{prefix}-{index}-{name}"] = value
     return data
+
+
+# Fixtures shared by the submission tests (tests/conftest.py loads this module as a plugin).
+@pytest.fixture
+def quick_forms(settings):
+    """Post guarded forms at once (the minimum fill time is for people)."""
+    settings.FORM_MIN_SECONDS = 0
+
+
+@pytest.fixture
+def campaign():
+    return CampaignFactory(slug="c2026")
+
+
+@pytest.fixture
+def region():
+    return Region.objects.get(code="jinan")

@@ -12,18 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def quick_forms(settings):
-    settings.FORM_MIN_SECONDS = 0
-
-
-@pytest.fixture
-def campaign():
-    return CampaignFactory(slug="c2026")
-
-
-@pytest.fixture
-def region():
-    return Region.objects.get(code="jinan")
+def _quick(quick_forms):
+    pass
 
 
 def post(client, campaign, data):

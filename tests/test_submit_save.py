@@ -7,26 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from submissions import intake
-from submissions.models import Attachment, Photo, Region, Section, Status, Submission
-from tests.factories import CampaignFactory, submission_in
+from submissions.models import Attachment, Photo, Section, Status, Submission
+from tests.factories import submission_in
 from tests.submit_data import entry_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def quick_forms(settings):
-    settings.FORM_MIN_SECONDS = 0
-
-
-@pytest.fixture
-def campaign():
-    return CampaignFactory(slug="c2026")
-
-
-@pytest.fixture
-def region():
-    return Region.objects.get(code="jinan")
+def _quick(quick_forms):
+    pass
 
 
 def media_files(settings):
