@@ -171,6 +171,8 @@ def assert_form_survives(
         assert accepts or not accepted, f"a hostile post was accepted: {data!r}"
 
     post_hostile()
+    if before_each:
+        before_each()
     assert_too_many_is_refused(client, url, valid_data, files, models)
     assert_raw_bodies_survive(client, url, models)
 
