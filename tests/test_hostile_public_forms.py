@@ -146,3 +146,14 @@ def test_comment_form_survives_hostile_posts(client, fast_forms):
     assert_form_survives(client, url, valid, model_counts=STORED, max_examples=EXAMPLES, before_each=cache.clear)
     assert_valid(client, url, valid)
     assert Comment.objects.filter(body="很受启发。").exists()
+
+
+def test_entry_form_refuses_more_attachments_than_allowed(client, fast_forms):
+    region = RegionFactory()
+    campaign = submission_in(Status.SUBMITTED).campaign
+    data, files = split_files(entry_data(region))
+    pdfs = [SimpleUploadedFile(f"材料{i}.pdf", b"%PDF-1.4\n% test\n", content_type="application/pdf") for i in range(4)]
+    response = client.post(f"/call/{campaign.slug}/submit/", {**data, **files, "attachment_files": pdfs})
+    assert response.status_code == 200
+    assert "附件最多 3 个" in response.content.decode()
+    assert Submission.objects.count() == 1 and entry_attachments() == 0 and unreferenced_files() == 0

@@ -145,6 +145,8 @@ MATRIX = [
     # A bulk action: reviewers do not have it (their list comes back, without the entry), editors get the file.
     ("/admin/submissions/submission/", EXPORT_ACTION, admin(NEWSROOM), EDITORS),
     # Publishing
+    # Another reviewer's review of the private entry: not there for this reviewer (the admin's redirect).
+    ("/admin/submissions/review/{foreign_review.pk}/change/", "GET", admin(EDITORS) | {REVIEWER: 302}, EDITORS),
     ("/admin/submissions/showcase/from-entry/", "GET", admin(EDITORS)),
     ("/admin/submissions/showcase/from-entry/{accepted.pk}/", "GET", admin(EDITORS)),
     ("/admin/submissions/showcase/from-entry/{accepted.pk}/", "POST", admin(EDITORS)),  # empty: the form again
@@ -250,6 +252,7 @@ def world():
         assigned_photo=add_photo(assigned),
         attachment=add_attachment(entry),
         review=review(assigned, users[REVIEWER]),
+        foreign_review=review(entry, UserFactory(username="m-reviewer-2", role="reviewer")),
         assignment=assignment,
         comment=Comment.objects.create(showcase=article, name="读者", body="很好"),
         site=SiteSettings.load(),

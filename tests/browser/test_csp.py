@@ -9,7 +9,7 @@ import pytest
 
 from submissions import publishing
 from submissions.models import Comment, Status
-from tests.factories import UserFactory, add_attachment, add_photo, make_user, published_showcase, submission_in
+from tests.factories import UserFactory, add_attachment, add_photo, assign, make_user, published_showcase, submission_in
 from tests.submit_data import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -138,3 +138,17 @@ def test_admin_works_under_the_csp(desktop_page, live_server):
     page.locator(".datetimeshortcuts a").first.click()  # "今天" / "现在"
     assert page.evaluate("window.__csp") == []
     assert page.watch.errors == [], page.watch.errors
+
+
+def test_reviewer_scoring_page_works_under_the_csp(desktop_page, live_server):
+    objects = world()
+    reviewer = UserFactory(username="csp-reviewer", role="reviewer")
+    assign(objects["entry"], reviewer)
+    page = desktop_page
+    assert visit(page, live_server.url, [("/admin/login/", 200)], objects) == {}
+    page.fill("#id_username", "csp-reviewer")
+    page.fill("#id_password", "pw-Test-12345")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    pages = [("/admin/submissions/submission/", 200), ("/admin/submissions/submission/{entry.pk}/score/first/", 200)]
+    assert visit(page, live_server.url, pages, objects) == {}
