@@ -67,7 +67,7 @@ def test_admin_inline_formsets_refuse_a_million_forms_quickly(client, editor):
     valid.update(title="百万表单", slug="million", **{"criteria-TOTAL_FORMS": "1000000"})
     started = time.monotonic()
     response = client.post(url, valid)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # unbounded: 2000 blank forms, ~8 s and megabytes
     assert response.status_code == 200 and len(response.content) < 500_000
     assert "errornote" in response.content.decode()
     assert not Campaign.objects.filter(slug="million").exists()
