@@ -89,7 +89,8 @@ def mutated(draw, valid_data, huge_formsets=True):
 
 
 def counts(models):
-    return [model._default_manager.count() for model in models]
+    """Row counts of models; an entry may also be a function (rows of a kind, files on disk)."""
+    return [model._default_manager.count() if hasattr(model, "_default_manager") else model() for model in models]
 
 
 def copy_files(files, names=None):
@@ -143,9 +144,11 @@ def assert_form_survives(
     error_markers=ERROR_MARKERS,
     accepts=True,
     huge_formsets=True,
+    before_each=None,
 ):
     """Post hostile variants of valid_data to url; see the module docstring. `accepts=False` for
-    endpoints that must refuse every mutation (then a redirect fails the test)."""
+    endpoints that must refuse every mutation (then a redirect fails the test). `before_each` runs
+    before every post (clear the cache, so that rate limits do not hide the validation)."""
     models = list(model_counts)
 
     @hypothesis_settings(
@@ -160,12 +163,16 @@ def assert_form_survives(
         names=st.lists(hostile_filename, min_size=len(files or {}), max_size=len(files or {})),
     )
     def post_hostile(data, names):
+        if before_each:
+            before_each()
         before = counts(models)
         response = client.post(url, {**data, **copy_files(files, names)})
         accepted = check_response(response, before, counts(models), error_markers)
         assert accepts or not accepted, f"a hostile post was accepted: {data!r}"
 
     post_hostile()
+    if before_each:
+        before_each()
     assert_too_many_is_refused(client, url, valid_data, files, models)
     assert_raw_bodies_survive(client, url, models)
 

@@ -93,3 +93,17 @@ def test_session_and_csrf_cookies_are_secure(client, settings):
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"]
     assert session["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_the_entry_edit_history_has_no_inline_style(client):
+    """simple_history's own template carried a style attribute the CSP refused (templates/simple_history/)."""
+    from submissions.models import Status
+    from tests.factories import submission_in
+
+    entry = submission_in(Status.SUBMITTED)
+    client.force_login(make_user("editor", username="history-editor"))
+    response = client.get(f"/admin/submissions/submission/{entry.pk}/history/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="paginator"' in page and "style=" not in page and "<script>" not in page

@@ -161,7 +161,7 @@ def test_refusals_are_explained_in_chinese(client, reviewer, settings, status, t
         response = client.post("/i18n/setlang/", fields)
     else:
         client.force_login(reviewer)
-        response = client.get("/admin/submissions/submission/")
+        response = client.get("/admin/dashboard/")  # the editors' page
     assert response.status_code == status
     assert text in response.content.decode()
 

@@ -3,6 +3,7 @@
 New forms get one call of `assert_form_survives` (tests/hostile.py) each.
 """
 
+import time
 from urllib.parse import quote
 
 import pytest
@@ -55,9 +56,21 @@ def test_admin_form_with_inline_formset_survives_broken_management_fields(client
     response = client.post(url, valid)
     assert response.status_code == 302, "the valid data is valid"
     Campaign.objects.filter(slug="second").delete()
-    # huge_formsets off: the admin's inline formsets keep Django's absolute_max (2000 forms), so a
-    # TOTAL_FORMS of a million renders 2000 empty forms (refused, but ~5 MB and seconds per post).
-    assert_form_survives(client, url, valid, model_counts=[Campaign, Criterion], max_examples=25, huge_formsets=False)
+    # TOTAL_FORMS of a million included: the admin's inlines stop at a small absolute_max.
+    assert_form_survives(client, url, valid, model_counts=[Campaign, Criterion], max_examples=25)
+
+
+def test_admin_inline_formsets_refuse_a_million_forms_quickly(client, editor):
+    client.force_login(editor)
+    url = "/admin/submissions/campaign/add/"
+    valid = form_fields(client.get(url).content.decode())
+    valid.update(title="百万表单", slug="million", **{"criteria-TOTAL_FORMS": "1000000"})
+    started = time.monotonic()
+    response = client.post(url, valid)
+    assert time.monotonic() - started < 5  # unbounded: 2000 blank forms, ~8 s and megabytes
+    assert response.status_code == 200 and len(response.content) < 500_000
+    assert "errornote" in response.content.decode()
+    assert not Campaign.objects.filter(slug="million").exists()
 
 
 def test_public_pages_survive_hostile_query_strings(client):

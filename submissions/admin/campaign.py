@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from submissions.admin.bounded import BoundedInline
 from submissions.models import Campaign, Criterion, Region
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(BoundedInline, admin.TabularInline):
     model = Criterion
     extra = 0
 

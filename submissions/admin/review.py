@@ -4,10 +4,11 @@
 from django.contrib import admin
 
 from submissions import reviews
+from submissions.admin.bounded import BoundedInline
 from submissions.models import Review, ReviewAssignment, ReviewScore
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReviewScoreInline(BoundedInline, admin.TabularInline):
     model = ReviewScore
     extra = 0
     fields = ["criterion", "score"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import publishing, revisions, workflow
+from submissions.admin.bounded import BoundedInline
 from submissions.exports import article_docx
 from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
@@ -17,18 +18,18 @@ from submissions.models import Status as S
 from submissions.views.showcase import article_page, load_article
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(BoundedInline, admin.StackedInline):
     model = ShowcaseSection
     extra = 0
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(BoundedInline, admin.TabularInline):
     model = ShowcasePhoto
     extra = 0
     raw_id_fields = ["photo"]
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(BoundedInline, admin.TabularInline):
     model = RelatedLink
     extra = 0
 

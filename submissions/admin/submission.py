@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from submissions import reviews, workflow
 from submissions.admin import actions
+from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import EstimatedCountPaginator, ScoreBandFilter
 from submissions.forms.review import ScoreForm
 from submissions.models import Attachment, Photo, Review, Section, Stage, StatusChange, Submission
@@ -49,19 +50,19 @@ class VersionedSubmissionForm(forms.ModelForm):
         return cleaned
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(BoundedInline, admin.StackedInline):
     model = Section
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(BoundedInline, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["original_name", "file", "size"]
     readonly_fields = ["size"]
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(BoundedInline, admin.TabularInline):
     model = Photo
     extra = 0
     fields = ["order", "caption", "image"]

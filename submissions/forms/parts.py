@@ -158,6 +158,7 @@ SectionFormSet = formset_factory(
     can_delete=True,
     max_num=MAX_SECTIONS,
     absolute_max=MAX_SECTIONS,
+    validate_max=True,
 )
 PhotoFormSet = formset_factory(
     PhotoForm,
@@ -167,4 +168,5 @@ PhotoFormSet = formset_factory(
     can_delete=True,
     max_num=MAX_PHOTOS,
     absolute_max=MAX_PHOTOS,
+    validate_max=True,
 )

@@ -7,8 +7,10 @@ status the page itself is expected to answer with.
 
 import pytest
 
-from submissions.models import Status
-from tests.factories import UserFactory, add_photo, published_showcase, submission_in
+from submissions import publishing
+from submissions.models import Comment, Status
+from tests.factories import UserFactory, add_attachment, add_photo, assign, make_user, published_showcase, submission_in
+from tests.submit_data import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,19 +18,31 @@ PUBLIC_PAGES = [
     ("/", 200),
     ("/call/", 200),  # redirects to the current call
     ("/call/{campaign.slug}/", 200),
-    ("/submit/", 404),  # the form arrives with the submit issue; the 404 page must be clean too
+    ("/submit/", 200),  # redirects to the current call's form
     ("/track/", 200),
     ("/track/{entry.tracking_token}/", 200),
     ("/track/{entry.tracking_token}/receipt/", 200),
+    ("/track/{entry.tracking_token}/withdraw/", 200),
+    ("/track/{returned.tracking_token}/", 200),  # the editors' message
+    ("/track/{returned.tracking_token}/edit/", 200),  # the revision form, with its photos
     ("/showcase/", 200),
-    ("/showcase/{article.slug}/", 200),
+    ("/showcase/?q=党建&kind={article.submission.kind}&region={article.submission.region.code}", 200),
+    ("/showcase/{article.slug}/", 200),  # photos and an approved comment
+    ("/showcase/feed/", 200),
     ("/no-such-page/", 404),
 ]
 
 ADMIN_PAGES = [
     ("/admin/", 200),
+    ("/admin/dashboard/", 200),  # the charts
+    ("/admin/intake/", 200),  # the entry form in the admin's look
     ("/admin/submissions/submission/", 200),
-    ("/admin/submissions/submission/{entry.pk}/change/", 200),
+    ("/admin/submissions/submission/?status=first_review&q=党", 200),
+    ("/admin/submissions/submission/{entry.pk}/change/", 200),  # workflow buttons, reviews, inlines
+    ("/admin/submissions/submission/{entry.pk}/history/", 200),
+    ("/admin/submissions/showcase/from-entry/", 200),
+    ("/admin/submissions/showcase/{article.pk}/revisions/", 200),  # the diff
+    ("/admin/submissions/showcase/{article.pk}/preview/", 200),
     ("/admin/submissions/campaign/{campaign.pk}/change/", 200),  # date pickers, prepopulated slug
     ("/admin/submissions/showcase/", 200),
     ("/admin/submissions/showcase/{article.pk}/change/", 200),  # inlines, raw id widgets
@@ -47,10 +61,19 @@ document.addEventListener("securitypolicyviolation", function (e) {
 def world():
     entry = submission_in(Status.FIRST_REVIEW)
     add_photo(entry)
+    add_attachment(entry)
+    returned = submission_in(Status.RETURNED)
+    add_photo(returned)
     article = published_showcase()
-    photo = add_photo(article.submission)
-    article.photos.create(photo=photo, caption="活动照片")
-    return {"entry": entry, "article": article, "campaign": article.campaign}
+    for order in range(2):
+        photo = add_photo(article.submission, order=order)
+        article.photos.create(photo=photo, caption=f"活动照片{order}")
+    comment = Comment.objects.create(showcase=article, name="读者", body="很好")
+    editor = make_user("editor", username="csp-editor")
+    publishing.moderate(Comment.objects.filter(pk=comment.pk), Comment.State.APPROVED, editor)
+    for note in ("新建", "修改"):
+        publishing.edited(article, editor, note=note)
+    return {"entry": entry, "returned": returned, "article": article, "campaign": article.campaign}
 
 
 def visit(page, base, pages, objects):
@@ -79,6 +102,27 @@ def test_public_pages_keep_the_csp_and_log_no_error(desktop_page, live_server):
     assert visit(desktop_page, live_server.url, PUBLIC_PAGES, objects) == {}
 
 
+def test_the_entry_form_scripts_run_under_the_csp(desktop_page, live_server, settings):
+    """submit.js really works: a section added, a photo chosen (its preview shown), the draft kept."""
+    objects = world()
+    page = desktop_page
+    assert visit(page, live_server.url, [("/call/{campaign.slug}/submit/", 200)], objects) == {}
+    sections = page.locator("[data-formset=sections] [data-item]:visible")
+    before = sections.count()
+    page.click("[data-formset=sections] [data-add]")
+    assert sections.count() == before + 1
+    page.fill(f"#id_sections-{before}-heading", "新增做法")
+    page.fill("#id_brand_name", "零距离")  # kept in the browser while typing
+    photo = {"name": "a.jpg", "mimeType": "image/jpeg", "buffer": image_bytes(size=(600, 400))}
+    page.set_input_files("#id_photos-0-image", files=[photo])
+    page.click("[data-formset=photos] [data-add]")
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__csp") == []
+    assert page.watch.errors == [], page.watch.errors
+
+
 def test_admin_works_under_the_csp(desktop_page, live_server):
     objects = world()
     UserFactory(username="root", is_superuser=True, is_staff=True)
@@ -94,3 +138,17 @@ def test_admin_works_under_the_csp(desktop_page, live_server):
     page.locator(".datetimeshortcuts a").first.click()  # "今天" / "现在"
     assert page.evaluate("window.__csp") == []
     assert page.watch.errors == [], page.watch.errors
+
+
+def test_reviewer_scoring_page_works_under_the_csp(desktop_page, live_server):
+    objects = world()
+    reviewer = UserFactory(username="csp-reviewer", role="reviewer")
+    assign(objects["entry"], reviewer)
+    page = desktop_page
+    assert visit(page, live_server.url, [("/admin/login/", 200)], objects) == {}
+    page.fill("#id_username", "csp-reviewer")
+    page.fill("#id_password", "pw-Test-12345")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    pages = [("/admin/submissions/submission/", 200), ("/admin/submissions/submission/{entry.pk}/score/first/", 200)]
+    assert visit(page, live_server.url, pages, objects) == {}
