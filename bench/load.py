@@ -100,8 +100,9 @@ def reader(port, paths, stop, stats):
         turn += 1
 
 
-def submitter(port, index, slug, marker, photos, stats, outcome):
-    address = f"10.77.{index // 250}.{index % 250 + 1}"
+def submitter(port, index, slug, marker, photos, stats, outcome, address=None):
+    """One person: open the form, fill it, post it with photos; the outcome goes to outcome[index]."""
+    address = address or f"10.77.{index // 250}.{index % 250 + 1}"
     form_url = f"/call/{slug}/submit/"
     status, response, page = request(port, "GET", form_url, stats, headers={"X-Forwarded-For": address})
     if status != 200:
@@ -127,7 +128,7 @@ def submitter(port, index, slug, marker, photos, stats, outcome):
             r'class="[^"]*(?:invalid-feedback|errorlist|alert-danger)[^"]*"[^>]*>(.*?)</', page.decode("utf-8", "replace"), re.S
         )
         reason = f"HTTP {status}: " + (re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip()[:120] if found else "")
-    sections = sum(1 for name, _value in values if name.startswith("sections-") and name.endswith("-heading"))
+    sections = sum(1 for name, _value in values if re.fullmatch(r"sections-\d+-heading", name))
     outcome[index] = ("accepted" if accepted else "refused", status, len(files), f"{marker}第{index}党支部", reason, sections)
 
 
