@@ -73,6 +73,11 @@ def rate_limit_message(window):
     return _("提交过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
 
 
+def stamp():
+    """The signed time a form is shown at (its `started` field)."""
+    return signing.dumps(time.time(), salt=_SALT)
+
+
 class HiddenTrapInput(forms.TextInput):
     """A text input people never see (hidden by CSS class, skipped by keyboard and screen readers)."""
 
@@ -88,7 +93,7 @@ class GuardedForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["started"].initial = signing.dumps(time.time(), salt=_SALT)
+        self.fields["started"].initial = stamp()
 
     def clean(self):
         cleaned = super().clean()

@@ -74,7 +74,9 @@ def counts(request):
     entries = Submission.objects.filter(campaign__slug="multiprocess").prefetch_related("photos")
     return JsonResponse(
         {
-            "entries": {e.org_name: {"reference": e.reference, "photos": len(e.photos.all()), "status": e.status} for e in entries},
+            "entries": {
+                e.org_name: {"reference": e.reference, "photos": len(e.photos.all()), "status": e.status} for e in entries
+            },
             "staged_photos": Photo.objects.filter(submission=None).count(),
         }
     )
