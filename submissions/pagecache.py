@@ -83,14 +83,21 @@ def shared(request, query=()):
 
 def whole_page(request, parts, render, *, query=()):
     """The whole page under `parts`: render(True) renders it with the placeholders (kept in the
-    cache), render(False) for this reader alone. `query`: the GET parameters that are in `parts`."""
+    cache), render(False) for this reader alone. `query`: the GET parameters that are in `parts`.
+    The page is kept with the version it was rendered at, so one cache round trip (the version
+    and the page together) tells whether it is still good."""
     if not shared(request, query):
         return render(False)
-    page_key = key("whole", *parts)
-    html = cache.get(page_key)
-    if html is None:
+    page_key = "showcase-whole:" + hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    found = cache.get_many([VERSION_KEY, page_key])
+    current = found.get(VERSION_KEY)
+    kept = found.get(page_key)
+    if current is not None and kept is not None and kept[0] == current:
+        html = kept[1]
+    else:
+        current = version()  # read before rendering: a change meanwhile makes this page stale at once
         html = render(True).content.decode()
-        cache.set(page_key, html, TIMEOUT)
+        cache.set(page_key, (current, html), TIMEOUT)
     html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     if STARTED_PLACEHOLDER in html:
         from submissions import abuse

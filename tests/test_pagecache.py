@@ -63,3 +63,17 @@ def test_a_reader_with_something_of_their_own_gets_a_page_of_their_own(client, r
     with_session = rf.get("/showcase/")
     with_session.COOKIES["sessionid"] = "x"
     assert not pagecache.shared(with_session)
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    """portal.cache: Django's Redis backend made a client per call; ours reuses it, and still works."""
+    import uuid
+
+    from portal.cache import ReusingRedisCache
+    from tests.test_multiprocess import REDIS_URL
+
+    shared = ReusingRedisCache(REDIS_URL, {"KEY_PREFIX": f"t-{uuid.uuid4().hex[:8]}"})
+    assert shared._cache.get_client() is shared._cache.get_client(write=True)
+    shared.set("page", ("v1", "<p>页</p>"), 30)
+    assert shared.get_many(["page", "missing"]) == {"page": ("v1", "<p>页</p>")}
+    shared.delete("page")
