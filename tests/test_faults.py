@@ -160,8 +160,8 @@ def test_refusals_are_explained_in_chinese(client, reviewer, settings, status, t
         fields = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
         response = client.post("/i18n/setlang/", fields)
     else:
-        client.force_login(reviewer)
-        response = client.get("/admin/submissions/submission/")
+        client.force_login(reviewer)  # reviewers read their assigned entries, never the articles
+        response = client.get("/admin/submissions/showcase/")
     assert response.status_code == status
     assert text in response.content.decode()
 
