@@ -16,7 +16,7 @@ PUBLIC_PAGES = [
     ("/", 200),
     ("/call/", 200),  # redirects to the current call
     ("/call/{campaign.slug}/", 200),
-    ("/submit/", 404),  # the form arrives with the submit issue; the 404 page must be clean too
+    ("/submit/", 200),  # redirected to the open call's entry form
     ("/track/", 200),
     ("/track/{entry.tracking_token}/", 200),
     ("/track/{entry.tracking_token}/receipt/", 200),
