@@ -1,6 +1,6 @@
 """The admin list of entries and its search, with 100 000 entries against 100, on PostgreSQL.
 
-Two bench databases (portal_bench_admin_100, portal_bench_admin_100000, kept between runs),
+Two bench databases (<prefix>_admin_100 and <prefix>_admin_100000, prefix BENCH_DB_PREFIX, default portal_bench; kept between runs),
 one gunicorn on each, an editor logged in on both; the same pages are requested from the two
 in turns, one request at a time, and the median times compared (target: under 1.5×).
 `python -m bench.admin_list [--quick] [--fresh]`.
@@ -11,15 +11,15 @@ import http.client
 import time
 import urllib.parse
 
-from bench.common import Server, base_env, django_run, ensure_pg_database, manage, median, table, write_results
+from bench.common import Server, base_env, db_name, django_run, ensure_pg_database, manage, median, table, write_results
 
 SIZES = (100, 100_000)
 CHANGELIST = "/admin/submissions/submission/"
 
 
 def prepare(entries, fresh):
-    url = ensure_pg_database(f"portal_bench_admin_{entries}", fresh=fresh)
-    env = base_env(url, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT="/tmp/portal_bench_media")
+    url = ensure_pg_database(db_name(f"admin_{entries}"), fresh=fresh)
+    env = base_env(url, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=f"/tmp/{db_name()}_media")
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     return env, django_run(env, "bench.data", "admin", "--entries", str(entries))

@@ -19,12 +19,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PORTS = range(8100, 8200)
 PYTHON = sys.executable
+# Loopback ports the servers may take (BENCH_PORTS=8100-8199) and the prefix of the bench
+# databases (BENCH_DB_PREFIX=portal_bench), so that two runs on one machine do not collide.
+_low, _high = (int(part) for part in os.environ.get("BENCH_PORTS", "8100-8199").split("-"))
+PORTS = range(_low, _high + 1)
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "portal_bench")
+# The shared cache, as production has it (REDIS_URL); each run under a key prefix of its own.
+# BENCH_REDIS_URL=none runs with the database cache instead.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def pg_url(name):
     return f"{PG}/{name}"
+
+
+def db_name(suffix=""):
+    """A bench database's name: the prefix, then `_suffix`."""
+    return f"{DB_PREFIX}_{suffix}" if suffix else DB_PREFIX
 
 
 def median(values):
@@ -48,7 +60,7 @@ def free_port():
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free loopback port in 8100-8199")
+    raise RuntimeError(f"no free loopback port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def base_env(database_url, **extra):
@@ -66,6 +78,9 @@ def base_env(database_url, **extra):
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)
+    if REDIS.lower() != "none":
+        env["REDIS_URL"] = REDIS
+        env["CACHE_KEY_PREFIX"] = f"bench-{secrets.token_hex(4)}"
     env.update({key: str(value) for key, value in extra.items()})
     return env
 

@@ -220,7 +220,10 @@ def clone_entries(templates, copies):
             f"SELECT {select} FROM {Submission._meta.db_table} t CROSS JOIN generate_series(1, %s) g WHERE t.id IN ({ids})",
             [copies],
         )
-        cursor.execute(f"ANALYZE {Submission._meta.db_table}")
+        # As autovacuum would soon after a bulk load: statistics, the visibility map, and the trigram
+        # indexes' pending lists merged (a fresh GIN pending list of 100 000 rows made a one-row
+        # search read it all: 38 ms instead of 0.2 ms).
+        cursor.execute(f"VACUUM ANALYZE {Submission._meta.db_table}")
 
 
 def admin(entries):

@@ -7,10 +7,10 @@ busy neighbour slows all three alike. `python -m bench.pages [--quick]`.
 
 import argparse
 
-from bench.common import base_env, django_run, ensure_pg_database, manage, median, server, table, write_results
+from bench.common import base_env, db_name, django_run, ensure_pg_database, manage, median, server, table, write_results
 from bench.loadgen import load, wrk_path
 
-DATABASE = "portal_bench"
+DATABASE = db_name()
 
 
 def prepare(articles):
@@ -18,7 +18,7 @@ def prepare(articles):
     env = base_env(
         url,
         BENCH_FLOOR_VIEW="1",
-        MEDIA_ROOT="/tmp/portal_bench_media",
+        MEDIA_ROOT=f"/tmp/{db_name()}_media",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     manage(env, "migrate", "--noinput")

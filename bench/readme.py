@@ -58,16 +58,27 @@ def markdown(data):
         lines += [f"| `{f['file']}` | {f['raw']:,} | {(f['brotli'] or f['gzip']):,} |" for f in b["files"]]
         lines += [f"| **total** | {b['total_raw']:,} | **{b['total_served']:,}** |", ""]
     if "load" in data:
-        lines.append(
-            "Load test (`python -m bench.load`, 50 submitters with three photos each, readers on the article and list pages):"
-        )
+        lines += [
+            "**Load test** (`python -m bench.load`: 50 submitters each post the real entry form with three photos, "
+            "while readers load the article and list pages; then every row and file is audited):",
+            "",
+            "| server | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for mode, r in data["load"].items():
+            for kind in ("readers", "submitters"):
+                c = r[kind]
+                lines.append(
+                    f"| {mode}, {r['workers']} workers | {kind} | {c['requests']} | {c['rps']} | {c['p50_ms']} | {c['p95_ms']} | {c['p99_ms']} | {c['errors']} |"
+                )
         lines.append("")
         for mode, r in data["load"].items():
+            a = r["audit"]
             lines.append(
-                f"- **Load ({mode}, {r['workers']} workers)**: readers {r['readers']['rps']} req/s, p50/p95/p99 {r['readers']['p50_ms']}/{r['readers']['p95_ms']}/{r['readers']['p99_ms']} ms, "
-                f"{r['readers']['errors']} errors; submitters {r['outcomes']}; audit {'OK' if r['ok'] else 'FAILED'}"
-                + (f" ({r['note']})" if r.get("note") else "")
-                + "."
+                f"- {mode}: audit **{'OK' if r['ok'] else 'FAILED'}**: {a['stored']} of {a['accepted']} accepted entries stored, each once: {a['each_once']}, "
+                f"all photos: {a['all_photos']}, all sections: {a.get('all_sections')}; other entries {a['other_entries']}, "
+                f"staged photos left {a['staged_photos_left']}, missing files {a['missing_files']}, orphan files {a['orphan_files']}; "
+                f"'database is locked' {r['database_locked']}, server tracebacks {r['server_tracebacks']}."
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -94,7 +94,7 @@ REDIS_URL = env.text("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "portal"),
         }
@@ -251,6 +251,14 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("党建品牌征集展示平台")
+
+# Abuse guards of the public forms (submissions/abuse.py, submissions/views/calls.py): the least
+# seconds between showing a form and posting it, and per-IP limits per hour on new entries and on
+# posts of the entry form. 0 turns a limit off. The defaults are production's; raise them only
+# where many honest people share one address (a load test on loopback, a training room).
+FORM_MIN_SECONDS = env.number("FORM_MIN_SECONDS", 3)
+SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
+SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
 
 # Benchmarks only (bench/pages.py): mount /bench/floor, a minimal view for comparison. Off in production.
 BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)

@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-MIN_SECONDS = 3
 _SALT = "submissions.abuse.started"
 
 
@@ -52,7 +51,10 @@ def login_username(request, credentials=None):
 
 
 def hit(request, scope, *, limit, window):
-    """Count one action of this client in `scope`; True when it is over `limit` per `window` seconds."""
+    """Count one action of this client in `scope`; True when it is over `limit` per `window` seconds.
+    A limit of 0 (or less) is no limit: nothing is counted."""
+    if limit <= 0:
+        return False
     bucket = int(time.time() // window)
     key = f"rate:{scope}:{client_ip(request)}:{bucket}"
     if cache.add(key, 1, timeout=window + 5):
@@ -71,6 +73,11 @@ def rate_limit_message(window):
     return _("提交过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
 
 
+def stamp():
+    """The signed time a form is shown at (its `started` field)."""
+    return signing.dumps(time.time(), salt=_SALT)
+
+
 class HiddenTrapInput(forms.TextInput):
     """A text input people never see (hidden by CSS class, skipped by keyboard and screen readers)."""
 
@@ -84,11 +91,9 @@ class GuardedForm(forms.Form):
     website = forms.CharField(label=gettext_lazy("网址（请勿填写）"), required=False, widget=HiddenTrapInput())
     started = forms.CharField(required=False, widget=forms.HiddenInput())
 
-    min_seconds = MIN_SECONDS
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["started"].initial = signing.dumps(time.time(), salt=_SALT)
+        self.fields["started"].initial = stamp()
 
     def clean(self):
         cleaned = super().clean()
@@ -98,6 +103,6 @@ class GuardedForm(forms.Form):
             started = signing.loads(cleaned.get("started") or "", salt=_SALT, max_age=2 * 24 * 3600)
         except signing.BadSignature:
             raise forms.ValidationError(_("页面已过期，请刷新页面后重试（已填写的内容会保留）。"), code="expired")
-        if time.time() - float(started) < getattr(settings, "FORM_MIN_SECONDS", self.min_seconds):
+        if time.time() - float(started) < settings.FORM_MIN_SECONDS:
             raise forms.ValidationError(_("提交太快了，请检查填写内容后再提交。"), code="too_fast")
         return cleaned

@@ -1,9 +1,9 @@
 """Test-only URLs, mounted (through TEST_ROOT_URLCONF) only in the server processes that
-tests/test_multiprocess.py starts: the portal's own URLs plus a few probes of shared state."""
+tests/test_multiprocess.py starts: the portal's own URLs plus a few probes and editor's actions
+on shared state. Entries come in through the real public form, not through these."""
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
@@ -11,16 +11,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.urls import urlpatterns as portal_urlpatterns
-from submissions import abuse, workflow
-from submissions.models import Campaign, Region, Section, SiteSettings, Submission
-
-
-def hit(request):
-    """One action counted against a per-IP limit in the shared cache (submissions.abuse.hit)."""
-    scope = request.GET["scope"]
-    if abuse.hit(request, scope, limit=int(request.GET.get("limit", 5)), window=10**9):
-        return HttpResponse("limited", status=429)
-    return HttpResponse("ok")
+from submissions import publishing
+from submissions.models import Campaign, Photo, Region, Showcase, SiteSettings, Submission
 
 
 @csrf_exempt
@@ -35,10 +27,10 @@ def site_name(request):
 
 @csrf_exempt
 @require_POST
-def entry(request):
-    """An entry sent by a submitter: the rows the form will write, moved on by the workflow."""
+def call(request):
+    """The open call the public form posts to (a transactional test before may have flushed it)."""
     now = timezone.now()
-    campaign, _created = Campaign.objects.get_or_create(
+    Campaign.objects.get_or_create(
         slug="multiprocess",
         defaults={
             "title": "多进程测试",
@@ -48,45 +40,53 @@ def entry(request):
             "mailbox": "m@example.com",
         },
     )
-    # A transactional test before this one may have flushed the regions the migration made.
-    region, _created = Region.objects.get_or_create(code="jinan", defaults={"name": "济南"})
-    with transaction.atomic():
-        submission = Submission.objects.create(
-            campaign=campaign,
-            org_name=request.POST["org"],
-            org_type="branch",
-            sector="other",
-            region=region,
-            contact_name="张三",
-            contact_phone="13800138000",
-            contact_email="a@example.com",
-            brand_name=request.POST["brand"],
-            brand_idea="内涵",
-            introduction="概述",
-            results="成效",
-            consent=True,
-        )
-        Section.objects.create(submission=submission, order=1, heading="做法", body="一是……")
-        workflow.transition(submission, "submitted", actor=workflow.SUBMITTER, via="multiprocess")
-    return JsonResponse({"reference": submission.reference})
+    Region.objects.get_or_create(code="jinan", defaults={"name": "济南"})
+    return HttpResponse("open")
+
+
+@csrf_exempt
+@require_POST
+def article(request):
+    """A published article, through the workflow (tests.factories.published_showcase)."""
+    from tests.factories import published_showcase
+
+    made = published_showcase(lead=request.POST["lead"])
+    return JsonResponse({"slug": made.slug})
+
+
+@csrf_exempt
+@require_POST
+def article_edit(request):
+    """An editor's edit of an article: saved, then publishing.edited() as the admin's save_related
+    calls it. With quiet=1, a write behind the portal's back (no signal, no edited()), to show
+    that the page is served from the shared cache."""
+    found = Showcase.objects.get(slug=request.POST["slug"])
+    if request.POST.get("quiet"):
+        Showcase.objects.filter(pk=found.pk).update(lead=request.POST["lead"])
+        return HttpResponse("written")
+    found.lead = request.POST["lead"]
+    found.save()
+    publishing.edited(found, found.responsible_editor, note="多进程测试")
+    return HttpResponse("edited")
 
 
 def counts(request):
-    campaign = Campaign.objects.filter(slug="multiprocess").first()
-    entries = Submission.objects.filter(campaign=campaign)
+    entries = Submission.objects.filter(campaign__slug="multiprocess").prefetch_related("photos")
     return JsonResponse(
         {
-            "entries": entries.count(),
-            "references": sorted(entries.values_list("reference", flat=True)),
-            "orgs": sorted(entries.values_list("org_name", flat=True)),
+            "entries": {
+                e.org_name: {"reference": e.reference, "photos": len(e.photos.all()), "status": e.status} for e in entries
+            },
+            "staged_photos": Photo.objects.filter(submission=None).count(),
         }
     )
 
 
 urlpatterns = [
-    path("_test/hit", hit),
     path("_test/site-name", site_name),
-    path("_test/entry", entry),
+    path("_test/call", call),
+    path("_test/article", article),
+    path("_test/article-edit", article_edit),
     path("_test/counts", counts),
     *portal_urlpatterns,
 ]

@@ -320,3 +320,19 @@ def test_ranking_link_lists_scored_entries_by_weighted_average(client, editor):
     ranked = client.get(f"{LIST}?{rank_query}").context["cl"].result_list
     assert [e.pk for e in ranked] == [high.pk, low.pk]
     assert unscored.pk not in [e.pk for e in ranked]
+
+
+@pytest.mark.django_db
+def test_a_filtered_list_counts_its_matches_only_up_to_the_cap(client, editor, monkeypatch):
+    from submissions.admin import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    SubmissionFactory.create_batch(5, sections=0)
+    capped = EstimatedCountPaginator(Submission.objects.filter(pk__gt=0), 2)
+    assert capped.count == 3 and capped.capped and capped.num_pages == 2
+    three = list(Submission.objects.values_list("pk", flat=True)[:3])
+    exact = EstimatedCountPaginator(Submission.objects.filter(pk__in=three), 2)
+    assert exact.count == 3 and not exact.capped
+    client.force_login(editor)
+    html = client.get("/admin/submissions/submission/?q=" + Submission.objects.first().org_name[:4]).content.decode()
+    assert "超过 3 条" in html

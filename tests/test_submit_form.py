@@ -281,6 +281,14 @@ def test_rate_limit_on_new_entries_per_ip(client, campaign, region):
     assert other_ip.status_code == 302
 
 
+def test_the_entry_rate_limit_comes_from_settings_and_0_turns_it_off(client, campaign, region, settings):
+    settings.SUBMIT_RATE_LIMIT = 2
+    assert [post(client, campaign, entry_data(region, brand_name=f"甲{n}")).status_code for n in range(3)] == [302, 302, 429]
+    settings.SUBMIT_RATE_LIMIT = 0  # e.g. the load test, whose clients all come from 127.0.0.1
+    assert [post(client, campaign, entry_data(region, brand_name=f"乙{n}")).status_code for n in range(6)] == [302] * 6
+    assert Submission.objects.count() == 8
+
+
 def test_duplicate_brand_is_told_with_the_way_to_the_first_entry(client, campaign, region):
     assert post(client, campaign, entry_data(region)).status_code == 302
     first = Submission.objects.get()

@@ -8,20 +8,33 @@ from django.utils.translation import gettext_lazy as _
 
 # Below this many rows an exact COUNT(*) is cheap enough.
 EXACT_COUNT_BELOW = 20000
+# A search or filter counts its matches up to this many; beyond, the list says "more than"
+# (counting 90 000 matches of a common word cost more than the whole page; bench/admin_list.py).
+COUNT_CAP = 2000
 
 
 class EstimatedCountPaginator(Paginator):
     """On PostgreSQL, an unfiltered list takes its size from the planner's statistics
-    (pg_class.reltuples) instead of counting every row on each page load."""
+    (pg_class.reltuples) instead of counting every row on each page load; a filtered list
+    counts at most COUNT_CAP + 1 matches (`capped` tells the page there are more)."""
+
+    capped = False
 
     @cached_property
     def count(self):
         query = getattr(self.object_list, "query", None)
-        if query is not None and not query.where and not query.combinator:
+        if query is None or query.combinator:
+            return super().count
+        if not query.where:
             estimate = estimated_rows(self.object_list.model, self.object_list.db)
             if estimate is not None and estimate >= EXACT_COUNT_BELOW:
                 return estimate
-        return super().count
+            return super().count
+        found = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if found > COUNT_CAP:
+            self.capped = True
+            return COUNT_CAP
+        return found
 
 
 def estimated_rows(model, using="default"):

@@ -1,5 +1,6 @@
 """The call for submissions (征集启事) and the public submission form."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +14,14 @@ from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import PublicEntryForm
 from submissions.models import Campaign, Kind, Photo, Status, Submission
 
-# New entries (and drafts) per IP per hour; every post (each one checks photos) per IP per hour.
-ENTRY_LIMIT, ENTRY_WINDOW = 5, 3600
-POST_LIMIT, POST_WINDOW = 60, 3600
+# New entries (and drafts) per IP per hour, and every post (each one checks photos) per IP per
+# hour: settings.SUBMIT_RATE_LIMIT and SUBMIT_POST_RATE_LIMIT (5 and 60; 0 is off).
+ENTRY_WINDOW = 3600
+POST_WINDOW = 3600
+
+
+def too_many_posts(request):
+    return abuse.hit(request, "submit-post", limit=settings.SUBMIT_POST_RATE_LIMIT, window=POST_WINDOW)
 
 
 def current(request):
@@ -50,14 +56,14 @@ def submit(request, slug):
     entry = Submission(campaign=campaign)
     if request.method != "POST":
         return show_form(request, EntryBundle(entry, form_class=PublicEntryForm))
-    if abuse.hit(request, "submit-post", limit=POST_LIMIT, window=POST_WINDOW):
+    if too_many_posts(request):
         return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
     draft = request.POST.get("action") == "draft"
     bundle = EntryBundle(entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=draft)
     if not bundle.is_valid():
         bundle.stage_uploads()
         return show_form(request, bundle)
-    if abuse.hit(request, "submit", limit=ENTRY_LIMIT, window=ENTRY_WINDOW):
+    if abuse.hit(request, "submit", limit=settings.SUBMIT_RATE_LIMIT, window=ENTRY_WINDOW):
         bundle.refuse(abuse.rate_limit_message(ENTRY_WINDOW))
         return show_form(request, bundle, status=429)
     saved = bundle.save(to=None if draft else Status.SUBMITTED, actor=workflow.SUBMITTER, via="web")

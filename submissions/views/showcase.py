@@ -25,6 +25,7 @@ from submissions.forms.showcase import CommentForm, ListFilterForm
 from submissions.models import Campaign, Comment, Region, ShowcasePhoto, SiteSettings
 
 PER_PAGE = 10
+LIST_QUERY = ("q", "kind", "region", "year", "page")  # the list's own parameters (its cache key)
 COMMENT_LIMIT, COMMENT_WINDOW = 5, 600  # comments per IP per 10 minutes
 
 
@@ -80,17 +81,27 @@ def load_article(queryset, **lookup):
     return article
 
 
-def _render_detail(request, slug, form, *, status=200):
+def _render_detail(request, slug, form, *, status=200, extra=None):
     page = pagecache.get_or_render(
         ("detail", get_language(), slug),
         lambda: article_page(load_article(publishing.published_articles(), slug=slug)),
     )
-    return render(request, "showcase/detail.html", {"page": page, "slug": slug, "form": form}, status=status)
+    return render(request, "showcase/detail.html", {"page": page, "slug": slug, "form": form, **(extra or {})}, status=status)
+
+
+def _placeholders(form):
+    """The context of a page shared by every reader: placeholders for the reader's own values."""
+    form.fields["started"].initial = pagecache.STARTED_PLACEHOLDER
+    return {"csrf_token": pagecache.CSRF_PLACEHOLDER}
 
 
 @require_GET
 def detail(request, slug):
-    return _render_detail(request, slug, CommentForm())
+    def render_page(shared):
+        form = CommentForm()
+        return _render_detail(request, slug, form, extra=_placeholders(form) if shared else None)
+
+    return pagecache.whole_page(request, ("detail", get_language(), slug), render_page)
 
 
 @require_POST
@@ -146,9 +157,14 @@ def _list_page(data):
 @require_GET
 def article_list(request):
     data = request.GET
-    parts = ("list", get_language(), *(data.get(k, "") for k in ("q", "kind", "region", "year", "page")))
-    page = pagecache.get_or_render(parts, lambda: _list_page(data))
-    return render(request, "showcase/list.html", {"page": page})
+    parts = ("list", get_language(), *(data.get(k, "") for k in LIST_QUERY))
+
+    def render_page(shared):
+        page = pagecache.get_or_render(parts, lambda: _list_page(data))
+        extra = {"csrf_token": pagecache.CSRF_PLACEHOLDER} if shared else {}
+        return render(request, "showcase/list.html", {"page": page, **extra})
+
+    return pagecache.whole_page(request, parts, render_page, query=LIST_QUERY)
 
 
 class LatestArticlesFeed(Feed):

@@ -12,7 +12,7 @@ from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import PublicEntryForm
 from submissions.forms.track import LinkResendForm, WithdrawForm
 from submissions.models import Status, Submission
-from submissions.views.calls import POST_LIMIT, POST_WINDOW, closed, draft_saved, show_form
+from submissions.views.calls import POST_WINDOW, closed, draft_saved, show_form, too_many_posts
 
 RESEND_LIMIT, RESEND_WINDOW = 5, 3600
 RESEND_PER_ADDRESS_SECONDS = 600
@@ -91,7 +91,7 @@ def edit(request, token):
     extra = {"is_draft": is_draft, "template": "track/edit.html"}
     if request.method != "POST":
         return show_form(request, EntryBundle(entry, form_class=PublicEntryForm), **extra)
-    if abuse.hit(request, "submit-post", limit=POST_LIMIT, window=POST_WINDOW):
+    if too_many_posts(request):
         return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
     save_draft = is_draft and request.POST.get("action") == "draft"
     bundle = EntryBundle(entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=save_draft)
