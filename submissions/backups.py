@@ -101,18 +101,40 @@ def _pg_env(db):
     return env
 
 
+# A backup or restore that cannot finish says so instead of hanging a cron job (or CI).
+TIMEOUT_SECONDS = int(os.environ.get("BACKUP_TIMEOUT_SECONDS", "3600"))
+LOCK_WAIT = os.environ.get("BACKUP_LOCK_WAIT", "120s")
+
+
 def _run(args, db):
     tool = shutil.which(args[0])
     if tool is None:
         raise BackupError(f"{args[0]} is not installed (apt-get install postgresql-client)")
-    result = subprocess.run([tool, *args[1:]], env=_pg_env(db), capture_output=True, text=True, check=False)  # noqa: S603 (fixed tool, list args)
+    try:
+        result = subprocess.run(  # noqa: S603 (fixed tool, list args)
+            [tool, *args[1:]], env=_pg_env(db), capture_output=True, text=True, check=False, timeout=TIMEOUT_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        raise BackupError(f"{args[0]} did not finish within {TIMEOUT_SECONDS} s (BACKUP_TIMEOUT_SECONDS)")
     if result.returncode != 0:
         raise BackupError(f"{args[0]} failed: {result.stderr.strip()}")
     return result
 
 
 def pg_backup(db, dest_path, name=None):
-    _run(["pg_dump", "-Fc", "--no-owner", "-f", str(dest_path), *_pg_args(db), name or db["NAME"]], db)
+    _run(
+        [
+            "pg_dump",
+            "-Fc",
+            "--no-owner",
+            f"--lock-wait-timeout={LOCK_WAIT}",
+            "-f",
+            str(dest_path),
+            *_pg_args(db),
+            name or db["NAME"],
+        ],
+        db,
+    )
     return Path(dest_path)
 
 
