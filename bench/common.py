@@ -52,15 +52,17 @@ def percentile(values, pct):
     return ordered[index]
 
 
-def free_port():
-    for port in PORTS:
+def free_port(ports=None):
+    """A loopback port in `ports` (default: the bench's) that nothing listens on."""
+    ports = ports or PORTS
+    for port in ports:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free loopback port in {PORTS.start}-{PORTS.stop - 1}")
+    raise RuntimeError(f"no free loopback port in {ports.start}-{ports.stop - 1}")
 
 
 def base_env(database_url, **extra):

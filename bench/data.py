@@ -18,14 +18,12 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
-from datetime import timedelta  # noqa: E402
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from submissions import demo, images, roles, workflow  # noqa: E402
 from submissions.models import (  # noqa: E402
@@ -70,18 +68,9 @@ def users():
 
 
 def campaign():
-    now = timezone.now()
     found, _created = Campaign.objects.get_or_create(
         slug="bench",
-        defaults={
-            "title": "基准测试征集活动",
-            "call_text": demo.CALL_TEXT,
-            "opens_at": now - timedelta(days=30),
-            "closes_at": now + timedelta(days=365),
-            "editor_note_template": demo.EDITOR_NOTE,
-            "standing_call": demo.STANDING_CALL,
-            "mailbox": "bench@example.com",
-        },
+        defaults=demo.campaign_defaults("基准测试征集活动", "bench@example.com", opened_days_ago=30, closes_in_days=365),
     )
     return found
 

@@ -18,6 +18,26 @@ STANDING_CALL = (
     "优秀党建品牌征集展示活动持续进行中。欢迎全省各级党组织围绕党建优秀做法、党建典型经验、党员先锋事迹报送作品。"
     "报送方式：登录本平台“我要报送”栏目在线填报，或发送至征集邮箱 djpp@example.com。"
 )
+
+
+def campaign_defaults(title, mailbox, *, opened_days_ago, closes_in_days):
+    """Fields of a demo campaign (seed_demo and the benchmarks make theirs from this)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return {
+        "title": title,
+        "call_text": CALL_TEXT,
+        "opens_at": now - timedelta(days=opened_days_ago),
+        "closes_at": now + timedelta(days=closes_in_days),
+        "editor_note_template": EDITOR_NOTE,
+        "standing_call": STANDING_CALL,
+        "mailbox": mailbox,
+    }
+
+
 CRITERIA = [("创新性", "2.5"), ("实效性", "3"), ("示范性", "2.5"), ("可推广性", "2")]
 
 # (organization, short name, parent, brand, slogan, sector)

@@ -11,7 +11,6 @@ nginx would send it (PROXY_COUNT=1). Ports: TEST_PORTS (default 8100-8199).
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,21 +25,12 @@ import pytest
 import redis
 from django.db import connection
 
+from bench.common import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 _low, _high = (int(part) for part in os.environ.get("TEST_PORTS", "8100-8199").split("-"))
 PORTS = range(_low, _high + 1)
-
-
-def free_port():
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def database_url(tmp_path_factory):
@@ -60,7 +50,7 @@ class Server:
         self.start()
 
     def start(self):
-        self.port = free_port()
+        self.port = free_port(PORTS)
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(self.env["MEDIA_ROOT"]).parent / f"gunicorn-{self.port}.log", "w+")
         self.process = subprocess.Popen(

@@ -5,7 +5,6 @@ import io
 import os
 import random
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -15,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from submissions import demo, images, publishing, reviews, roles, workflow
@@ -124,18 +122,11 @@ class Command(BaseCommand):
         return users
 
     def campaign(self):
-        now = timezone.now()
         campaign, created = Campaign.objects.get_or_create(
             slug="2026-party-brands",
-            defaults={
-                "title": "2026年度优秀党建品牌征集展示活动",
-                "call_text": demo.CALL_TEXT,
-                "opens_at": now - timedelta(days=60),
-                "closes_at": now + timedelta(days=120),
-                "editor_note_template": demo.EDITOR_NOTE,
-                "standing_call": demo.STANDING_CALL,
-                "mailbox": "djpp@example.com",
-            },
+            defaults=demo.campaign_defaults(
+                "2026年度优秀党建品牌征集展示活动", "djpp@example.com", opened_days_ago=60, closes_in_days=120
+            ),
         )
         if created:
             for order, (name, weight) in enumerate(demo.CRITERIA):
