@@ -3,6 +3,7 @@ that is the public page itself, revisions (diff, revert), workflow buttons, Word
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -32,6 +33,7 @@ class PhotoInline(BoundedInline, admin.TabularInline):
 class LinkInline(BoundedInline, admin.TabularInline):
     model = RelatedLink
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a bare host means https://
 
 
 @admin.register(Showcase)
