@@ -73,22 +73,23 @@ def _intermediate(modeladmin, request, queryset, form, title, action):
     return TemplateResponse(request, "admin/submissions/submission/bulk_form.html", context)
 
 
-@admin.action(description=gettext_lazy("不予采用（需填写说明）"), permissions=["workflow"])
-def decline(modeladmin, request, queryset):
+def _with_message(modeladmin, request, queryset, to, title, action):
+    """A move that needs a message to the submitter: ask for it on an intermediate page, then apply."""
     form = MessageForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
-        apply_transition(request, queryset, S.DECLINED, form.cleaned_data["message"], form.cleaned_data["note"])
+        apply_transition(request, queryset, to, form.cleaned_data["message"], form.cleaned_data["note"])
         return None
-    return _intermediate(modeladmin, request, queryset, form, _("不予采用：给报送单位的说明"), "decline")
+    return _intermediate(modeladmin, request, queryset, form, title, action)
+
+
+@admin.action(description=gettext_lazy("不予采用（需填写说明）"), permissions=["workflow"])
+def decline(modeladmin, request, queryset):
+    return _with_message(modeladmin, request, queryset, S.DECLINED, _("不予采用：给报送单位的说明"), "decline")
 
 
 @admin.action(description=gettext_lazy("退回修改（需填写说明）"), permissions=["workflow"])
 def return_for_revision(modeladmin, request, queryset):
-    form = MessageForm(request.POST if "apply" in request.POST else None)
-    if form.is_valid():
-        apply_transition(request, queryset, S.RETURNED, form.cleaned_data["message"], form.cleaned_data["note"])
-        return None
-    return _intermediate(modeladmin, request, queryset, form, _("退回修改：给报送单位的说明"), "return_for_revision")
+    return _with_message(modeladmin, request, queryset, S.RETURNED, _("退回修改：给报送单位的说明"), "return_for_revision")
 
 
 @admin.action(description=gettext_lazy("分派评审专家"), permissions=["workflow"])
