@@ -39,6 +39,9 @@ def ensure_roles():
         roles.sync_groups(django_apps)
 
 
+PASSWORD = "pw-Test-12345"  # every factory user's password
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -49,7 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
     first_name = factory.Sequence(lambda n: f"用户{n}")
     is_staff = False
-    password = factory.PostGenerationMethodCall("set_password", "pw-Test-12345")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def role(user, create, extracted, **kwargs):

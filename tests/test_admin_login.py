@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 LOGIN = reverse("admin:login")
 
@@ -24,13 +24,13 @@ def attempt(client, password, **meta):
 
 @pytest.mark.django_db
 def test_login_works_and_is_locked_after_repeated_failures(client, chief_user, settings):
-    assert attempt(client, "pw-Test-12345").status_code == 302
+    assert attempt(client, PASSWORD).status_code == 302
     client.logout()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert attempt(client, "wrong").status_code == 200  # the form again, with its error
     locked = attempt(client, "wrong")
     assert locked.status_code == 429
-    assert attempt(client, "pw-Test-12345").status_code == 429  # even the right password, for a while
+    assert attempt(client, PASSWORD).status_code == 429  # even the right password, for a while
 
 
 @pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_without_a_proxy_a_forged_forwarded_for_does_not_escape_the_lock(client,
     monkeypatch.delenv("PROXY_COUNT", raising=False)
     for n in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
-    assert attempt(client, "pw-Test-12345", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    assert attempt(client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
 
 
 @pytest.mark.django_db
@@ -48,6 +48,6 @@ def test_behind_a_proxy_each_client_is_throttled_by_its_own_address(client, chie
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "wrong", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
     # The attacker stays locked out, even when adding a forged address in front of the real one...
-    assert attempt(client, "pw-Test-12345", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9", **proxy).status_code == 429
+    assert attempt(client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9", **proxy).status_code == 429
     # ...while the real editor, behind the same proxy, still logs in.
-    assert attempt(client, "pw-Test-12345", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 302
+    assert attempt(client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 302

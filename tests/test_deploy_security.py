@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.conf import settings as django_settings
 
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 
 def production_settings(**extra_env):
@@ -88,7 +88,7 @@ def test_session_and_csrf_cookies_are_secure(client, settings):
     login = client.get("/admin/login/", secure=True)
     csrf = login.cookies["csrftoken"]
     assert csrf["secure"]
-    response = client.post("/admin/login/?next=/admin/", {"username": "cookie-editor", "password": "pw-Test-12345"}, secure=True)
+    response = client.post("/admin/login/?next=/admin/", {"username": "cookie-editor", "password": PASSWORD}, secure=True)
     assert response.status_code == 302, response.content.decode()[:500]
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"]

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ def test_locked_after_the_failure_limit_with_a_chinese_page(client, editor_accou
     assert "登录已暂时锁定" in page and "15 分钟" in page
     assert "<script" not in page
     # Even the right password is refused while locked.
-    assert attempt(client, password="pw-Test-12345", REMOTE_ADDR="203.0.113.5").status_code == 429
+    assert attempt(client, password=PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 429
     # Another address is not affected.
-    assert attempt(client, password="pw-Test-12345", REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert attempt(client, password=PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
 def test_behind_a_proxy_the_forwarded_client_address_is_locked_not_the_proxy(client, editor_account, monkeypatch):
@@ -46,7 +46,7 @@ def test_behind_a_proxy_the_forwarded_client_address_is_locked_not_the_proxy(cli
     forged = attempt(client, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5")
     assert forged.status_code == 429
     # Someone else behind the same proxy can still log in.
-    other = attempt(client, password="pw-Test-12345", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    other = attempt(client, password=PASSWORD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert other.status_code == 302
 
 

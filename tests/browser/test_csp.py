@@ -9,6 +9,7 @@ import pytest
 
 from submissions import publishing
 from submissions.models import Comment, Status
+from tests.browser.admin import login
 from tests.factories import UserFactory, add_attachment, add_photo, assign, make_user, published_showcase, submission_in
 from tests.submit_data import image_bytes
 
@@ -128,10 +129,7 @@ def test_admin_works_under_the_csp(desktop_page, live_server):
     UserFactory(username="root", is_superuser=True, is_staff=True)
     page = desktop_page
     assert visit(page, live_server.url, [("/admin/login/", 200)], objects) == {}
-    page.fill("#id_username", "root")
-    page.fill("#id_password", "pw-Test-12345")
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    login(page, live_server.url, "root")
     assert visit(page, live_server.url, ADMIN_PAGES, objects) == {}
     # The admin's own scripts really run: the date picker of the campaign form opens.
     page.goto(live_server.url + "/admin/submissions/campaign/{}/change/".format(objects["campaign"].pk))
@@ -146,9 +144,6 @@ def test_reviewer_scoring_page_works_under_the_csp(desktop_page, live_server):
     assign(objects["entry"], reviewer)
     page = desktop_page
     assert visit(page, live_server.url, [("/admin/login/", 200)], objects) == {}
-    page.fill("#id_username", "csp-reviewer")
-    page.fill("#id_password", "pw-Test-12345")
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    login(page, live_server.url, "csp-reviewer")
     pages = [("/admin/submissions/submission/", 200), ("/admin/submissions/submission/{entry.pk}/score/first/", 200)]
     assert visit(page, live_server.url, pages, objects) == {}

@@ -7,19 +7,10 @@ import re
 import pytest
 
 from submissions.models import Comment, Showcase, Status
+from tests.browser.admin import login
 from tests.factories import add_photo, make_user, submission_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-Test-12345"
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def test_from_entry_to_reader_comment(desktop_page, phone_page, live_server, settings):

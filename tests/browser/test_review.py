@@ -3,19 +3,12 @@
 import pytest
 
 from submissions.models import Review, Stage, Status, Submission
+from tests.browser.admin import login
 from tests.factories import add_photo, assign, make_user, submission_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = Status
-PASSWORD = "pw-Test-12345"
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/submissions/submission/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/submissions/submission/")
+ENTRIES = "/admin/submissions/submission/"
 
 
 def open_entry(page, entry):
@@ -30,7 +23,7 @@ def test_editor_triages_returns_and_shortlists(desktop_page, live_server):
     add_photo(fresh, caption="主题党日")
     to_return = submission_in(S.FIRST_REVIEW, brand_name="红帆领航")
     to_shortlist = submission_in(S.SECOND_REVIEW, brand_name="田埂课堂")
-    login(page, live_server, "editor")
+    login(page, live_server.url, "editor", ENTRIES)
     assert page.locator("img.entry-thumb").count() == 1
 
     open_entry(page, fresh)
@@ -64,7 +57,7 @@ def test_reviewer_scores_an_assigned_entry(desktop_page, live_server):
     mine = submission_in(S.FIRST_REVIEW, brand_name="安全先锋")
     submission_in(S.FIRST_REVIEW, brand_name="别人的作品")
     assign(mine, reviewer, Stage.FIRST)
-    login(page, live_server, "reviewer")
+    login(page, live_server.url, "reviewer", ENTRIES)
     assert page.get_by_text("别人的作品").count() == 0
     page.get_by_role("link", name="下一篇未评作品").click()
     page.wait_for_selector(".score-page")
