@@ -207,6 +207,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security: strict by default outside DEBUG; see README for running behind a proxy.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A comment sent without its token gets its form back with what was typed (submissions/views/errors.py).
+CSRF_FAILURE_VIEW = "submissions.views.errors.csrf_failure"
 SESSION_COOKIE_SECURE = not DEBUG and env.flag("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = not DEBUG and env.flag("SECURE_SSL_REDIRECT", True)
@@ -259,6 +261,11 @@ PORTAL_NAME = _("党建品牌征集展示平台")
 FORM_MIN_SECONDS = env.number("FORM_MIN_SECONDS", 3)
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
+
+# Seconds a process serves its in-memory copy of a public page before it checks the shared
+# version again (submissions/pagecache.py): an edit reaches the other processes within this.
+# 0: check on every request.
+PAGE_CACHE_LOCAL_SECONDS = env.number("PAGE_CACHE_LOCAL_SECONDS", 1)
 
 # Benchmarks only (bench/pages.py): mount /bench/floor, a minimal view for comparison. Off in production.
 BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)

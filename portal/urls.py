@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from submissions.admin.site import configure_admin_site
 from submissions.views import intake
@@ -11,7 +13,10 @@ configure_admin_site(admin.site)
 handler500 = "submissions.views.errors.server_error"
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch needs no CSRF token, so that public pages carry nothing of any one
+    # reader's and can be cached whole (submissions/pagecache.py). A forged switch can only
+    # change the language a visitor reads in.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/intake/", intake.entry, name="intake"),
     path("admin/", admin.site.urls),
     path("media/<path:path>", media, name="media"),

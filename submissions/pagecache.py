@@ -1,21 +1,30 @@
 """The public column's page cache: rendered article and list pages, under one version key.
 
-Two levels: the parts of a page (get_or_render: title, head, body), and the whole HTML of a
-page as an anonymous reader gets it (whole_page). A whole page is rendered once with
-placeholders for what is each reader's own (the CSRF token, the comment form's `started`
-stamp), which are put in per request: a cached page costs two cache reads and a string
-replace, not a template render. Readers with something of their own (a session, a message
-waiting, an unknown query parameter) get a page rendered for them from the cached parts.
+Two levels: the parts of a page (get_or_render: title, head, body), and the whole page as an
+anonymous reader gets it (whole_page). A whole page holds nothing of any one reader's: its
+comment form fetches its CSRF token and `started` stamp from /form-token/ when the reader
+starts to write (static/js/article.js), and the language switch needs no token. So every
+anonymous reader gets the same bytes, and a page served again costs a dictionary lookup:
+
+- each process keeps its newest pages in memory (LocalPages), trusted for
+  PAGE_CACHE_LOCAL_SECONDS (default 1) after it last read the shared version;
+- past that, one round trip to the shared cache reads the version and the page together;
+- only a page that is missing or older than the version is rendered again.
+
+Readers with something of their own (a session, a message waiting, an unknown query
+parameter) get a page rendered for them from the cached parts, with their token in place.
 
 Every change that can affect a public page (an article or its parts saved, an article's state
 moved, a comment approved or withdrawn, the site settings saved) bumps the version, so every
-cached page is stale at once and the next reader gets a fresh one. The bump happens at once
-and again after the transaction commits, so a page rendered from the old data meanwhile is
-not kept either.
+cached page is stale at once: in the process that made the change at once, in the others
+within PAGE_CACHE_LOCAL_SECONDS. The bump happens at once and again after the transaction
+commits, so a page rendered from the old data meanwhile is not kept either.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -24,14 +33,56 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 
 VERSION_KEY = "showcase-pages:version"
-TIMEOUT = 600  # seconds a page is kept even when nothing changes
-# Stand-ins in a shared whole page for what each reader gets their own of (never a real value:
-# CSRF tokens are 64 letters and digits, stamps are signed).
-CSRF_PLACEHOLDER = "reader-csrf-token-placeholder"
-STARTED_PLACEHOLDER = "reader-form-started-placeholder"
+TIMEOUT = 600  # seconds a page is kept in the shared cache even when nothing changes
+LOCAL_LIMIT = 128  # whole pages a process keeps in memory (the newest used)
+# In the context of a shared page: `{% csrf_token %}` renders nothing (the form fetches its own).
+NO_TOKEN = {"csrf_token": ""}
+
+
+class LocalPages:
+    """This process's copy of the newest whole pages, each kept with the version it was rendered
+    at, and trusted only while the shared version was read less than `seconds` ago."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pages = OrderedDict()  # key -> body (bytes), all of `self.version`
+        self.version = None
+        self.until = 0.0
+
+    def get(self, key):
+        with self.lock:
+            if time.monotonic() >= self.until:
+                return None
+            body = self.pages.get(key)
+            if body is not None:
+                self.pages.move_to_end(key)
+            return body
+
+    def keep(self, key, version, body):
+        """`body` is the page at `version`, the shared version just read."""
+        seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+        with self.lock:
+            if version != self.version:
+                self.pages.clear()
+                self.version = version
+            if seconds <= 0:
+                return
+            self.until = time.monotonic() + seconds
+            self.pages[key] = body
+            self.pages.move_to_end(key)
+            while len(self.pages) > LOCAL_LIMIT:
+                self.pages.popitem(last=False)
+
+    def forget(self):
+        with self.lock:
+            self.pages.clear()
+            self.version = None
+            self.until = 0.0
+
+
+local_pages = LocalPages()
 
 
 def version():
@@ -44,6 +95,7 @@ def version():
 
 
 def _bump_now():
+    local_pages.forget()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -56,9 +108,12 @@ def bump():
     transaction.on_commit(_bump_now)
 
 
+def _digest(parts):
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
 def key(*parts):
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    return f"showcase-page:{version()}:{digest}"
+    return f"showcase-page:{version()}:{_digest(parts)}"
 
 
 def get_or_render(parts, render):
@@ -82,28 +137,25 @@ def shared(request, query=()):
 
 
 def whole_page(request, parts, render, *, query=()):
-    """The whole page under `parts`: render(True) renders it with the placeholders (kept in the
-    cache), render(False) for this reader alone. `query`: the GET parameters that are in `parts`.
-    The page is kept with the version it was rendered at, so one cache round trip (the version
-    and the page together) tells whether it is still good."""
+    """The whole page under `parts`: render(True) renders the page every anonymous reader
+    shares (with NO_TOKEN in its context), render(False) a page for this reader alone.
+    `query`: the GET parameters that are in `parts`. A page is kept with the version it was
+    rendered at, so one shared-cache round trip (the version and the page together) tells
+    whether it is still good; between round trips this process's own copy answers."""
     if not shared(request, query):
         return render(False)
-    page_key = "showcase-whole:" + hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    found = cache.get_many([VERSION_KEY, page_key])
-    current = found.get(VERSION_KEY)
-    kept = found.get(page_key)
-    if current is not None and kept is not None and kept[0] == current:
-        html = kept[1]
-    else:
-        current = version()  # read before rendering: a change meanwhile makes this page stale at once
-        html = render(True).content.decode()
-        cache.set(page_key, (current, html), TIMEOUT)
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    if STARTED_PLACEHOLDER in html:
-        from submissions import abuse
-
-        html = html.replace(STARTED_PLACEHOLDER, abuse.stamp())
-    return HttpResponse(html)
+    page_key = "showcase-whole:" + _digest(parts)
+    body = local_pages.get(page_key)
+    if body is None:
+        found = cache.get_many([VERSION_KEY, page_key])
+        current, kept = found.get(VERSION_KEY), found.get(page_key)
+        if current is None or kept is None or kept[0] != current:
+            current = version()  # read before rendering: a change meanwhile makes this page stale at once
+            kept = (current, render(True).content)
+            cache.set(page_key, kept, TIMEOUT)
+        body = kept[1]
+        local_pages.keep(page_key, current, body)
+    return HttpResponse(body)
 
 
 def _connect():

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 
-from submissions import roles
+from submissions import pagecache, roles
 from tests.factories import make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by tests
@@ -34,6 +34,7 @@ def pytest_sessionfinish(session, exitstatus):
 def _clean_state(request, settings, tmp_path):
     """Each test gets its own media folder, and (when it uses the database) an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    pagecache.local_pages.forget()  # a process's copy of public pages, from an earlier test's data
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
     if uses_db:
         request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")

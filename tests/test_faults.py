@@ -166,7 +166,8 @@ def test_refusals_are_explained_in_chinese(client, reviewer, settings, status, t
     assert text in response.content.decode()
 
 
+@pytest.mark.django_db
 def test_an_expired_form_is_explained_in_chinese():
-    response = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en"})
+    response = Client(enforce_csrf_checks=True).post("/track/", {"email": "a@example.com"})
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()

@@ -66,6 +66,7 @@ MATRIX = [
     # The public site
     ("/", "GET", everyone(200)),
     ("/healthz", "GET", everyone(200)),
+    ("/form-token/", "GET", everyone(200)),
     ("/submit/", "GET", everyone(302)),
     ("/call/", "GET", everyone(302)),
     ("/call/{campaign.slug}/", "GET", everyone(200)),

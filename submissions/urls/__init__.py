@@ -9,6 +9,7 @@ from submissions.views import showcase as showcase_views
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),
+    path("form-token/", public.form_token, name="form-token"),
     path("submit/", calls.submit_current, name="submit"),
     path("call/", include(("submissions.urls.calls", "calls"))),
     path("track/", include(("submissions.urls.track", "track"))),

@@ -11,6 +11,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 
 def _page(template, status):
@@ -29,6 +30,18 @@ def server_error(request):
     ):
         return _page("503.html", 503)
     return _page("500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a comment gets its form back with what was typed (the article page is
+    shared by every reader and its form fetches its token by script); anything else gets
+    templates/403_csrf.html."""
+    match = request.resolver_match
+    if match is not None and match.view_name == "showcase:comment":
+        from submissions.views.showcase import comment_again
+
+        return comment_again(request, **match.kwargs)
+    return django_csrf_failure(request, reason)
 
 
 def lockout(request, original_response=None, credentials=None):

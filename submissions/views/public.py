@@ -1,8 +1,11 @@
 from django.db import connection
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from submissions import abuse
 from submissions.models import Campaign, Showcase
 
 
@@ -27,3 +30,11 @@ def healthz(request):
     except Exception as exc:  # any failure to reach the database means unhealthy
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def form_token(request):
+    """The reader's own CSRF token and form stamp, for a form on a page that every reader
+    shares (the comment form of a cached article page; static/js/article.js asks for them)."""
+    return JsonResponse({"csrfmiddlewaretoken": get_token(request), "started": abuse.stamp()})

@@ -89,19 +89,32 @@ def _render_detail(request, slug, form, *, status=200, extra=None):
     return render(request, "showcase/detail.html", {"page": page, "slug": slug, "form": form, **(extra or {})}, status=status)
 
 
-def _placeholders(form):
-    """The context of a page shared by every reader: placeholders for the reader's own values."""
-    form.fields["started"].initial = pagecache.STARTED_PLACEHOLDER
-    return {"csrf_token": pagecache.CSRF_PLACEHOLDER}
+def _shared_context(form):
+    """The context of a page every reader shares: the comment form without the reader's own
+    token and stamp, which static/js/article.js fetches from /form-token/."""
+    form.fields["started"].initial = ""
+    return pagecache.NO_TOKEN
 
 
 @require_GET
 def detail(request, slug):
     def render_page(shared):
         form = CommentForm()
-        return _render_detail(request, slug, form, extra=_placeholders(form) if shared else None)
+        return _render_detail(request, slug, form, extra=_shared_context(form) if shared else None)
 
     return pagecache.whole_page(request, ("detail", get_language(), slug), render_page)
+
+
+def comment_again(request, slug):
+    """A comment sent without a valid CSRF token, most often from a shared page whose form had
+    not fetched its token yet (no script, or the network dropped it). Nothing is saved: the form
+    comes back with what was typed and the reader's own token, to be sent again. Called by the
+    CSRF failure view (submissions.views.errors.csrf_failure)."""
+    typed = {name: request.POST.get(name, "")[: CommentForm.base_fields[name].max_length] for name in ("name", "body")}
+    form = CommentForm(initial=typed)
+    form.fields["body"].widget.attrs["autofocus"] = True  # brings the reader back to the form
+    notice = _("为确认是您本人提交，请再点一次“提交评论”。您填写的内容已保留。")
+    return _render_detail(request, slug, form, status=403, extra={"notice": notice})
 
 
 @require_POST
@@ -161,8 +174,7 @@ def article_list(request):
 
     def render_page(shared):
         page = pagecache.get_or_render(parts, lambda: _list_page(data))
-        extra = {"csrf_token": pagecache.CSRF_PLACEHOLDER} if shared else {}
-        return render(request, "showcase/list.html", {"page": page, **extra})
+        return render(request, "showcase/list.html", {"page": page, **(pagecache.NO_TOKEN if shared else {})})
 
     return pagecache.whole_page(request, parts, render_page, query=LIST_QUERY)
 

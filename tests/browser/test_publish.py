@@ -73,6 +73,8 @@ def test_from_entry_to_reader_comment(desktop_page, phone_page, live_server, set
     assert reader.evaluate("document.documentElement.scrollWidth") <= 375
     trap = reader.locator("div.portal-trap").bounding_box()  # the honeypot is out of a reader's sight
     assert trap is None or trap["x"] + trap["width"] <= 0
+    # The page is the one every reader shares: the form fetches this reader's token when they write.
+    assert reader.locator("form[data-form-token] input[name=csrfmiddlewaretoken]").input_value() == ""
     reader.fill("#id_name", "渔民老张")
     reader.fill("#id_body", "灯塔亮了，心里也亮了。")
     reader.get_by_role("button", name="提交评论").click()
