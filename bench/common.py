@@ -115,6 +115,13 @@ def django_run(env, module, *args):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def collect_static(env):
+    """Collect the static files when they are not (a fresh checkout run without `make static`):
+    with DEBUG off the pages cannot be rendered without the manifest."""
+    if not (Path(env.get("STATIC_ROOT") or ROOT / "staticfiles") / "staticfiles.json").exists():
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+
 class Server:
     """gunicorn with portal/gunicorn.conf.py on a free loopback port."""
 
@@ -127,6 +134,7 @@ class Server:
                     raise
 
     def _start(self, env, workers, log_name):
+        collect_static(env)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_LOG_LEVEL": "warning"}
