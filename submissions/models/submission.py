@@ -4,6 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -122,13 +124,19 @@ class Submission(models.Model):
     )
 
     class Meta:
-        ordering = ["-submitted_at", "-pk"]
+        # Newest submitted first, drafts (never submitted) after them, on every database: a
+        # descending order puts NULLs first on PostgreSQL and last on SQLite. With drafts first,
+        # a filtered admin list walked past every draft before its first match.
+        ordering = [IsNull(F("submitted_at"), True), "-submitted_at", "-pk"]
         verbose_name = _("报送作品")
         verbose_name_plural = _("报送作品")
         indexes = [
-            models.Index(fields=["status", "-submitted_at"], name="sub_status_submitted"),
+            # The list's order, whole and within a status (the admin's status filter).
+            models.Index(IsNull(F("submitted_at"), True), F("submitted_at").desc(), F("id").desc(), name="sub_newest"),
+            models.Index(
+                "status", IsNull(F("submitted_at"), True), F("submitted_at").desc(), F("id").desc(), name="sub_status_newest"
+            ),
             models.Index(fields=["campaign", "status"], name="sub_campaign_status"),
-            models.Index(fields=["-submitted_at", "-id"], name="sub_submitted_id"),
             models.Index(fields=["region", "status"], name="sub_region_status"),
             models.Index(fields=["kind", "status"], name="sub_kind_status"),
             models.Index(fields=["-score"], name="sub_score"),
