@@ -359,3 +359,22 @@ def test_a_filtered_list_counts_its_matches_only_up_to_the_cap(client, editor, m
     client.force_login(editor)
     html = client.get("/admin/submissions/submission/?q=" + Submission.objects.first().org_name[:4]).content.decode()
     assert "超过 3 条" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_rows_action_checkbox_is_djangos_own_html(language):
+    """submissions.admin.listing.QuickActionCheckbox writes the checkbox without the widget
+    templates; it must stay what Django's admin (and its select-all script) expects."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    from submissions.admin.listing import QuickActionCheckbox
+    from submissions.models import Comment, OutboxMessage, Review
+
+    entry = SubmissionFactory(org_name='“引号”<党支部> & 班组')
+    for model in (Submission, Comment, Review, OutboxMessage):  # the lists that grow long
+        assert isinstance(admin.site._registry[model], QuickActionCheckbox)
+    model_admin = admin.site._registry[Submission]
+    with translation.override(language):
+        assert model_admin.action_checkbox(entry) == admin.ModelAdmin.action_checkbox(model_admin, entry)

@@ -1,9 +1,12 @@
 """What keeps the entries list quick at 100 000 rows: an estimated count, and filters on indexed columns."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Below this many rows an exact COUNT(*) is cheap enough.
@@ -11,6 +14,20 @@ EXACT_COUNT_BELOW = 20000
 # A search or filter counts its matches up to this many; beyond, the list says "more than"
 # (counting 90 000 matches of a common word cost more than the whole page; bench/admin_list.py).
 COUNT_CAP = 2000
+
+
+class QuickActionCheckbox:
+    """ModelAdmin mixin: each row's action checkbox as plain HTML, the same as Django's own (a test
+    keeps them equal). Django renders a CheckboxInput widget through the template engine for every
+    row: 0.18 ms a row, a fifth of a 50-row page of entries (bench/admin_list.py)."""
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),  # Django's own words
+        )
 
 
 class EstimatedCountPaginator(Paginator):

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from submissions import reviews
 from submissions.admin.bounded import BoundedInline
+from submissions.admin.listing import QuickActionCheckbox
 from submissions.models import Review, ReviewAssignment, ReviewScore
 
 
@@ -20,7 +21,7 @@ class ReviewScoreInline(BoundedInline, admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(QuickActionCheckbox, admin.ModelAdmin):
     list_display = ["submission", "reviewer", "stage", "total", "created_at"]
     list_filter = ["stage"]
     list_select_related = ["submission", "reviewer"]

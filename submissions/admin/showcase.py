@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from submissions import publishing, revisions, workflow
 from submissions.admin.bounded import BoundedInline
+from submissions.admin.listing import QuickActionCheckbox
 from submissions.exports import article_docx
 from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
@@ -238,7 +239,7 @@ class ShowcaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(QuickActionCheckbox, admin.ModelAdmin):
     list_display = ["body_start", "name", "showcase", "state", "created_at", "moderated_by"]
     list_filter = ["state"]
     search_fields = ["name", "body"]

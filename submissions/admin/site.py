@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from submissions import notifications, roles
+from submissions.admin.listing import QuickActionCheckbox
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
 
 
@@ -67,7 +68,7 @@ def resend(modeladmin, request, queryset):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(QuickActionCheckbox, admin.ModelAdmin):
     list_display = ["created_at", "event", "to", "subject", "state", "attempts", "sent_at", "next_attempt_at", "error"]
     list_filter = ["state", "event"]
     search_fields = ["to", "subject"]

@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from submissions import reviews, workflow
 from submissions.admin import actions
 from submissions.admin.bounded import BoundedInline
-from submissions.admin.listing import EstimatedCountPaginator, ScoreBandFilter
+from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
 from submissions.forms.review import ScoreForm
 from submissions.models import Attachment, Photo, Review, Section, Stage, StatusChange, Submission
 
@@ -69,7 +69,7 @@ class PhotoInline(BoundedInline, admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
     form = VersionedSubmissionForm
     list_display = [
         "thumb",
