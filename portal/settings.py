@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a public page this process keeps is answered here, past every middleware above.
+    "submissions.pagecache.CachedPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -7,9 +7,15 @@ starts to write (static/js/article.js), and the language switch needs no token. 
 anonymous reader gets the same bytes, and a page served again costs a dictionary lookup:
 
 - each process keeps its newest pages in memory (LocalPages), trusted for
-  PAGE_CACHE_LOCAL_SECONDS (default 1) after it last read the shared version;
+  PAGE_CACHE_LOCAL_SECONDS (default 1) after it last read the shared version, and answers
+  them from CachedPageMiddleware, the innermost middleware: every other middleware runs as for
+  any page (security headers, CSP, language), only URL resolution and the view are skipped;
 - past that, one round trip to the shared cache reads the version and the page together;
 - only a page that is missing or older than the version is rendered again.
+
+A page is also kept gzipped, made once when it is rendered: a reader whose browser accepts gzip
+(every phone) gets those bytes, so the proxy in front does not compress the same page again for
+every request. With no reader's token in it, a shared page has no secret for compression to leak.
 
 Readers with something of their own (a session, a message waiting, an unknown query
 parameter) get a page rendered for them from the cached parts, with their token in place.
@@ -21,7 +27,9 @@ within PAGE_CACHE_LOCAL_SECONDS. The bump happens at once and again after the tr
 commits, so a page rendered from the old data meanwhile is not kept either.
 """
 
+import gzip
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -33,12 +41,15 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 VERSION_KEY = "showcase-pages:version"
 TIMEOUT = 600  # seconds a page is kept in the shared cache even when nothing changes
 LOCAL_LIMIT = 128  # whole pages a process keeps in memory (the newest used)
 # In the context of a shared page: `{% csrf_token %}` renders nothing (the form fetches its own).
 NO_TOKEN = {"csrf_token": ""}
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
 
 
 class LocalPages:
@@ -47,7 +58,7 @@ class LocalPages:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.pages = OrderedDict()  # key -> body (bytes), all of `self.version`
+        self.pages = OrderedDict()  # key -> (body, gzipped body), all of `self.version`
         self.version = None
         self.until = 0.0
 
@@ -61,7 +72,7 @@ class LocalPages:
             return body
 
     def keep(self, key, version, body):
-        """`body` is the page at `version`, the shared version just read."""
+        """`body` (the page and its gzipped bytes) is the page at `version`, the shared version just read."""
         seconds = settings.PAGE_CACHE_LOCAL_SECONDS
         with self.lock:
             if version != self.version:
@@ -126,14 +137,24 @@ def get_or_render(parts, render):
     return value
 
 
-def shared(request, query=()):
-    """Whether this GET may be answered with the page every anonymous reader gets."""
+def anonymous(request):
+    """A GET from a reader with nothing of their own: no session, no message waiting."""
     return (
         request.method == "GET"
-        and not set(request.GET) - set(query)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
+
+
+def shared(request, query=()):
+    """Whether this GET may be answered with the page every anonymous reader gets."""
+    return anonymous(request) and not set(request.GET) - set(query)
+
+
+def _reader_key(request):
+    """This process's key of a page: the request exactly as sent (another spelling of the same
+    query is another key, and reaches the view) and the language it is read in."""
+    return (request.path, request.META.get("QUERY_STRING", ""), get_language())
 
 
 def whole_page(request, parts, render, *, query=()):
@@ -144,18 +165,46 @@ def whole_page(request, parts, render, *, query=()):
     whether it is still good; between round trips this process's own copy answers."""
     if not shared(request, query):
         return render(False)
-    page_key = "showcase-whole:" + _digest(parts)
-    body = local_pages.get(page_key)
+    page_key = "showcase-whole:v2:" + _digest(parts)  # v2: (page, gzipped page)
+    local_key = _reader_key(request)
+    body = local_pages.get(local_key)
     if body is None:
         found = cache.get_many([VERSION_KEY, page_key])
         current, kept = found.get(VERSION_KEY), found.get(page_key)
         if current is None or kept is None or kept[0] != current:
             current = version()  # read before rendering: a change meanwhile makes this page stale at once
-            kept = (current, render(True).content)
+            html = render(True).content
+            kept = (current, (html, gzip.compress(html, compresslevel=6, mtime=0)))
             cache.set(page_key, kept, TIMEOUT)
         body = kept[1]
-        local_pages.keep(page_key, current, body)
-    return HttpResponse(body)
+        local_pages.keep(local_key, current, body)
+    return _respond(request, *body)
+
+
+def _respond(request, html, packed):
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(packed)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(html)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+class CachedPageMiddleware:
+    """The innermost middleware: a page this process keeps for this very request (rendered by
+    whole_page for an earlier reader) is answered without resolving the URL or calling the view.
+    The middleware outside it run as for any response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if anonymous(request):
+            body = local_pages.get(_reader_key(request))
+            if body is not None:
+                return _respond(request, *body)
+        return self.get_response(request)
 
 
 def _connect():

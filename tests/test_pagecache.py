@@ -2,6 +2,7 @@
 kept in each process's memory between checks of the shared version; each reader's own CSRF
 token and form stamp come from /form-token/ when they start to write a comment."""
 
+import gzip
 import re
 import time
 
@@ -9,6 +10,7 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -44,6 +46,40 @@ def test_every_anonymous_reader_gets_the_same_page_and_no_cookie(django_assert_m
         assert (
             listed.status_code == 200 and "Set-Cookie" not in listed.headers and not TOKEN_INPUT.search(listed.content.decode())
         )
+
+
+def test_a_kept_page_is_answered_before_the_url_is_resolved(monkeypatch, django_assert_max_num_queries):
+    """CachedPageMiddleware, innermost: no view, no query, and still every other middleware's headers."""
+    article = published_showcase(lead="导语在此")
+    first = Client().get(article.get_absolute_url())
+    calls = []
+    monkeypatch.setattr(
+        pagecache, "whole_page", lambda *args, **kwargs: calls.append(args) or HttpResponse()
+    )  # the views' way in
+    with django_assert_max_num_queries(0):
+        again = Client().get(article.get_absolute_url())
+    assert calls == [] and again.content == first.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Content-Language"):
+        assert again[header] == first[header], header
+    own = Client()
+    own.cookies["sessionid"] = "x"  # a reader with a session reaches the view
+    own.get(article.get_absolute_url())
+    Client().get(article.get_absolute_url() + "?utm_source=wx")  # another spelling of the URL too
+    assert len(calls) == 2
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed_once():
+    article = published_showcase(lead="导语在此")
+    plain = Client().get(article.get_absolute_url())
+    packed = Client().get(article.get_absolute_url(), headers={"accept-encoding": "gzip, deflate, br"})
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(packed.content) == plain.content and len(packed.content) < len(plain.content) / 2
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    again = Client().get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
+    assert again.content == packed.content  # the same bytes: compressed when rendered, not per request
+    own = Client()
+    own.cookies["sessionid"] = "x"  # a page of the reader's own is not compressed here (nginx does it)
+    assert "Content-Encoding" not in own.get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
 
 
 def test_the_form_token_lets_a_reader_comment(settings):
