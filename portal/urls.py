@@ -13,7 +13,6 @@ configure_admin_site(admin.site)
 handler500 = "submissions.views.errors.server_error"
 
 urlpatterns = [
-    path("", include("submissions.urls")),  # first: the public site answers most requests
     # The language switch needs no CSRF token, so that public pages carry nothing of any one
     # reader's and can be cached whole (submissions/pagecache.py). A forged switch can only
     # change the language a visitor reads in.
@@ -21,6 +20,7 @@ urlpatterns = [
     path("admin/intake/", intake.entry, name="intake"),
     path("admin/", admin.site.urls),
     path("media/<path:path>", media, name="media"),
+    path("", include("submissions.urls")),
 ]
 
 if settings.BENCH_FLOOR_VIEW:  # benchmarks only: the floor that pages are measured against
