@@ -25,6 +25,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from bench.admin_list import FILTERED, PAGE  # noqa: E402
 from submissions import demo, images, roles, workflow  # noqa: E402
 from submissions.models import (  # noqa: E402
     Campaign,
@@ -166,7 +167,16 @@ def pages(articles):
     return {"published": Showcase.objects.filter(state=Showcase.State.PUBLISHED).count(), "slug": newest.slug}
 
 
-def walked_entries(call, count, offset=0):
+FILTERED = S(FILTERED)
+
+
+def small_mix(index):
+    """Every other entry in FILTERED, the rest as STATUS_MIX: a full page of them in 100 entries,
+    so that bench.admin_list's filtered page shows the same rows at both sizes."""
+    return FILTERED if index % 2 == 0 else STATUS_MIX[index % len(STATUS_MIX)]
+
+
+def walked_entries(call, count, offset=0, mix=lambda index: STATUS_MIX[index % len(STATUS_MIX)]):
     editor, _chief = users()
     region_ids = list(Region.objects.values_list("pk", flat=True))
     for index in range(offset, offset + count):
@@ -183,7 +193,7 @@ def walked_entries(call, count, offset=0):
             Section(submission=entry, order=order + 1, heading=theme, body="一是……二是……三是……")
             for order, theme in enumerate(demo.SECTION_THEMES[:2])
         )
-        list(workflow.walk(entry, STATUS_MIX[index % len(STATUS_MIX)], editor=editor, via="bench"))
+        list(workflow.walk(entry, mix(index), editor=editor, via="bench"))
 
 
 CLONE = {
@@ -222,12 +232,14 @@ def admin(entries):
     if have < entries:
         templates = min(entries, 100 if entries <= 100 else 50)
         if have < templates:
-            walked_entries(call, templates - have, offset=have)
+            walked_entries(call, templates - have, offset=have, **({"mix": small_mix} if entries <= 100 else {}))
         if entries > templates:
             clone_entries(
                 list(Submission.objects.order_by("pk").values_list("pk", flat=True)[:templates]),
                 math.ceil((entries - templates) / templates),
             )
+    if entries <= 100 and Submission.objects.filter(status=FILTERED).count() < PAGE:
+        raise SystemExit(f"The {entries}-entry bench database was made by an older bench: run bench.admin_list --fresh.")
     rare = Submission.objects.exclude(reference=None).order_by("-pk").values_list("reference", flat=True).first()
     return {"entries": Submission.objects.count(), "cookie": session_cookie(editor), "rare": rare}
 

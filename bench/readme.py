@@ -42,10 +42,13 @@ def markdown(data):
         lines += [
             f"**Admin entry list** (PostgreSQL, {int(big):,} entries against {small}; target < 1.5 ×):",
             "",
-            f"| page | ms, {small} | ms, {int(big):,} | ratio |",
-            "|---|---|---|---|",
+            f"| page | rows shown | ms, {small} | ms, {int(big):,} | ratio |",
+            "|---|---|---|---|---|",
         ]
-        lines += [f"| {name} | {v[f'ms_{small}']} | {v[f'ms_{big}']} | {v['ratio']:.2f} |" for name, v in a["pages"].items()]
+        lines += [
+            f"| {name} | {' / '.join(str(n) for n in v.get('rows', []))} | {v[f'ms_{small}']} | {v[f'ms_{big}']} | {v['ratio']:.2f} |"
+            for name, v in a["pages"].items()
+        ]
         lines.append("")
     if "bytes" in data:
         b = data["bytes"]
