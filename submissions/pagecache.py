@@ -138,16 +138,16 @@ def get_or_render(parts, render):
 
 
 def anonymous(request):
-    """A GET from a reader with nothing of their own: no session, no message waiting."""
+    """A GET (or HEAD) from a reader with nothing of their own: no session, no message waiting."""
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
 
 
 def shared(request, query=()):
-    """Whether this GET may be answered with the page every anonymous reader gets."""
+    """Whether this request may be answered with the page every anonymous reader gets."""
     return anonymous(request) and not set(request.GET) - set(query)
 
 

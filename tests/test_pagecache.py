@@ -68,6 +68,16 @@ def test_a_kept_page_is_answered_before_the_url_is_resolved(monkeypatch, django_
     assert len(calls) == 2
 
 
+def test_a_head_request_gets_the_kept_page_headers(django_assert_max_num_queries):
+    article = published_showcase()
+    page = Client().get(article.get_absolute_url())
+    with django_assert_max_num_queries(0):
+        head = Client().head(article.get_absolute_url())
+    assert head.status_code == 200 and head.content == b"" and head["Content-Length"] == page["Content-Length"]
+    assert Client().head("/showcase/").status_code == 200
+    assert Client().post("/showcase/").status_code == 405
+
+
 def test_a_browser_that_accepts_gzip_gets_the_page_compressed_once():
     article = published_showcase(lead="导语在此")
     plain = Client().get(article.get_absolute_url())

@@ -18,7 +18,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from submissions import abuse, pagecache, publishing
 from submissions.forms.showcase import CommentForm, ListFilterForm
@@ -96,7 +96,7 @@ def _shared_context(form):
     return pagecache.NO_TOKEN
 
 
-@require_GET
+@require_safe  # GET, and HEAD for link checkers and monitors
 def detail(request, slug):
     def render_page(shared):
         form = CommentForm()
@@ -167,7 +167,7 @@ def _list_page(data):
     return {"body": render_to_string("showcase/_list.html", context), "filtered": bool(filters)}
 
 
-@require_GET
+@require_safe
 def article_list(request):
     data = request.GET
     parts = ("list", get_language(), *(data.get(k, "") for k in LIST_QUERY))
