@@ -162,23 +162,20 @@ def whole_page(request, parts, render, *, query=()):
     shares (with NO_TOKEN in its context), render(False) a page for this reader alone.
     `query`: the GET parameters that are in `parts`. A page is kept with the version it was
     rendered at, so one shared-cache round trip (the version and the page together) tells
-    whether it is still good; between round trips this process's own copy answers."""
+    whether it is still good. This process keeps it too, for CachedPageMiddleware to answer the
+    same request next time (it has already looked there when the view is called)."""
     if not shared(request, query):
         return render(False)
     page_key = "showcase-whole:v2:" + _digest(parts)  # v2: (page, gzipped page)
-    local_key = _reader_key(request)
-    body = local_pages.get(local_key)
-    if body is None:
-        found = cache.get_many([VERSION_KEY, page_key])
-        current, kept = found.get(VERSION_KEY), found.get(page_key)
-        if current is None or kept is None or kept[0] != current:
-            current = version()  # read before rendering: a change meanwhile makes this page stale at once
-            html = render(True).content
-            kept = (current, (html, gzip.compress(html, compresslevel=6, mtime=0)))
-            cache.set(page_key, kept, TIMEOUT)
-        body = kept[1]
-        local_pages.keep(local_key, current, body)
-    return _respond(request, *body)
+    found = cache.get_many([VERSION_KEY, page_key])
+    current, kept = found.get(VERSION_KEY), found.get(page_key)
+    if current is None or kept is None or kept[0] != current:
+        current = version()  # read before rendering: a change meanwhile makes this page stale at once
+        html = render(True).content
+        kept = (current, (html, gzip.compress(html, compresslevel=6, mtime=0)))
+        cache.set(page_key, kept, TIMEOUT)
+    local_pages.keep(_reader_key(request), current, kept[1])
+    return _respond(request, *kept[1])
 
 
 def _respond(request, html, packed):
