@@ -2,6 +2,7 @@
 tests/test_multiprocess.py starts: the portal's own URLs plus a few probes and editor's actions
 on shared state. Entries come in through the real public form, not through these."""
 
+import os
 from datetime import timedelta
 
 from django.http import HttpResponse, JsonResponse
@@ -82,7 +83,14 @@ def counts(request):
     )
 
 
+def whoami(request):
+    """The id the test gave this server (TEST_SERVER_ID): a test talks to its own server, not to
+    another test's that took the port first."""
+    return HttpResponse(os.environ.get("TEST_SERVER_ID", ""))
+
+
 urlpatterns = [
+    path("_test/whoami", whoami),
     path("_test/site-name", site_name),
     path("_test/call", call),
     path("_test/article", article),

@@ -53,18 +53,20 @@ class Server:
     def start(self):
         self.port = free_port(PORTS)
         self.url = f"http://127.0.0.1:{self.port}"
+        self.id = uuid.uuid4().hex
         self.log = open(Path(self.env["MEDIA_ROOT"]).parent / f"gunicorn-{self.port}.log", "w+")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
             cwd=ROOT,
-            env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"},
+            env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "TEST_SERVER_ID": self.id},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
 
     def wait(self, attempts=3):
-        """Until it answers a test-only URL (so not some other server on the port); if the
-        port was taken in the meantime, start again on another one."""
+        """Until it answers with its own id (so not another test's server that took the port
+        first: gunicorn keeps retrying the bind for seconds before it gives up); if the port was
+        taken, start again on another one."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None and attempts > 1:
@@ -72,10 +74,11 @@ class Server:
                 self.start()
                 return self.wait(attempts - 1)
             try:
-                if self.get("/_test/counts")[0] == 200 and self.process.poll() is None:
+                if self.get("/_test/whoami") == (200, self.id):
                     return
             except OSError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         self.log.seek(0)
         pytest.fail(f"gunicorn on {self.url} did not start:\n{self.log.read()[-3000:]}")
 
