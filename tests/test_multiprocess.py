@@ -6,7 +6,7 @@ SQLite: a migrated file database, since an in-memory one cannot be shared) and t
 cache (REDIS_URL, default redis://127.0.0.1:6379/15, under a key prefix of its own). Entries
 are posted through the real public form (the load test's submitter: CSRF, formsets, honeypot,
 the `started` stamp as served, photos), each client with its own X-Forwarded-For address as
-nginx would send it (PROXY_COUNT=1). Ports: TEST_PORTS (default 8100-8199).
+nginx would send it (PROXY_COUNT=1). Ports: TEST_PORTS (default 8200-8299, apart from the benchmarks' 8100-8199).
 """
 
 import json
@@ -30,7 +30,7 @@ from bench.common import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-_low, _high = (int(part) for part in os.environ.get("TEST_PORTS", "8100-8199").split("-"))
+_low, _high = (int(part) for part in os.environ.get("TEST_PORTS", "8200-8299").split("-"))
 PORTS = range(_low, _high + 1)
 
 
