@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -17,3 +18,9 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The language comes from a cookie: a page that is the same for every reader without
+        # cookies (submissions/pagecache.py) must not be reused for one who chose English.
+        patch_vary_headers(response, ("Cookie",))
+        return super().process_response(request, response)

@@ -59,7 +59,7 @@ def test_a_kept_page_is_answered_before_the_url_is_resolved(monkeypatch, django_
     with django_assert_max_num_queries(0):
         again = Client().get(article.get_absolute_url())
     assert calls == [] and again.content == first.content
-    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Content-Language"):
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Content-Language", "Vary"):
         assert again[header] == first[header], header
     own = Client()
     own.cookies["sessionid"] = "x"  # a reader with a session reaches the view
@@ -85,6 +85,7 @@ def test_a_browser_that_accepts_gzip_gets_the_page_compressed_once():
     assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
     assert gzip.decompress(packed.content) == plain.content and len(packed.content) < len(plain.content) / 2
     assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert "Cookie" in plain["Vary"]  # the language is chosen by cookie
     again = Client().get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
     assert again.content == packed.content  # the same bytes: compressed when rendered, not per request
     own = Client()
