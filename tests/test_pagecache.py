@@ -68,6 +68,18 @@ def test_a_kept_page_is_answered_before_the_url_is_resolved(monkeypatch, django_
     assert len(calls) == 2
 
 
+def test_a_reader_who_chose_english_is_not_given_the_kept_chinese_page(settings):
+    article = published_showcase()
+    chinese = Client().get(article.get_absolute_url())
+    assert chinese["Content-Language"] == "zh-hans"
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for _ in range(2):  # rendered, then kept: each language its own page
+        page = english.get(article.get_absolute_url())
+        assert page["Content-Language"] == "en" and page.content != chinese.content
+    assert Client().get(article.get_absolute_url()).content == chinese.content
+
+
 def test_a_head_request_gets_the_kept_page_headers(django_assert_max_num_queries):
     article = published_showcase()
     page = Client().get(article.get_absolute_url())
