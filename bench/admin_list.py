@@ -57,18 +57,22 @@ def measure(*, quick=False, fresh=False):
     try:
         for size, (env, _data) in prepared.items():
             servers[size] = Server(env, workers=2, log_name=f"bench-admin-{size}")
+        targets = {
+            (name, size): path or CHANGELIST + "?q=" + urllib.parse.quote(prepared[size][1]["rare"])
+            for name, path in pages.items()
+            for size in SIZES
+        }
         for size, running in servers.items():  # warm up, and count the rows each page shows
-            for name, path in pages.items():
-                data = prepared[size][1]
-                target = path or CHANGELIST + "?q=" + urllib.parse.quote(data["rare"])
-                rows[(name, size)] = timed_get(running.url, target, data["cookie"])[1].count(b'name="_selected_action"')
+            for name in pages:
+                body = timed_get(running.url, targets[(name, size)], prepared[size][1]["cookie"])[1]
+                rows[(name, size)] = body.count(b'name="_selected_action"')
         for _round in range(rounds):
-            for name, path in pages.items():
+            for name in pages:
                 for size, running in servers.items():
-                    data = prepared[size][1]
-                    target = path or CHANGELIST + "?q=" + urllib.parse.quote(data["rare"])
                     for _ in range(repeat):
-                        samples[(name, size)].append(timed_get(running.url, target, data["cookie"])[0])
+                        samples[(name, size)].append(
+                            timed_get(running.url, targets[(name, size)], prepared[size][1]["cookie"])[0]
+                        )
     finally:
         for running in servers.values():
             running.stop()

@@ -167,16 +167,17 @@ def pages(articles):
     return {"published": Showcase.objects.filter(state=Showcase.State.PUBLISHED).count(), "slug": newest.slug}
 
 
-FILTERED = S(FILTERED)
+def usual_mix(index):
+    return STATUS_MIX[index % len(STATUS_MIX)]
 
 
 def small_mix(index):
-    """Every other entry in FILTERED, the rest as STATUS_MIX: a full page of them in 100 entries,
+    """Every other entry in FILTERED, the rest as usual: a full page of them in 100 entries,
     so that bench.admin_list's filtered page shows the same rows at both sizes."""
-    return FILTERED if index % 2 == 0 else STATUS_MIX[index % len(STATUS_MIX)]
+    return S(FILTERED) if index % 2 == 0 else usual_mix(index)
 
 
-def walked_entries(call, count, offset=0, mix=lambda index: STATUS_MIX[index % len(STATUS_MIX)]):
+def walked_entries(call, count, offset=0, mix=usual_mix):
     editor, _chief = users()
     region_ids = list(Region.objects.values_list("pk", flat=True))
     for index in range(offset, offset + count):
@@ -232,7 +233,7 @@ def admin(entries):
     if have < entries:
         templates = min(entries, 100 if entries <= 100 else 50)
         if have < templates:
-            walked_entries(call, templates - have, offset=have, **({"mix": small_mix} if entries <= 100 else {}))
+            walked_entries(call, templates - have, offset=have, mix=small_mix if entries <= 100 else usual_mix)
         if entries > templates:
             clone_entries(
                 list(Submission.objects.order_by("pk").values_list("pk", flat=True)[:templates]),
