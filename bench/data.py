@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from bench.admin_list import FILTERED, PAGE  # noqa: E402
-from submissions import demo, images, roles, workflow  # noqa: E402
+from submissions import demo, images, publishing, roles, workflow  # noqa: E402
 from submissions.models import (  # noqa: E402
     Campaign,
     Comment,
@@ -123,12 +123,16 @@ def pages(articles):
     photos = bench_photos()
     if have < articles:
         start = Showcase.objects.filter(campaign=call).count()
+        # Each article comes from an accepted entry, taken there through the workflow.
+        walked_entries(call, articles - have, offset=start, mix=lambda _index: S.ACCEPTED)
+        sources = list(Submission.objects.filter(campaign=call, status=S.ACCEPTED, showcase__isnull=True).order_by("pk"))
         drafts = []
-        for index in range(start, start + articles - have):
+        for index, source in zip(range(start, start + articles - have), sources, strict=False):
             name, short, _parent, brand, slogan, _sector = demo.ORGS[index % len(demo.ORGS)]
             drafts.append(
                 Showcase(
                     campaign=call,
+                    submission=source,
                     slug=f"bench-{index}",
                     title=f"优秀党建品牌巡展|{short}打造“{brand}”特色党建品牌（{index}）",
                     short_name=short,
@@ -161,8 +165,10 @@ def pages(articles):
         )
         for article in made:
             with transaction.atomic():
+                publishing.edited(article, editor, note="bench")  # its first revision, by its editor
+                workflow.transition(article, Showcase.State.AWAITING_SIGNOFF, actor=editor, via="bench")
                 workflow.transition(article, Showcase.State.SIGNED_OFF, actor=chief, via="bench")
-                workflow.transition(article, Showcase.State.PUBLISHED, actor=chief, via="bench")
+                workflow.transition(article, Showcase.State.PUBLISHED, actor=chief, via="bench")  # and its entry
     newest = Showcase.objects.filter(state=Showcase.State.PUBLISHED).order_by("-published_at", "-pk").first()
     return {"published": Showcase.objects.filter(state=Showcase.State.PUBLISHED).count(), "slug": newest.slug}
 

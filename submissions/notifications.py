@@ -86,6 +86,24 @@ DEFAULTS = {
         "【{{ site.site_name }}】您的报送草稿已保存",
         "您好：\n\n您的报送草稿已保存，可通过以下链接继续填写：\n{{ draft_url }}\n\n{{ site.publisher }}",
     ),
+    "signoff_requested": (
+        "提交签审通知（发给签审编辑）",
+        "【{{ site.site_name }}】待签审：{{ article_title }}",
+        "您好：\n\n{{ actor_name }}提交了巡展文章《{{ article_title }}》，请签审。\n{{ note }}\n\n"
+        "后台查看：{{ admin_url }}\n\n{{ site.publisher }}",
+    ),
+    "signed_off": (
+        "签审通过通知（发给编辑）",
+        "【{{ site.site_name }}】已签审：{{ article_title }}",
+        "您好：\n\n巡展文章《{{ article_title }}》已由{{ actor_name }}签审通过，可以发布。\n\n"
+        "后台查看：{{ admin_url }}\n\n{{ site.publisher }}",
+    ),
+    "signoff_returned": (
+        "签审退回通知（发给编辑）",
+        "【{{ site.site_name }}】签审退回：{{ article_title }}",
+        "您好：\n\n巡展文章《{{ article_title }}》被{{ actor_name }}退回修改，意见如下：\n\n{{ message }}\n\n"
+        "后台查看：{{ admin_url }}\n\n{{ site.publisher }}",
+    ),
 }
 
 # Status reached -> event the submitter is told about.
@@ -131,6 +149,8 @@ def queue(event, to, context, submission=None):
 def status_changed(change_pk):
     """Tell the submitter (and, for a new entry, the campaign mailbox) about a status change."""
     change = StatusChange.objects.select_related("submission__campaign", "submission__region").get(pk=change_pk)
+    if change.showcase_id:
+        return article_changed(change)
     submission = change.submission
     event = STATUS_EVENTS.get(change.to_status)
     if event is None:
@@ -144,6 +164,53 @@ def status_changed(change_pk):
         if event == "received" and submission.campaign.mailbox:
             admin_url = absolute(reverse("admin:submissions_submission_change", args=[submission.pk]))
             queue("mailbox_notice", submission.campaign.mailbox, {"admin_url": admin_url}, submission)
+
+
+def _name(user):
+    if user is None:
+        return ""
+    return getattr(user, "display_name", "") or user.get_full_name() or user.get_username()
+
+
+def chief_editors():
+    """Everyone who may sign an article off (the permission decides, not the group's name)."""
+    from django.contrib.auth import get_user_model
+
+    from submissions import roles
+
+    return roles.users_with(get_user_model().objects.exclude(email=""), "submissions.signoff_showcase")
+
+
+def article_changed(change):
+    """Sign-off as a step of its own: the chief editors are told of a request, the editor of the answer."""
+    from submissions.models import ArticleState as A
+
+    article = change.showcase
+    move = (change.from_status, change.to_status)
+    context = {
+        "article_title": article.title,
+        "actor_name": _name(change.actor),
+        "message": change.message,
+        "note": change.note,
+        "admin_url": absolute(reverse("admin:submissions_showcase_change", args=[article.pk])),
+    }
+    if change.to_status == A.AWAITING_SIGNOFF:
+        event, people = "signoff_requested", list(chief_editors().exclude(pk=change.actor_id))
+    elif change.to_status == A.SIGNED_OFF or move == (A.AWAITING_SIGNOFF, A.DRAFT):
+        event = "signed_off" if change.to_status == A.SIGNED_OFF else "signoff_returned"
+        requester = (
+            StatusChange.objects.filter(showcase=article, to_status=A.AWAITING_SIGNOFF, actor__isnull=False)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        people = [article.responsible_editor] + ([requester.actor] if requester else [])
+    else:
+        return
+    addresses = sorted({person.email for person in people if person is not None and person.email})
+    with transaction.atomic():
+        for address in addresses:
+            queue(event, address, context, article.submission)
 
 
 def send(message_pk):

@@ -1,12 +1,13 @@
 """Publishing: from an accepted entry to a showcase article, and on to the public column.
 
 - `draft_from_entry()` writes the article in the house style from an accepted entry;
-- `sign_off()`, `publish()`, `schedule()`, `unpublish()` move it through workflow.transition()
-  (publishing moves the entry to PUBLISHED too, which e-mails the submitter the link);
+- `request_sign_off()`, `send_back()`, `sign_off()`, `publish()`, `schedule()`, `unpublish()` move
+  it through workflow.transition() (which moves the entry to PUBLISHED with its article, and
+  e-mails the submitter the link);
 - `publish_due()` publishes what is scheduled and due (the `publish_due` command; safe to run
   twice or at once: the workflow's compare-and-swap lets one run win each article);
 - `edited()` is called after every admin save: it keeps the search text, stores a revision
-  and voids a sign-off that the edit made stale.
+  and voids a sign-off that the edit made stale (a published article goes back for sign-off).
 Revisions (snapshot, diff, revert) live in submissions.revisions.
 """
 
@@ -50,7 +51,7 @@ def byline_for(source, reporters):
 
 def draft_from_entry(submission, *, editor, short_name="", reporters="", interns="", correspondents=""):
     """Create the draft article of an accepted entry, prefilled in the house style; returns it."""
-    if submission.status not in (S.ACCEPTED, S.PUBLISHED):
+    if submission.status != S.ACCEPTED:
         raise TransitionError(_("只有已采用的作品才能生成巡展文章。"))
     if Showcase.objects.filter(submission=submission).exists():
         raise TransitionError(_("该作品已有巡展文章。"))
@@ -101,12 +102,21 @@ def search_text(article):
 
 
 def edited(article, user, *, note=""):
-    """After a save of the article and its parts: search text, a revision, and a stale sign-off voided."""
+    """After a save of the article and its parts: search text, a revision, and a stale sign-off voided.
+
+    Any change to what the snapshot holds (revisions.snapshot: everything a reader sees or that
+    routes the article) voids a sign-off: a signed-off or scheduled article goes back to 编辑中;
+    a published one goes off the column and back to 待签审 (its entry back to 已采用) until a
+    chief editor signs the new version off and publishes it again.
+    """
     Showcase.objects.filter(pk=article.pk).update(search_text=search_text(article))
     previous = article.revisions.order_by("-number").first()
     revision = revisions.store(article, user, note=note)
-    if previous is not None and previous.data != revision.data and article.state in (A.SIGNED_OFF, A.SCHEDULED):
-        void_sign_off(article, user)
+    if previous is not None and previous.data != revision.data:
+        if article.state in workflow.SIGNED:
+            workflow.transition(article, A.DRAFT, actor=user, note=_("签审后修改，签审失效"), via="edit")
+        elif article.state in workflow.LIVE:
+            workflow.transition(article, A.AWAITING_SIGNOFF, actor=user, note=_("发布后修改，须重新签审"), via="edit")
     pagecache.bump()
     return revision
 
@@ -120,9 +130,14 @@ def revert(article, revision, user):
     return article
 
 
-def void_sign_off(article, user):
-    """An edit after sign-off voids it: back to draft, through the workflow."""
-    workflow.transition(article, A.DRAFT, actor=user, note=_("签审后修改，签审失效"), via="edit")
+def request_sign_off(article, editor, *, note=""):
+    """提交签审: the article waits for a chief editor; every chief editor is told."""
+    return workflow.transition(article, A.AWAITING_SIGNOFF, actor=editor, note=note, via="admin")
+
+
+def send_back(article, chief, message):
+    """A chief editor sends the article back to its editor with a note (shown on the article)."""
+    return workflow.transition(article, A.DRAFT, actor=chief, message=message, via="admin")
 
 
 def sign_off(article, chief):
@@ -130,12 +145,8 @@ def sign_off(article, chief):
 
 
 def publish(article, actor, *, via="admin"):
-    """Publish now; the entry moves to published too, and its submitter is sent the link."""
-    with transaction.atomic():
-        change = workflow.transition(article, A.PUBLISHED, actor=actor, via=via)
-        submission = article.submission
-        if submission is not None and submission.status == S.ACCEPTED:
-            workflow.transition(submission, S.PUBLISHED, actor=actor, via=via)
+    """Publish now; the workflow moves the entry to published too, and its submitter is sent the link."""
+    change = workflow.transition(article, A.PUBLISHED, actor=actor, via=via)
     pagecache.bump()
     return change
 
@@ -151,12 +162,8 @@ def schedule(article, actor, at):
 
 
 def unpublish(article, actor, reason):
-    """Take the article down (a 404 to the public); the entry goes back to accepted."""
-    with transaction.atomic():
-        change = workflow.transition(article, A.UNPUBLISHED, actor=actor, message=reason, via="admin")
-        submission = article.submission
-        if submission is not None and submission.status == S.PUBLISHED:
-            workflow.transition(submission, S.ACCEPTED, actor=actor, note=reason, via="admin")
+    """Take the article down (a 404 to the public); the workflow returns the entry to accepted."""
+    change = workflow.transition(article, A.UNPUBLISHED, actor=actor, message=reason, via="admin")
     pagecache.bump()
     return change
 
@@ -171,6 +178,8 @@ def move(article, to, actor, *, message="", at=None):
         return schedule(article, actor, at)
     if to == A.UNPUBLISHED:
         return unpublish(article, actor, message)
+    if to == A.AWAITING_SIGNOFF:
+        return request_sign_off(article, actor, note=message)
     return workflow.transition(article, to, actor=actor, message=message, via="admin")
 
 
@@ -189,7 +198,9 @@ def publish_due(now=None):
 
 
 def published_articles():
-    return Showcase.objects.filter(state=A.PUBLISHED)
+    from submissions.articles import published_articles
+
+    return published_articles()
 
 
 def ip_hash(ip):

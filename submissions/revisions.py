@@ -1,7 +1,9 @@
 """Revisions of a showcase article: a JSON snapshot at every save, a diff between any two, a revert.
 
-A snapshot holds the article's text fields and its sections, photos (with captions) and related
-links, so a revert brings all of them back. A revert is itself stored as a new revision.
+A snapshot holds the article's fields (derived from the model, see BOOKKEEPING) and its sections,
+photos (with captions) and related links, so a revert brings them back. A revert is itself stored
+as a new revision. `changed_by_since()` tells the workflow who changed the article after its last
+sign-off (the four-eyes rule).
 """
 
 import difflib
@@ -11,36 +13,79 @@ from django.db.models import Max
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from submissions.models import Photo, RelatedLink, ShowcasePhoto, ShowcaseRevision, ShowcaseSection
+from submissions.models import Photo, RelatedLink, Showcase, ShowcasePhoto, ShowcaseRevision, ShowcaseSection
 
-# Text fields kept in a snapshot, in reading order, with the label shown in a diff.
-FIELDS = [
-    ("title", gettext_lazy("标题")),
-    ("short_name", gettext_lazy("单位简称")),
-    ("brand_name", gettext_lazy("品牌名称")),
-    ("byline", gettext_lazy("署名")),
-    ("source", gettext_lazy("发布来源")),
-    ("summary", gettext_lazy("摘要")),
-    ("editor_note", gettext_lazy("编者按")),
-    ("lead", gettext_lazy("导语")),
-    ("closing", gettext_lazy("结尾段落")),
-    ("standing_call", gettext_lazy("征集说明")),
-    ("expert_commentary", gettext_lazy("专家点评")),
-    ("expert_name", gettext_lazy("点评专家")),
-    ("reporters", gettext_lazy("记者")),
-    ("interns", gettext_lazy("实习生")),
-    ("correspondents", gettext_lazy("通讯员")),
-]
+# What a snapshot holds is derived from the models: every concrete field of the article (what a
+# reader sees and what routes it: text, title, slug, credits, campaign, source entry, responsible
+# editor, …) except the workflow's own bookkeeping below, and every field of its inlines
+# (sections, photos, related links) but their keys. A field added to a model is compared, diffed
+# and reverted without anyone remembering to list it here.
+BOOKKEEPING = frozenset(
+    {
+        "id",
+        "state",
+        "version",
+        "signed_off_by",
+        "signed_off_at",
+        "signed_revision",
+        "publish_at",
+        "published_at",
+        "unpublished_reason",
+        "search_text",
+        "created_at",
+        "updated_at",
+    }
+)
+# Routing fields are compared (a change voids a sign-off) but a revert leaves them as they are:
+# bringing back an old source entry or responsible editor is a decision, not an undo.
+NOT_RESTORED = frozenset({"campaign", "submission", "responsible_editor"})
+INLINE_KEYS = frozenset({"id", "showcase"})
+# (related name, which is also the key in the snapshot; model)
+INLINES = [("sections", ShowcaseSection), ("photos", ShowcasePhoto), ("links", RelatedLink)]
+
+
+def article_fields():
+    """The article's compared fields, in the model's order."""
+    return [f for f in Showcase._meta.concrete_fields if f.name not in BOOKKEEPING]
+
+
+def inline_fields(model):
+    return [f for f in model._meta.concrete_fields if f.name not in INLINE_KEYS]
+
+
+def _labels():
+    return [(f.name, f.verbose_name) for f in article_fields()]
 
 
 def snapshot(article):
-    data = {name: getattr(article, name) for name, _label in FIELDS}
-    data["sections"] = [{"heading": s.heading, "body": s.body} for s in article.sections.order_by("order", "pk")]
-    data["photos"] = [{"photo": p.photo_id, "caption": p.caption} for p in article.photos.order_by("order", "pk")]
-    data["links"] = [{"title": link.title, "url": link.url} for link in article.links.order_by("order", "pk")]
+    data = {f.name: f.value_from_object(article) for f in article_fields()}
+    for name, model in INLINES:
+        fields = inline_fields(model)
+        data[name] = [
+            {f.name: f.value_from_object(row) for f in fields} for row in getattr(article, name).order_by("order", "pk")
+        ]
     return data
+
+
+def changed_by_since(article, number):
+    """The users (ids) who changed the article in the revisions after revision `number` (None: all).
+
+    A save that changed nothing is not a change; a revision is compared with the one before it.
+    """
+    base = number or 0
+    rows = list(
+        ShowcaseRevision.objects.filter(showcase_id=article.pk, number__gte=max(base, 1))
+        .order_by("number")
+        .values_list("number", "author_id", "data")
+    )
+    authors = set()
+    previous = None
+    for rev_number, author_id, data in rows:
+        if rev_number > base and data != previous and author_id is not None:
+            authors.add(author_id)
+        previous = data
+    return authors
 
 
 def store(article, author, *, note=""):
@@ -59,16 +104,19 @@ def store(article, author, *, note=""):
 def as_lines(data):
     """A revision as lines of text, labelled, for reading and for diffs."""
     lines = []
-    for name, label in FIELDS:
+    for name, label in _labels():
+        if name not in data:
+            continue  # a revision stored before the field existed
         lines.append(f"【{label}】")
-        lines += (data.get(name) or "").splitlines() or [""]
+        value = data.get(name)
+        lines += ("" if value is None else str(value)).splitlines() or [""]
     for index, section in enumerate(data.get("sections", []), start=1):
-        lines.append(f"【{_('章节%(n)d') % {'n': index}}】{section['heading']}")
-        lines += section["body"].splitlines() or [""]
+        lines.append(f"【{_('章节%(n)d') % {'n': index}}】{section.get('heading', '')}")
+        lines += section.get("body", "").splitlines() or [""]
     for index, photo in enumerate(data.get("photos", []), start=1):
-        lines.append(f"【{_('图片%(n)d') % {'n': index}}】#{photo['photo']} {photo['caption']}")
+        lines.append(f"【{_('图片%(n)d') % {'n': index}}】#{photo.get('photo')} {photo.get('caption', '')}")
     for index, link in enumerate(data.get("links", []), start=1):
-        lines.append(f"【{_('相关链接%(n)d') % {'n': index}}】{link['title']} {link['url']}")
+        lines.append(f"【{_('相关链接%(n)d') % {'n': index}}】{link.get('title', '')} {link.get('url', '')}")
     return lines
 
 
@@ -90,10 +138,11 @@ def diff_table(old, new):
 
 def restore(article, data):
     """Write a snapshot back into the article and its parts (publishing.revert stores the revision)."""
+    fields = [f for f in article_fields() if f.name in data and f.name not in NOT_RESTORED]
     with transaction.atomic():
-        for name, _label in FIELDS:
-            setattr(article, name, data.get(name, ""))
-        article.save(update_fields=[name for name, _label in FIELDS] + ["updated_at"])
+        for field in fields:
+            setattr(article, field.attname, data[field.name])
+        article.save(update_fields=[f.name for f in fields] + ["updated_at"])
         article.sections.all().delete()
         ShowcaseSection.objects.bulk_create(
             ShowcaseSection(showcase=article, order=i, heading=s["heading"], body=s["body"])

@@ -1,6 +1,8 @@
 """The newsroom's roles, as Django groups created by a migration (0002_roles).
 
-Code refers to roles by these constants; the groups carry Chinese names for the admin.
+Code refers to roles by these constants; the groups carry Chinese names for the admin. What a
+person may do (including every workflow move: submissions.workflow) is decided by the
+permissions the groups carry, never by a group's name.
 """
 
 REVIEWER = "reviewer"
@@ -94,6 +96,16 @@ def roles_of(user):
         cached = {role for role, group in GROUP_NAMES.items() if group in names}
         user._portal_roles = cached
     return cached
+
+
+def users_with(queryset, perm):
+    """The active users of `queryset` who hold `perm` ("app_label.codename"), through a group or directly."""
+    from django.db.models import Q
+
+    app_label, codename = perm.split(".")
+    held = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return queryset.filter(Q(is_superuser=True) | held | direct, is_active=True).distinct()
 
 
 def has_role(user, *roles):

@@ -156,8 +156,9 @@ def submission_in(status, **kwargs):
 
         list(workflow.walk(submission, Status.ACCEPTED, editor=editor))
         article = publishing.draft_from_entry(submission, editor=editor)
+        publishing.request_sign_off(article, editor)
         publishing.sign_off(article, chief)
-        publishing.publish(article, chief)
+        publishing.publish(article, chief)  # the workflow publishes the entry with it
         submission.refresh_from_db()
         return submission
     list(workflow.walk(submission, status, editor=editor))
@@ -165,6 +166,9 @@ def submission_in(status, **kwargs):
 
 
 class ShowcaseFactory(factory.django.DjangoModelFactory):
+    """A draft article of an accepted entry (a given entry is first taken to accepted through the
+    workflow), with its first revision written by its responsible editor, as the admin stores it."""
+
     class Meta:
         model = Showcase
 
@@ -178,14 +182,52 @@ class ShowcaseFactory(factory.django.DjangoModelFactory):
     lead = "近年来，该党支部坚持党建引领。"
     responsible_editor = factory.LazyFunction(lambda: make_user(roles.EDITOR, username="article-editor"))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from submissions import publishing
+
+        submission = kwargs.get("submission")
+        if submission is not None and submission.status != Status.ACCEPTED:
+            list(workflow.walk(submission, Status.ACCEPTED, editor=make_user(roles.EDITOR, username="factory-editor")))
+        article = super()._create(model_class, *args, **kwargs)
+        publishing.edited(article, article.responsible_editor, note="factory")
+        return article
+
+
+def article_in(state, **kwargs):
+    """An article brought to `state` through the workflow: written by its responsible editor,
+    sent for sign-off, signed off by a chief editor, published, … step by step."""
+    from submissions import publishing
+
+    A = Showcase.State
+    article = ShowcaseFactory(**kwargs)
+    editor = article.responsible_editor
+    chief = make_user(roles.CHIEF, username="factory-chief")
+    routes = {
+        A.DRAFT: [],
+        A.AWAITING_SIGNOFF: ["request"],
+        A.SIGNED_OFF: ["request", "sign"],
+        A.SCHEDULED: ["request", "sign", "schedule"],
+        A.PUBLISHED: ["request", "sign", "publish"],
+        A.UNPUBLISHED: ["request", "sign", "publish", "unpublish"],
+    }
+    for step in routes[state]:
+        if step == "request":
+            publishing.request_sign_off(article, editor)
+        elif step == "sign":
+            publishing.sign_off(article, chief)
+        elif step == "schedule":
+            publishing.schedule(article, chief, timezone.now() + timedelta(hours=1))
+        elif step == "publish":
+            publishing.publish(article, chief)
+        else:
+            publishing.unpublish(article, chief, "核实中")
+    return article
+
 
 def published_showcase(**kwargs):
-    """An article signed off by a chief editor and published, through the workflow."""
-    article = ShowcaseFactory(**kwargs)
-    chief = make_user(roles.CHIEF, username="factory-chief")
-    workflow.transition(article, Showcase.State.SIGNED_OFF, actor=chief)
-    workflow.transition(article, Showcase.State.PUBLISHED, actor=chief)
-    return article
+    """An article written, sent for sign-off, signed off by a chief editor and published, through the workflow."""
+    return article_in(Showcase.State.PUBLISHED, **kwargs)
 
 
 def assign(submission, reviewer, stage=Stage.FIRST):

@@ -91,13 +91,19 @@ def test_admin_edit_is_a_revision_voids_sign_off_and_is_visible_at_once(entry, e
     latest = article.revisions.first()
     assert latest.author == editor and latest.data["sections"][0]["heading"] == "新的小标题"
     assert "改写后的导语" in article.search_text
-    # sign off again and publish, then a correction goes live at once
+    # sign off again and publish; a correction then needs a new sign-off before it is read
     publishing.sign_off(article, chief)
     publishing.publish(article, chief)
     reader = Client()
     assert "改写后的导语" in reader.get(article.get_absolute_url()).content.decode()
     article.refresh_from_db()
     client.post(url, change_data(article, lead="更正后的导语"))
+    article.refresh_from_db()
+    entry.refresh_from_db()
+    assert article.state == A.AWAITING_SIGNOFF and entry.status == Status.ACCEPTED
+    assert reader.get(article.get_absolute_url()).status_code == 404
+    publishing.sign_off(article, chief)
+    publishing.publish(article, chief)
     assert "更正后的导语" in reader.get(article.get_absolute_url()).content.decode()
 
 
@@ -144,7 +150,7 @@ def test_workflow_buttons(entry, editor, chief, django_capture_on_commit_callbac
     other_chief = make_user("chief", username="chief2")
     own = publishing.draft_from_entry(submission_in(Status.ACCEPTED), editor=other_chief)
     html = _as(other_chief).get(reverse("admin:submissions_showcase_change", args=[own.pk])).content.decode()
-    assert "签审通过" not in html and "责任编辑不能签审" in html
+    assert "签审通过" not in html and "提交签审" in html
     refused = _as(other_chief).post(reverse("admin:submissions_showcase_move", args=[own.pk]), {"to": "signed_off"}, follow=True)
     assert "责任编辑不能签审" in refused.content.decode()
     client = _as(chief)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from submissions import publishing
 from submissions.models import Kind, Region, RelatedLink, Showcase, ShowcaseSection, SiteSettings, Status
-from tests.factories import ShowcaseFactory, SubmissionFactory, add_photo, published_showcase, submission_in
+from tests.factories import ShowcaseFactory, SubmissionFactory, add_photo, make_user, published_showcase, submission_in
 
 A = Showcase.State
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,11 @@ def test_list_filters_by_kind_city_and_year_and_searches_chinese(client, editor)
     Showcase.objects.filter(pk=pioneer.pk).update(published_at=datetime(2023, 5, 1, tzinfo=UTC))
     ShowcaseSection.objects.filter(showcase=pioneer).update(body="扎根渔港十余年的老党员")
     pioneer.refresh_from_db()
-    publishing.edited(pioneer, editor)  # fills the search text from the sections
+    publishing.edited(pioneer, editor)  # fills the search text; a change: back for sign-off
+    chief = make_user("chief", username="list-chief")
+    publishing.sign_off(pioneer, chief)
+    publishing.publish(pioneer, chief)
+    Showcase.objects.filter(pk=pioneer.pk).update(published_at=datetime(2023, 5, 1, tzinfo=UTC))
 
     def titles(**query):
         html = client.get(reverse("showcase:list"), query).content.decode()

@@ -10,14 +10,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from submissions import publishing, revisions, workflow
+from submissions import articles, publishing, revisions, workflow
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.exports import article_docx
 from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
+from submissions.forms.showcase import CommentForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
 from submissions.models import Status as S
-from submissions.views.showcase import article_page, load_article
 
 
 class SectionInline(BoundedInline, admin.StackedInline):
@@ -89,8 +89,8 @@ class ShowcaseAdmin(admin.ModelAdmin):
     # Saving: the admin never writes the state; every save is a revision; an edit voids a sign-off.
     def save_model(self, request, obj, form, change):
         if change:
-            skip = {"state", "version", "signed_off_by", "signed_off_at", "published_at", "unpublished_reason", "id"}
-            obj.save(update_fields=[f.name for f in obj._meta.concrete_fields if f.name not in skip])
+            # Only what the form edits: the workflow's own fields are never written from a stale form.
+            obj.save(update_fields=[f.name for f in revisions.article_fields() if f.name != "id"] + ["updated_at"])
         else:
             obj.save()
 
@@ -98,7 +98,9 @@ class ShowcaseAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         before = form.instance.state
         publishing.edited(form.instance, request.user, note=_("修改") if change else _("新建"))
-        if before != form.instance.state:
+        if before != form.instance.state and before == Showcase.State.PUBLISHED:
+            messages.warning(request, _("已发布的文章被修改：文章已暂停公开，待重新签审后再发布。"))
+        elif before != form.instance.state:
             messages.warning(request, _("文章在签审后被修改，签审已失效，需重新签审。"))
 
     # Screens
@@ -114,6 +116,7 @@ class ShowcaseAdmin(admin.ModelAdmin):
         if article is not None:
             extra["moves"] = workflow.allowed_moves(article, request.user)
             extra["history"] = article.history.select_related("actor").order_by("-created_at")[:20]
+            extra["sent_back"] = articles.sent_back(article)
         return super().change_view(request, object_id, form_url, extra)
 
     def changelist_view(self, request, extra_context=None):
@@ -164,10 +167,9 @@ class ShowcaseAdmin(admin.ModelAdmin):
 
     def preview(self, request, object_id):
         self._article(request, object_id, "view")
-        article = load_article(Showcase.objects.all(), pk=object_id)
-        from submissions.forms.showcase import CommentForm
+        article = articles.load_article(Showcase.objects.all(), pk=object_id)
 
-        context = {"page": article_page(article), "slug": article.slug, "form": CommentForm(), "preview": True}
+        context = {"page": articles.article_page(article), "slug": article.slug, "form": CommentForm(), "preview": True}
         return render(request, "showcase/detail.html", context)
 
     def revisions_view(self, request, object_id):
@@ -231,7 +233,7 @@ class ShowcaseAdmin(admin.ModelAdmin):
 
     def docx(self, request, object_id):
         self._article(request, object_id, "view")
-        article = load_article(Showcase.objects.all(), pk=object_id)
+        article = articles.load_article(Showcase.objects.all(), pk=object_id)
         response = HttpResponse(article_docx.render(article), content_type=article_docx.CONTENT_TYPE)
         response["Content-Disposition"] = article_docx.disposition(article)
         response["Cache-Control"] = "private, no-store"

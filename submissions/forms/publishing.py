@@ -48,10 +48,11 @@ class ShowcaseAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields.get("responsible_editor")
+        if field is not None:  # who may write articles: the permission decides, not a group's name
+            field.queryset = roles.users_with(field.queryset, "submissions.change_showcase")
+        field = self.fields.get("submission")
         if field is not None:
-            field.queryset = field.queryset.filter(
-                groups__name__in=[roles.GROUP_NAMES[roles.EDITOR], roles.GROUP_NAMES[roles.CHIEF]]
-            ).distinct()
+            field.help_text = _("须为“已采用”状态的作品。")
 
     def clean_responsible_editor(self):
         editor = self.cleaned_data["responsible_editor"]

@@ -12,6 +12,7 @@ from submissions.models.showcase import (
     ShowcaseSection,
 )
 from submissions.models.site import SiteSettings
+from submissions.models.status import ArticleState, Status, StatusChange
 from submissions.models.submission import (
     Attachment,
     Kind,
@@ -20,12 +21,11 @@ from submissions.models.submission import (
     ReferenceCounter,
     Section,
     Sector,
-    Status,
-    StatusChange,
     Submission,
 )
 
 __all__ = [
+    "ArticleState",
     "Attachment",
     "Campaign",
     "Comment",

@@ -1,21 +1,18 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models.campaign import Campaign
+from submissions.models.status import SOURCE_CHANGEABLE, ArticleState, Status
 from submissions.models.submission import Photo, Submission
 
 
 class Showcase(models.Model):
     """A published showcase article (巡展文章) in the newspaper's house style."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("编辑中")
-        SIGNED_OFF = "signed_off", _("已签审")
-        SCHEDULED = "scheduled", _("定时发布")
-        PUBLISHED = "published", _("已发布")
-        UNPUBLISHED = "unpublished", _("已撤稿")
+    State = ArticleState
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="showcases", verbose_name=_("征集活动"))
     submission = models.OneToOneField(
@@ -54,6 +51,9 @@ class Showcase(models.Model):
         editable=False,
     )
     signed_off_at = models.DateTimeField(_("签审时间"), null=True, blank=True, editable=False)
+    # The revision number that the last sign-off approved (kept when the sign-off is voided:
+    # whoever changed the article after it may not sign the next one off).
+    signed_revision = models.PositiveIntegerField(_("签审版本"), null=True, blank=True, editable=False)
     publish_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     unpublished_reason = models.TextField(_("撤稿原因"), blank=True, editable=False)
@@ -84,6 +84,29 @@ class Showcase(models.Model):
 
     def get_absolute_url(self):
         return reverse("showcase:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """An article comes only from an accepted entry, and a live article keeps its entry."""
+        super().clean()
+        source_problem = self.source_problem()
+        if source_problem:
+            raise ValidationError({"submission": source_problem})
+
+    def source_problem(self):
+        """Why this article's source entry is not acceptable (a message), or "" when it is."""
+        if self.submission_id is None:
+            return _("请选择来源作品：巡展文章须来自一篇已采用的作品。")
+        entry = Submission.objects.filter(pk=self.submission_id).values_list("status", flat=True).first()
+        if entry is None:
+            return _("请选择来源作品：巡展文章须来自一篇已采用的作品。")
+        saved = Showcase.objects.filter(pk=self.pk).values_list("submission_id", "state").first() if self.pk else None
+        if saved is not None and saved[0] != self.submission_id and saved[1] not in SOURCE_CHANGEABLE:
+            return _("已发布的文章不能更换来源作品，请先撤稿。")
+        if entry == Status.ACCEPTED:
+            return ""
+        if entry == Status.PUBLISHED and saved is not None and saved[0] == self.submission_id:
+            return ""  # this article's own entry, published with it
+        return _("来源作品须为“已采用”状态（该作品当前为“%(status)s”）。") % {"status": Status(entry).label}
 
     @property
     def is_public(self):

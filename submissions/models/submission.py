@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from submissions.models.campaign import Campaign, Region
+from submissions.models.status import NOT_LIVE, Status
 
 
 class Kind(models.TextChoices):
@@ -35,23 +36,6 @@ class Sector(models.TextChoices):
     EDUCATION = "education", _("学校")
     HEALTH = "health", _("医疗卫生")
     OTHER = "other", _("其他")
-
-
-class Status(models.TextChoices):
-    """Statuses of an entry. The allowed moves between them live in submissions.workflow."""
-
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已报送")
-    FIRST_REVIEW = "first_review", _("初审中")
-    SECOND_REVIEW = "second_review", _("复审中")
-    SHORTLISTED = "shortlisted", _("已入围")
-    FINAL_REVIEW = "final_review", _("终审中")
-    RETURNED = "returned", _("退回修改")
-    RESUBMITTED = "resubmitted", _("已重新报送")
-    ACCEPTED = "accepted", _("已采用")
-    DECLINED = "declined", _("不予采用")
-    PUBLISHED = "published", _("已发表")
-    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 def new_tracking_token():
@@ -146,7 +130,7 @@ class Submission(models.Model):
             # One live entry per organization and brand in a campaign (drafts and withdrawn ones aside).
             models.UniqueConstraint(
                 fields=["campaign", "dedupe_key"],
-                condition=~models.Q(status__in=["draft", "withdrawn"]),
+                condition=~models.Q(status__in=[str(status) for status in NOT_LIVE]),
                 name="sub_unique_brand_per_campaign",
             ),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="sub_status_valid"),
@@ -262,59 +246,3 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-class StatusChange(models.Model):
-    """One step of an entry's or an article's history: who moved it, when, from what, to what and why.
-
-    An entry's steps have `submission` set; an article's steps have `showcase` set (statuses are
-    then Showcase.State values). Written only by submissions.workflow.transition().
-    """
-
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="history", null=True, blank=True)
-    showcase = models.ForeignKey("submissions.Showcase", on_delete=models.CASCADE, related_name="history", null=True, blank=True)
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
-    )
-    actor_role = models.CharField(_("操作身份"), max_length=20)
-    note = models.TextField(_("内部备注"), blank=True)
-    message = models.TextField(_("给报送单位的说明"), blank=True)
-    via = models.CharField(_("操作途径"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["submission", "created_at", "pk"]
-        verbose_name = _("状态记录")
-        verbose_name_plural = _("状态记录")
-        indexes = [
-            models.Index(fields=["submission", "created_at"], name="history_sub_time"),
-            models.Index(fields=["showcase", "created_at"], name="history_showcase_time"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(submission__isnull=False, showcase__isnull=True)
-                | models.Q(submission__isnull=True, showcase__isnull=False),
-                name="history_one_subject",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.from_label or '—'} → {self.to_label}"
-
-    def _label(self, value):
-        if not value:
-            return ""
-        from submissions.models.showcase import Showcase
-
-        choices = Status if self.submission_id else Showcase.State
-        return choices(value).label if value in choices.values else value
-
-    @property
-    def from_label(self):
-        return self._label(self.from_status)
-
-    @property
-    def to_label(self):
-        return self._label(self.to_status)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,70 +21,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from submissions import abuse, pagecache, publishing
+from submissions import articles as article_reads
 from submissions.forms.showcase import CommentForm, ListFilterForm
-from submissions.models import Campaign, Comment, Region, ShowcasePhoto, SiteSettings
+from submissions.models import Campaign, Region, SiteSettings
 
 PER_PAGE = 10
 LIST_QUERY = ("q", "kind", "region", "year", "page")  # the list's own parameters (its cache key)
 COMMENT_LIMIT, COMMENT_WINDOW = 5, 600  # comments per IP per 10 minutes
 
 
-def _photos():
-    return Prefetch("photos", queryset=ShowcasePhoto.objects.select_related("photo").order_by("order", "pk"))
-
-
-def summary_of(article):
-    return article.summary or " ".join(article.lead.split())[:120]
-
-
-def article_page(article):
-    """The article's page parts (title, head tags, body HTML): what the public sees and the admin previews."""
-    photos = list(article.photos.all())
-    site = SiteSettings.load()
-    context = {
-        "article": article,
-        "sections": article.sections.all(),
-        "photos": photos,
-        "links": article.links.all(),
-        "comments": article.comments.all(),
-        "editor_name": _person(article.responsible_editor),
-        "signer_name": _person(article.signed_off_by),
-        "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
-        "share_image": f"{settings.SITE_URL}{photos[0].photo.display.url}" if photos else "",
-        "summary": summary_of(article),
-        "site": site,
-    }
-    return {
-        "title": article.title,
-        "description": context["summary"],
-        "head": render_to_string("showcase/_meta.html", context),
-        "body": render_to_string("showcase/_article.html", context),
-    }
-
-
-def _person(user):
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def load_article(queryset, **lookup):
-    """One article with everything its page shows (approved comments only), in five queries."""
-    article = (
-        queryset.select_related("responsible_editor", "signed_off_by", "campaign")
-        .prefetch_related(
-            "sections", _photos(), "links", Prefetch("comments", queryset=Comment.objects.filter(state=Comment.State.APPROVED))
-        )
-        .filter(**lookup)
-        .first()
-    )
-    if article is None:
-        raise Http404
-    return article
+# The read side lives in submissions.articles (shared with the admin and the exports).
+_photos = article_reads.photos_prefetch
+summary_of = article_reads.summary_of
+article_page = article_reads.article_page
+load_article = article_reads.load_article
 
 
 def _render_detail(request, slug, form, *, status=200, extra=None):
     page = pagecache.get_or_render(
         ("detail", get_language(), slug),
-        lambda: article_page(load_article(publishing.published_articles(), slug=slug)),
+        lambda: article_page(load_article(article_reads.published_articles(), slug=slug)),
     )
     return render(request, "showcase/detail.html", {"page": page, "slug": slug, "form": form, **(extra or {})}, status=status)
 
@@ -119,7 +75,7 @@ def comment_again(request, slug):
 
 @require_POST
 def comment(request, slug):
-    article = publishing.published_articles().filter(slug=slug).only("pk").first()
+    article = article_reads.published_articles().filter(slug=slug).only("pk").first()
     if article is None:
         raise Http404
     form = CommentForm(request.POST)
@@ -136,7 +92,7 @@ def comment(request, slug):
 
 
 def _filtered(filters):
-    articles = publishing.published_articles()
+    articles = article_reads.published_articles()
     if filters.get("q"):
         term = filters["q"]
         articles = articles.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
@@ -151,7 +107,7 @@ def _filtered(filters):
 
 def _list_page(data):
     regions = list(Region.objects.order_by("order", "pk"))
-    years = sorted({d.year for d in publishing.published_articles().dates("published_at", "year")}, reverse=True)
+    years = sorted({d.year for d in article_reads.published_articles().dates("published_at", "year")}, reverse=True)
     form = ListFilterForm(data, regions=regions, years=years)
     filters = form.filters()
     articles = (
@@ -193,7 +149,7 @@ class LatestArticlesFeed(Feed):
         return SiteSettings.load().site_name
 
     def items(self):
-        return publishing.published_articles().order_by("-published_at", "-pk")[:20]
+        return article_reads.published_articles().order_by("-published_at", "-pk")[:20]
 
     def item_title(self, item):
         return item.title
@@ -213,7 +169,7 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return publishing.published_articles().order_by("-published_at", "-pk").only("slug", "updated_at")
+        return article_reads.published_articles().order_by("-published_at", "-pk").only("slug", "updated_at")
 
     def lastmod(self, item):
         return item.updated_at

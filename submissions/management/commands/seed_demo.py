@@ -217,5 +217,6 @@ class Command(BaseCommand):
             showcase=showcase, order=0, title="优秀党建品牌征集展示活动启事", url="https://example.com/call"
         )
         publishing.edited(showcase, users["editor"], note="补充专家点评和相关链接")
+        publishing.request_sign_off(showcase, users["editor"])
         publishing.sign_off(showcase, users["chief"])
         publishing.publish(showcase, users["chief"], via="seed_demo")

@@ -1,0 +1,90 @@
+"""The read side of showcase articles (a selector module): what the public page, the admin's
+preview, the feed and the exports load and show. Views, admin and exports share it; writes
+live in submissions.publishing and submissions.workflow."""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.template.loader import render_to_string
+
+from submissions.models import ArticleState, Comment, Showcase, ShowcasePhoto, SiteSettings, StatusChange
+from submissions.models.status import LIVE
+
+
+def published_articles():
+    """The articles readers may see."""
+    return Showcase.objects.filter(state__in=LIVE)
+
+
+def photos_prefetch():
+    return Prefetch("photos", queryset=ShowcasePhoto.objects.select_related("photo").order_by("order", "pk"))
+
+
+def summary_of(article):
+    return article.summary or " ".join(article.lead.split())[:120]
+
+
+def person(user):
+    """How a person is printed on the article (责任编辑 / 签审)."""
+    if user is None:
+        return ""
+    return getattr(user, "display_name", "") or user.get_full_name() or user.username
+
+
+def load_article(queryset, **lookup):
+    """One article with everything its page shows (approved comments only), in five queries."""
+    article = (
+        queryset.select_related("responsible_editor", "signed_off_by", "campaign")
+        .prefetch_related(
+            "sections",
+            photos_prefetch(),
+            "links",
+            Prefetch("comments", queryset=Comment.objects.filter(state=Comment.State.APPROVED)),
+        )
+        .filter(**lookup)
+        .first()
+    )
+    if article is None:
+        raise Http404
+    return article
+
+
+def article_page(article):
+    """The article's page parts (title, head tags, body HTML): what the public sees and the admin previews."""
+    photos = list(article.photos.all())
+    site = SiteSettings.load()
+    context = {
+        "article": article,
+        "sections": article.sections.all(),
+        "photos": photos,
+        "links": article.links.all(),
+        "comments": article.comments.all(),
+        "editor_name": person(article.responsible_editor),
+        "signer_name": person(article.signed_off_by),
+        "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
+        "share_image": f"{settings.SITE_URL}{photos[0].photo.display.url}" if photos else "",
+        "summary": summary_of(article),
+        "site": site,
+    }
+    return {
+        "title": article.title,
+        "description": context["summary"],
+        "head": render_to_string("showcase/_meta.html", context),
+        "body": render_to_string("showcase/_article.html", context),
+    }
+
+
+def sent_back(article):
+    """The chief editor's note when the article was last sent back from sign-off (for its editor), or None."""
+    if article.state != ArticleState.DRAFT:
+        return None
+    last = (
+        StatusChange.objects.filter(showcase=article)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .only("from_status", "to_status", "message", "created_at", "actor")
+        .first()
+    )
+    if last is None or (last.from_status, last.to_status) != (ArticleState.AWAITING_SIGNOFF, ArticleState.DRAFT):
+        return None
+    return last
