@@ -26,7 +26,7 @@ SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    "django.contrib.admin",
+    "submissions.apps.PortalAdminConfig",  # django.contrib.admin with the newsroom's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,11 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from submissions.admin.site import configure_admin_site
-from submissions.views import intake
 from submissions.views.media import media
-
-configure_admin_site(admin.site)
 
 handler500 = "submissions.views.errors.server_error"
 
@@ -17,7 +13,6 @@ urlpatterns = [
     # reader's and can be cached whole (submissions/pagecache.py). A forged switch can only
     # change the language a visitor reads in.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("admin/intake/", intake.entry, name="intake"),
     path("admin/", admin.site.urls),
     path("media/<path:path>", media, name="media"),
     path("", include("submissions.urls")),

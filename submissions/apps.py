@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,10 @@ class SubmissionsConfig(AppConfig):
         from submissions import pagecache
 
         pagecache._connect()
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the newsroom's site as the default one (submissions.admin_site)."""
+
+    default = False  # named in INSTALLED_APPS; the app's own config is SubmissionsConfig
+    default_site = "submissions.admin_site.PortalAdminSite"

@@ -22,12 +22,13 @@ from django.utils.translation import gettext
 
 from submissions import images, workflow
 from submissions.models import Attachment, Photo, Section, Status, Submission
+from submissions.models.status import NOT_LIVE  # declared once, beside the statuses
 from submissions.models.submission import fold
 
 log = logging.getLogger(__name__)
 
 STAGED_MAX_AGE = timedelta(days=3)
-NOT_LIVE = (Status.DRAFT, Status.WITHDRAWN)
+
 _WORKFLOW_FIELDS = {"id", "campaign", "reference", "tracking_token", "status", "status_changed_at", "version", "created_at"}
 _WORKFLOW_FIELDS |= {"submitted_at", "score", "review_count"}
 CONTENT_FIELDS = [f.name for f in Submission._meta.concrete_fields if f.name not in _WORKFLOW_FIELDS]

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.db.models import Avg, Count, Exists, OuterRef
 
 from submissions import roles
-from submissions.models import Review, ReviewAssignment, ReviewScore, Status, Submission
+from submissions.models import Review, ReviewAssignment, ReviewScore, Submission
+from submissions.models.status import SCORING_CLOSED  # declared once, beside the statuses
 
 TWO_PLACES = Decimal("0.01")
 
 
 # Once an entry is decided (or gone), its scores are final.
-SCORING_CLOSED = frozenset({Status.DRAFT, Status.ACCEPTED, Status.DECLINED, Status.PUBLISHED, Status.WITHDRAWN})
 
 
 def scoring_open(submission):

@@ -20,7 +20,7 @@ def intake_data(**overrides):
 
 
 def test_the_page_lives_at_admin_intake():
-    assert reverse("intake") == URL
+    assert reverse("admin:intake") == URL
 
 
 def test_only_editors_and_chief_editors_reach_it(client):

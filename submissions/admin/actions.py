@@ -16,7 +16,7 @@ from submissions.models import Status as S
 
 VIA = "admin-bulk"
 # Entries that can still be given to reviewers.
-ASSIGNABLE = set(workflow.OPEN_STATUSES) - {S.RETURNED}
+ASSIGNABLE = workflow.ASSIGNABLE  # declared once, beside the statuses
 
 
 def apply_transition(request, queryset, to, message="", note=""):

@@ -1,35 +1,11 @@
 from django.contrib import admin, messages
 from django.db import models
-from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from submissions import notifications, roles
+from submissions import notifications
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
-
-
-def configure_admin_site(site):
-    """Chinese titles, and only people with a newsroom role (or superusers) get in."""
-    site.site_header = _("党建品牌征集 · 编辑部后台")
-    site.site_title = _("编辑部后台")
-    site.index_title = _("工作台")
-
-    def has_permission(request):
-        user = request.user
-        return bool(user.is_active and user.is_staff and roles.roles_of(user))
-
-    site.has_permission = has_permission
-
-    original_get_urls = site.get_urls
-
-    def get_urls():
-        from submissions.admin.dashboard import dashboard_view
-
-        view = site.admin_view(lambda request: dashboard_view(request, site))
-        return [path("dashboard/", view, name="dashboard"), *original_get_urls()]
-
-    site.get_urls = get_urls
 
 
 @admin.register(SiteSettings)

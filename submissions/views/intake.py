@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from submissions import roles
 from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import CampaignChoiceForm, IntakeEntryForm
 from submissions.models import Campaign, Status, Submission
@@ -23,7 +22,7 @@ from submissions.models import Campaign, Status, Submission
 def entry(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if not (request.user.is_staff and roles.has_role(request.user, roles.EDITOR, roles.CHIEF)):
+    if not (request.user.is_staff and request.user.has_perm("submissions.add_submission")):
         raise PermissionDenied
     chooser = CampaignChoiceForm(request.GET if "campaign" in request.GET else None)
     campaign = chooser.cleaned_data["campaign"] if chooser.is_bound and chooser.is_valid() else Campaign.current()

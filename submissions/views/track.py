@@ -12,11 +12,11 @@ from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import PublicEntryForm
 from submissions.forms.track import LinkResendForm, WithdrawForm
 from submissions.models import Status, Submission
+from submissions.models.status import EDITABLE  # declared once, beside the statuses
 from submissions.views.calls import POST_WINDOW, closed, draft_saved, show_form, too_many_posts
 
 RESEND_LIMIT, RESEND_WINDOW = 5, 3600
 RESEND_PER_ADDRESS_SECONDS = 600
-EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
 def _entry(token):
