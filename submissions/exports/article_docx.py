@@ -12,6 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from submissions import articles
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -45,8 +47,7 @@ def _paragraphs(doc, text, **kwargs):
             _para(doc, line.strip(), **kwargs)
 
 
-def _name(user):
-    return (user.get_full_name() or user.username) if user else ""
+_name = articles.person  # printed as on the public page (the shared read side)
 
 
 def credits_line(article):
