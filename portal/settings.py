@@ -159,7 +159,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "portal.storage.AtomicFileSystemStorage"},  # no partial file on a full disk
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Several machines: media on S3-compatible object storage (django-storages), private by
@@ -263,6 +263,9 @@ PORTAL_NAME = _("党建品牌征集展示平台")
 FORM_MIN_SECONDS = env.number("FORM_MIN_SECONDS", 3)
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
+# Bytes of photos and attachments a refused entry form may stage per client address per day
+# (submissions/forms/bundle.py): one entry at most is ~150 MB of uploads. 0: no limit.
+STAGED_BYTES_PER_ADDRESS = env.number("STAGED_MB_PER_ADDRESS", 400) * 1024 * 1024
 
 # Seconds a process serves its in-memory copy of a public page before it checks the shared
 # version again (submissions/pagecache.py): an edit reaches the other processes within this.
