@@ -126,10 +126,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # The audit trail of admin edits (django-simple-history): read only, never a way around the workflow.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes): lock a username+IP pair after repeated failures, and an IP
+# after more failures whatever the user names (submissions/login_throttle.py).
+AXES_HANDLER = "submissions.login_throttle.AddressThrottlingHandler"
 AXES_FAILURE_LIMIT = env.number("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env.number("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the handler relies on this order
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The client's address as the rate limits see it: REMOTE_ADDR, or behind PROXY_COUNT trusted
