@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.http import Http404
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -29,9 +32,33 @@ def configure_admin_site(site):
         from submissions.admin.dashboard import dashboard_view
 
         view = site.admin_view(lambda request: dashboard_view(request, site))
-        return [path("dashboard/", view, name="dashboard"), *original_get_urls()]
+        shortcut = site.admin_view(
+            lambda request, content_type_id, object_id: view_on_site(request, site, content_type_id, object_id)
+        )
+        return [
+            path("dashboard/", view, name="dashboard"),
+            path("r/<path:content_type_id>/<path:object_id>/", shortcut, name="view_on_site"),  # shadows Django's
+            *original_get_urls(),
+        ]
 
     site.get_urls = get_urls
+
+
+def view_on_site(request, site, content_type_id, object_id):
+    """The admin's "view on site" link (/admin/r/<ct>/<id>/), for objects this user may view in
+    the admin only: Django's own resolves any object for any staff member, so a reviewer learnt
+    an unpublished article's address. Anything else is a 404."""
+    if not str(content_type_id).isdigit():
+        raise Http404
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    model_admin = site._registry.get(model)
+    if model_admin is None or not str(object_id).isdigit():
+        raise Http404
+    obj = model_admin.get_queryset(request).filter(pk=object_id).first()
+    if obj is None or not model_admin.has_view_permission(request, obj):
+        raise Http404
+    return contenttype_views.shortcut(request, content_type_id, object_id)
 
 
 @admin.register(SiteSettings)
