@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -33,8 +33,9 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 class CleanInputMiddleware:
     """One place where every request's text is made safe, before any view or form sees it.
 
-    - A NUL anywhere in the path, the query string or a posted field (name or value) is refused
-      with 400: no browser sends one, and PostgreSQL cannot store or even compare it.
+    - A NUL in the path is a 404 (no page has such an address); in the query string or a posted
+      field (name or value) a 400: no browser sends one, and PostgreSQL cannot store or even
+      compare it.
     - Every other control character (but newline and tab) is removed from every posted value:
       public forms, tracking and revision, comments, the admin alike (`portal/text.py`).
     """
@@ -43,8 +44,10 @@ class CleanInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.GET.urlencode():
-            raise BadRequest("NUL in the URL")
+        if "\x00" in request.path:
+            raise Http404("NUL in the path")  # no page has such an address
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.GET.urlencode():
+            raise BadRequest("NUL in the query string")
         if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             request._post = self.cleaned(request.POST)
         return self.get_response(request)
