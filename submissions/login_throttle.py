@@ -5,6 +5,9 @@ We want two: AXES_FAILURE_LIMIT (5) failures of one user name from one address l
 and AXES_ADDRESS_FAILURE_LIMIT (20) failures from one address, whatever the user names tried,
 lock the address (someone trying many names, or a password against every account). Both for
 AXES_COOLOFF_TIME. AXES_LOCKOUT_PARAMETERS lists the pair first, then the address.
+
+A successful login clears the failures of its own user name and address only: axes would clear
+every failure of the address, so one valid account could wipe the count between guesses.
 """
 
 from axes.conf import settings
@@ -22,3 +25,8 @@ class AddressThrottlingHandler(AxesDatabaseHandler):
         if per_address >= settings.AXES_ADDRESS_FAILURE_LIMIT:
             return max(per_pair, get_failure_limit(request, credentials))
         return per_pair
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        pair = self.filter_user_attempts(request, credentials)[0]
+        count, _ = pair.delete()
+        return count

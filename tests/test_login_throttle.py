@@ -94,3 +94,12 @@ def test_a_few_failures_of_several_people_behind_one_address_do_not_lock_it(clie
         for _ in range(3):
             assert client.post(LOGIN, {"username": name, "password": "typo"}, REMOTE_ADDR="203.0.113.8").status_code == 200
     assert attempt(client, password=PASSWORD, REMOTE_ADDR="203.0.113.8").status_code == 302
+
+
+def test_a_valid_login_between_guesses_does_not_clear_the_address_count(client, editor_account):
+    for n in range(19):
+        client.post(LOGIN, {"username": f"guess{n % 5}", "password": "x"}, REMOTE_ADDR="203.0.113.90")
+    assert attempt(client, password=PASSWORD, REMOTE_ADDR="203.0.113.90").status_code == 302
+    client.logout()
+    response = client.post(LOGIN, {"username": "guess9", "password": "x"}, REMOTE_ADDR="203.0.113.90")
+    assert response.status_code == 429
