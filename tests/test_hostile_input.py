@@ -148,7 +148,7 @@ def test_exports_of_rows_that_hold_control_characters_carry_no_formula(client, e
     from submissions.models import Status
     from tests.factories import submission_in
 
-    entry = submission_in(Status.SUBMITTED, org_name='\x01=HYPERLINK("http://evil.example/","点我")', brand_name="\x00+1")
+    entry = submission_in(Status.SUBMITTED, org_name='\x01=HYPERLINK("http://evil.example/","点我")', brand_name="\x1f+1")
     client.force_login(editor)
     content = client.get(f"/admin/submissions/submission/export/{fmt}/").content
     if fmt == "xlsx":
