@@ -2,10 +2,10 @@
 
 Django's FileSystemStorage writes an upload straight under its final name, chunk by chunk: a
 write that fails half-way (disk full, quota) leaves a truncated file that no row refers to.
-This one writes to a hidden temporary name in the same folder, then links it under the final
-name (which is never overwritten) and removes the temporary name; on any failure the temporary
-file is deleted and the error goes on. A crash between the two leaves only a `.part` file,
-which `manage.py cleanup_media` removes like any unreferenced file.
+This one writes to a hidden temporary name in the same folder, reserves the final name (never
+an existing file's) and renames the complete file onto it; on any failure the temporary file
+is deleted and the error goes on. A crash half-way leaves only a `.part` file (or an empty
+reserved one), which `manage.py cleanup_media` removes like any unreferenced file.
 """
 
 import os
@@ -34,13 +34,18 @@ class AtomicFileSystemStorage(FileSystemStorage):
                 self._write(out, content)
             if self.file_permissions_mode is not None:
                 os.chmod(temporary, self.file_permissions_mode)
-            while True:
+            while True:  # reserve the final name (never an existing file's), then move the whole file onto it
                 try:
-                    os.link(temporary, full_path)  # fails rather than overwrite
+                    os.close(os.open(full_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))
                     break
                 except FileExistsError:
                     name = self.get_available_name(name)
                     full_path = self.path(name)
+            try:
+                os.replace(temporary, full_path)
+            except BaseException:
+                os.unlink(full_path)
+                raise
         finally:
             try:
                 os.unlink(temporary)

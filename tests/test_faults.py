@@ -214,3 +214,15 @@ def test_an_expired_form_is_explained_in_chinese():
     response = Client(enforce_csrf_checks=True).post("/track/", {"email": "a@example.com"})
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
+
+
+def test_the_storage_never_overwrites_and_leaves_no_temporary_file(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    storage = AtomicFileSystemStorage(location=tmp_path)
+    first = storage.save("photos/a.jpg", ContentFile(b"first"))
+    second = storage.save("photos/a.jpg", ContentFile(b"second"))
+    assert first == "photos/a.jpg" and second != first and second.startswith("photos/a_")
+    assert (tmp_path / first).read_bytes() == b"first" and (tmp_path / second).read_bytes() == b"second"
+    assert oct((tmp_path / first).stat().st_mode & 0o777) == oct(settings.FILE_UPLOAD_PERMISSIONS)
+    assert sorted(p.name for p in (tmp_path / "photos").iterdir()) == sorted([first.split("/")[1], second.split("/")[1]])
