@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.text import strip_controls
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -24,3 +28,36 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         # cookies (submissions/pagecache.py) must not be reused for one who chose English.
         patch_vary_headers(response, ("Cookie",))
         return super().process_response(request, response)
+
+
+class CleanInputMiddleware:
+    """One place where every request's text is made safe, before any view or form sees it.
+
+    - A NUL in the path is a 404 (no page has such an address); in the query string or a posted
+      field (name or value) a 400: no browser sends one, and PostgreSQL cannot store or even
+      compare it.
+    - Every other control character (but newline and tab) is removed from every posted value:
+      public forms, tracking and revision, comments, the admin alike (`portal/text.py`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404("NUL in the path")  # no page has such an address
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.GET.urlencode():
+            raise BadRequest("NUL in the query string")
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            request._post = self.cleaned(request.POST)
+        return self.get_response(request)
+
+    @staticmethod
+    def cleaned(post):
+        cleaned = QueryDict(mutable=True, encoding=post.encoding)
+        for key, values in post.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise BadRequest("NUL in a posted field")
+            cleaned.setlist(key, [strip_controls(value) for value in values])
+        cleaned._mutable = False
+        return cleaned

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.CleanInputMiddleware",  # NUL refused (400), control characters removed from posts
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,10 +126,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # The audit trail of admin edits (django-simple-history): read only, never a way around the workflow.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes): lock a username+IP pair after repeated failures, and an IP
+# after more failures whatever the user names (submissions/login_throttle.py).
+AXES_HANDLER = "submissions.login_throttle.AddressThrottlingHandler"
 AXES_FAILURE_LIMIT = env.number("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env.number("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the handler relies on this order
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The client's address as the rate limits see it: REMOTE_ADDR, or behind PROXY_COUNT trusted
@@ -159,7 +163,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "portal.storage.AtomicFileSystemStorage"},  # no partial file on a full disk
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Several machines: media on S3-compatible object storage (django-storages), private by
@@ -263,6 +267,9 @@ PORTAL_NAME = _("党建品牌征集展示平台")
 FORM_MIN_SECONDS = env.number("FORM_MIN_SECONDS", 3)
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
+# Bytes of photos and attachments a refused entry form may stage per client address per day
+# (submissions/forms/bundle.py): one entry at most is ~150 MB of uploads. 0: no limit.
+STAGED_BYTES_PER_ADDRESS = env.number("STAGED_MB_PER_ADDRESS", 400) * 1024 * 1024
 
 # Seconds a process serves its in-memory copy of a public page before it checks the shared
 # version again (submissions/pagecache.py): an edit reaches the other processes within this.

@@ -13,10 +13,14 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 _SALT = "submissions.abuse.started"
+# The codes of GuardedForm's refusals: a post refused with one of these came from a bot (or a
+# forged page), and nothing it carried is kept.
+BOT_CODES = frozenset({"trap", "expired", "too_fast"})
 
 
 def client_ip(request):
@@ -68,6 +72,28 @@ def hit(request, scope, *, limit, window):
     return count > limit
 
 
+def take_bytes(client, scope, size, *, limit, window):
+    """Count `size` bytes against this client's allowance in `scope` (the shared cache, per
+    `window` seconds); False, counting nothing, when they would go over `limit`. 0: no limit."""
+    if limit <= 0 or size <= 0:
+        return True
+    bucket = int(time.time() // window)
+    key = f"bytes:{scope}:{client}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        total = cache.incr(key, size)
+    except ValueError:  # expired between add and incr
+        cache.add(key, size, timeout=window + 5)
+        total = size
+    if total > limit:
+        try:
+            cache.decr(key, size)
+        except ValueError:
+            pass
+        return False
+    return True
+
+
 def rate_limit_message(window):
     minutes = max(1, window // 60)
     return _("提交过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
@@ -94,6 +120,12 @@ class GuardedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started"].initial = stamp()
+
+    def refused_as_bot(self):
+        """True when the honeypot, the fill time or the page's stamp refused this post."""
+        if not self.is_bound or not self.errors:
+            return False
+        return any(error.code in BOT_CODES for error in self.errors.as_data().get(NON_FIELD_ERRORS, []))
 
     def clean(self):
         cleaned = super().clean()

@@ -39,6 +39,11 @@ class Renditions:
     height: int
     sha256: str
 
+    @property
+    def size(self):
+        """Bytes the three renditions take on disk."""
+        return self.image.size + self.display.size + self.thumbnail.size
+
 
 def _reject(message):
     raise ValidationError(message, code="invalid_image")

@@ -27,7 +27,7 @@ from submissions.models.submission import fold
 
 log = logging.getLogger(__name__)
 
-STAGED_MAX_AGE = timedelta(days=3)
+STAGED_MAX_AGE = timedelta(hours=12)  # a staged upload is unreachable after this, and purged
 
 _WORKFLOW_FIELDS = {"id", "campaign", "reference", "tracking_token", "status", "status_changed_at", "version", "created_at"}
 _WORKFLOW_FIELDS |= {"submitted_at", "score", "review_count"}
@@ -111,8 +111,8 @@ def stage_attachment(checked):
 
 
 def _scope(entry):
-    """Rows a page may refer to by key: staged ones, and the entry's own."""
-    scope = Q(submission__isnull=True)
+    """Rows a page may refer to by key: staged ones not yet expired, and the entry's own."""
+    scope = Q(submission__isnull=True, created_at__gte=timezone.now() - STAGED_MAX_AGE)
     if entry is not None and entry.pk:
         scope |= Q(submission_id=entry.pk)
     return scope

@@ -1,6 +1,7 @@
 """Every e-mail the portal sends goes through here and is kept in the outbox.
 
-A message is rendered from its editable template (NotificationTemplate), stored as an
+A message is rendered from its editable template (NotificationTemplate: plain text with named
+placeholders only, filled by submissions/mailtemplates.py, never a Django template), stored as an
 OutboxMessage, and sent after the transaction commits. A send that fails stays in the
 outbox as failed and is retried by `manage.py send_outbox` (run by cron) with backoff.
 """
@@ -11,10 +12,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from submissions import mailtemplates
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings, StatusChange
 from submissions.models import Status as S
 
@@ -23,68 +24,66 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 # event -> (what it is for, subject, body). Seeded into NotificationTemplate by a migration;
-# also the fallback when an editor deleted a template.
+# also the fallback when an editor deleted a template. Placeholders only (see PLACEHOLDERS).
 DEFAULTS = {
     "received": (
         "报送成功回执（发给报送单位）",
-        "【{{ site.site_name }}】已收到您的报送：{{ submission.reference }}",
-        "{{ submission.contact_name }}您好：\n\n我们已收到{{ submission.org_name }}报送的{{ submission.brand_display }}"
-        "（报送编号 {{ submission.reference }}）。\n\n您可随时通过以下专属链接查询进度；编辑部如需您修改，也将通过此链接通知：\n"
-        "{{ tracking_url }}\n\n请妥善保存此链接，不要转发给他人。\n\n{{ site.publisher }}",
+        "【{{ site_name }}】已收到您的报送：{{ reference }}",
+        "{{ contact_name }}您好：\n\n我们已收到{{ organization }}报送的{{ brand }}"
+        "（报送编号 {{ reference }}）。\n\n您可随时通过以下专属链接查询进度；编辑部如需您修改，也将通过此链接通知：\n"
+        "{{ tracking_url }}\n\n请妥善保存此链接，不要转发给他人。\n\n{{ publisher }}",
     ),
     "mailbox_notice": (
         "新报送提醒（发给征集邮箱）",
-        "新报送 {{ submission.reference }}：{{ submission.org_name }}{{ submission.brand_display }}",
-        "新报送作品：{{ submission.reference }}\n单位：{{ submission.org_name }}\n品牌：{{ submission.brand_display }}\n"
-        "类别：{{ submission.get_kind_display }}\n地区：{{ submission.region }}\n"
-        "联系人：{{ submission.contact_name }} {{ submission.contact_phone }}\n\n后台查看：{{ admin_url }}",
+        "新报送 {{ reference }}：{{ organization }}{{ brand }}",
+        "新报送作品：{{ reference }}\n单位：{{ organization }}\n品牌：{{ brand }}\n"
+        "类别：{{ kind }}\n地区：{{ region }}\n"
+        "联系人：{{ contact_name }} {{ contact_phone }}\n\n后台查看：{{ admin_url }}",
     ),
     "resubmitted": (
         "修改稿回执（发给报送单位）",
-        "【{{ site.site_name }}】已收到您的修改稿：{{ submission.reference }}",
-        "{{ submission.contact_name }}您好：\n\n我们已收到{{ submission.brand_display }}（{{ submission.reference }}）的修改稿，"
-        "编辑部将尽快审阅。\n\n查询进度：{{ tracking_url }}\n\n{{ site.publisher }}",
+        "【{{ site_name }}】已收到您的修改稿：{{ reference }}",
+        "{{ contact_name }}您好：\n\n我们已收到{{ brand }}（{{ reference }}）的修改稿，"
+        "编辑部将尽快审阅。\n\n查询进度：{{ tracking_url }}\n\n{{ publisher }}",
     ),
     "returned": (
         "退回修改通知",
-        "【{{ site.site_name }}】请修改您的报送：{{ submission.reference }}",
-        "{{ submission.contact_name }}您好：\n\n编辑部审阅了{{ submission.brand_display }}（{{ submission.reference }}），"
-        "请按以下意见修改后重新提交：\n\n{{ message }}\n\n修改入口：{{ tracking_url }}\n\n{{ site.publisher }}",
+        "【{{ site_name }}】请修改您的报送：{{ reference }}",
+        "{{ contact_name }}您好：\n\n编辑部审阅了{{ brand }}（{{ reference }}），"
+        "请按以下意见修改后重新提交：\n\n{{ message }}\n\n修改入口：{{ tracking_url }}\n\n{{ publisher }}",
     ),
     "shortlisted": (
         "入围通知",
-        "【{{ site.site_name }}】您的报送已入围：{{ submission.reference }}",
-        "{{ submission.contact_name }}您好：\n\n{{ submission.org_name }}报送的{{ submission.brand_display }}已入围。"
-        "编辑部可能与您联系安排采访。\n\n查询进度：{{ tracking_url }}\n\n{{ site.publisher }}",
+        "【{{ site_name }}】您的报送已入围：{{ reference }}",
+        "{{ contact_name }}您好：\n\n{{ organization }}报送的{{ brand }}已入围。"
+        "编辑部可能与您联系安排采访。\n\n查询进度：{{ tracking_url }}\n\n{{ publisher }}",
     ),
     "accepted": (
         "采用通知",
-        "【{{ site.site_name }}】您的报送已被采用：{{ submission.reference }}",
-        "{{ submission.contact_name }}您好：\n\n{{ submission.brand_display }}已被采用，将以巡展文章形式刊发。"
-        "\n\n查询进度：{{ tracking_url }}\n\n{{ site.publisher }}",
+        "【{{ site_name }}】您的报送已被采用：{{ reference }}",
+        "{{ contact_name }}您好：\n\n{{ brand }}已被采用，将以巡展文章形式刊发。"
+        "\n\n查询进度：{{ tracking_url }}\n\n{{ publisher }}",
     ),
     "declined": (
         "不予采用通知",
-        "【{{ site.site_name }}】关于您的报送：{{ submission.reference }}",
-        "{{ submission.contact_name }}您好：\n\n感谢{{ submission.org_name }}的报送。经评审，{{ submission.brand_display }}"
-        "本次未予采用。\n\n{{ message }}\n\n欢迎继续关注和参与。\n\n{{ site.publisher }}",
+        "【{{ site_name }}】关于您的报送：{{ reference }}",
+        "{{ contact_name }}您好：\n\n感谢{{ organization }}的报送。经评审，{{ brand }}"
+        "本次未予采用。\n\n{{ message }}\n\n欢迎继续关注和参与。\n\n{{ publisher }}",
     ),
     "published": (
         "文章发表通知",
-        "【{{ site.site_name }}】{{ submission.brand_display }}巡展文章已发表",
-        "{{ submission.contact_name }}您好：\n\n介绍{{ submission.org_name }}{{ submission.brand_display }}的巡展文章已发表：\n"
-        "{{ article_url }}\n\n{{ site.publisher }}",
+        "【{{ site_name }}】{{ brand }}巡展文章已发表",
+        "{{ contact_name }}您好：\n\n介绍{{ organization }}{{ brand }}的巡展文章已发表：\n{{ article_url }}\n\n{{ publisher }}",
     ),
     "link_resend": (
         "补发查询链接",
-        "【{{ site.site_name }}】您的报送查询链接",
-        "您好：\n\n以下是该邮箱报送作品的专属查询链接：\n{% for item in entries %}\n{{ item.reference }} "
-        "{{ item.brand }}：{{ item.url }}{% endfor %}\n\n如非本人操作，请忽略本邮件。\n\n{{ site.publisher }}",
+        "【{{ site_name }}】您的报送查询链接",
+        "您好：\n\n以下是该邮箱报送作品的专属查询链接：\n\n{{ entries }}\n\n如非本人操作，请忽略本邮件。\n\n{{ publisher }}",
     ),
     "draft_saved": (
         "草稿保存链接",
-        "【{{ site.site_name }}】您的报送草稿已保存",
-        "您好：\n\n您的报送草稿已保存，可通过以下链接继续填写：\n{{ draft_url }}\n\n{{ site.publisher }}",
+        "【{{ site_name }}】您的报送草稿已保存",
+        "您好：\n\n您的报送草稿已保存，可通过以下链接继续填写：\n{{ draft_url }}\n\n{{ publisher }}",
     ),
     "signoff_requested": (
         "提交签审通知（发给签审编辑）",
@@ -133,9 +132,9 @@ def render(event, context):
         subject_src, body_src = template.subject, template.body
     else:
         _desc, subject_src, body_src = DEFAULTS[event]
-    ctx = Context({"site": SiteSettings.load(), **context}, autoescape=False)
-    subject = " ".join(Template(subject_src).render(ctx).split())[:200]
-    return subject, Template(body_src).render(ctx)
+    values = mailtemplates.values(event, SiteSettings.load(), context)
+    subject = " ".join(mailtemplates.fill(subject_src, values).split())[:200]
+    return subject, mailtemplates.fill(body_src, values)
 
 
 def queue(event, to, context, submission=None):

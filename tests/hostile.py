@@ -43,7 +43,7 @@ ERROR_MARKERS = ("errorlist", "invalid-feedback", "is-invalid", "alert-danger", 
 huge_strings = st.builds(
     lambda ch, n: ch * n, st.sampled_from(["a", "中", "😀", "\u202e", " ", "\n"]), st.integers(1_000, 30_000)
 )
-control_chars = st.text(alphabet=st.characters(categories=["Cc", "Cf", "Co"], exclude_characters="\x00"), min_size=1, max_size=50)
+control_chars = st.text(alphabet=st.characters(categories=["Cc", "Cf", "Co"]), min_size=1, max_size=50)  # NUL included: 400/404
 bidi = st.lists(st.sampled_from([*BIDI, "abc", "中文", ".exe", "gpj"]), min_size=1, max_size=8).map("".join)
 emoji = st.lists(st.sampled_from([*EMOJI, "品牌"]), min_size=1, max_size=20).map("".join)
 payloads = st.sampled_from(SQL + SCRIPT)

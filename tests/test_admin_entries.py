@@ -385,3 +385,37 @@ def test_each_rows_action_checkbox_is_djangos_own_html(language):
     model_admin = admin.site._registry[Submission]
     with translation.override(language):
         assert model_admin.action_checkbox(entry) == admin.ModelAdmin.action_checkbox(model_admin, entry)
+
+
+@pytest.mark.django_db
+def test_a_past_version_is_read_only_for_everyone_and_a_post_never_saves(client, editor, reviewer):
+    """Issue 11, finding 6: the history page of an assigned entry showed a reviewer an editable
+    form, and posting it ended in a 500 (select_for_update outside a transaction)."""
+    entry = submission_in(Status.FIRST_REVIEW, org_name="原来的党支部")
+    assign(entry, reviewer)
+    version = entry.edits.order_by("history_id").first().history_id
+    url = reverse("admin:submissions_submission_simple_history", args=[entry.pk, version])
+    client.force_login(editor)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "原来的党支部" in html and 'name="org_name"' not in html and 'name="brand_name"' not in html
+    for user in (editor, reviewer):
+        client.force_login(user)
+        response = client.post(url, {"org_name": "改掉了", "seen_version": entry.version})
+        assert response.status_code == 403
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 403
+    entry.refresh_from_db()
+    assert entry.org_name == "原来的党支部"
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_sort_by_the_hidden_average(client, reviewer):
+    entry = submission_in(Status.FIRST_REVIEW)
+    assign(entry, reviewer)
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:submissions_submission_changelist"))
+    assert response.status_code == 200
+    assert "o=9" not in response.content.decode()  # the 加权平均分 column (ninth) offers no sorting
+    assert response.context["cl"].sortable_by is not None and "score_display" not in response.context["cl"].sortable_by

@@ -34,8 +34,13 @@ def entries(db):
 
 
 def test_safe_prefixes_every_formula_start():
-    for value in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+    for value in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", " =1+1"):
         assert export.safe(value) == "'" + value
+    # Issue 11, finding 3: a leading control character hid the formula from the guard, then
+    # openpyxl removed it and wrote the formula. Control characters go first, then the guard.
+    for value, expected in (("\x01=HYPERLINK(1)", "'=HYPERLINK(1)"), ("\r=1+1", "'=1+1"), ("\x00\x1f+1", "'+1")):
+        assert export.safe(value) == expected
+    assert export.safe("品\x01牌\x7f名") == "品牌名" and export.safe("一\n二\t三") == "一\n二\t三"
     assert export.safe("正常文本") == "正常文本" and export.safe(3) == 3 and export.safe(None) == ""
 
 

@@ -1,22 +1,23 @@
 """When parts fail: the database, the disk, the mail server. A clear page, nothing half-saved."""
 
 import errno
-import os
 import smtplib
 from contextlib import contextmanager
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, transaction
 from django.template import loader
 from django.test import Client
 
+from portal.storage import AtomicFileSystemStorage
 from submissions import images, notifications
-from submissions.models import OutboxMessage, Photo
-from tests.factories import SubmissionFactory, jpeg_upload
+from submissions.models import Attachment, OutboxMessage, Photo, Submission
+from tests.factories import CampaignFactory, RegionFactory, SubmissionFactory, jpeg_upload
+from tests.submit_data import entry_data
 
 pytestmark = pytest.mark.django_db
 
@@ -75,24 +76,27 @@ def test_unknown_page_is_a_chinese_404(client):
     assert "页面不存在" in response.content.decode()
 
 
+def disk_full_after(monkeypatch, writes):
+    """The disk fills up half-way through file number `writes` + 1 (after writing some of its bytes)."""
+    real_write = AtomicFileSystemStorage._write
+    calls = {"n": 0}
+
+    def write(self, out, content):
+        calls["n"] += 1
+        if calls["n"] > writes:
+            out.write(b"\xff\xd8\xff half a file")
+            out.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, out, content)
+
+    monkeypatch.setattr(AtomicFileSystemStorage, "_write", write)
+    return calls
+
+
 @pytest.fixture
 def disk_full_on_second_write(monkeypatch):
     """The disk fills up while the second rendition is half written."""
-    real_save = FileSystemStorage._save
-    calls = {"n": 0}
-
-    def save(self, name, content):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            path = self.path(name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as partial:
-                partial.write(b"\xff\xd8\xff half a jpeg")
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_save(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", save)
-    return calls
+    return disk_full_after(monkeypatch, 1)
 
 
 def test_a_failing_disk_write_leaves_no_file_and_no_row(settings, disk_full_on_second_write):
@@ -103,6 +107,45 @@ def test_a_failing_disk_write_leaves_no_file_and_no_row(settings, disk_full_on_s
     assert disk_full_on_second_write["n"] == 2
     assert files_under(settings.MEDIA_ROOT) == []
     assert Photo.objects.count() == 0
+
+
+def test_disk_full_on_the_entry_form_gives_the_form_back_with_everything_typed(client, settings, monkeypatch):
+    """Finding 8 of issue 11: a generic 500, the post's photos lost, a truncated attachment left."""
+    settings.FORM_MIN_SECONDS = 0
+    campaign = CampaignFactory()
+    data = entry_data(RegionFactory(), photos=2, brand_name="满盘测试", contact_phone="12345")  # refused: staged
+    data["attachment_files"] = SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n" + b"x" * 5000, content_type="application/pdf")
+    calls = disk_full_after(monkeypatch, 4)  # the first photo's three renditions, the second photo's first: then full
+    response = Client(raise_request_exception=False).post(f"/call/{campaign.slug}/submit/", data)
+    assert calls["n"] >= 5
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "存储空间已满，请稍后再试" in page
+    for typed in ("山东高速股份有限公司济南收费站党支部", "满盘测试", "服务零距离，温暖在身边", "做法2", "活动照片2"):
+        assert typed in page, typed
+    assert Submission.objects.count() == 0
+    # The photo staged before the disk filled is kept for the next try; nothing partial is left.
+    staged = Photo.objects.get(submission__isnull=True)
+    assert staged.upload_key in page
+    stored = set(files_under(settings.MEDIA_ROOT))
+    assert stored == {staged.image.name, staged.display.name, staged.thumbnail.name}
+    assert not any(name.endswith(".part") for name in stored)
+
+
+def test_disk_full_during_the_save_of_a_valid_entry_stores_nothing(client, settings, monkeypatch):
+    settings.FORM_MIN_SECONDS = 0
+    campaign = CampaignFactory()
+    data = entry_data(RegionFactory(), photos=1)
+    data["attachment_files"] = SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n" + b"x" * 5000, content_type="application/pdf")
+    disk_full_after(monkeypatch, 3)  # the photo is written, the attachment is not
+    response = Client(raise_request_exception=False).post(f"/call/{campaign.slug}/submit/", data)
+    assert response.status_code == 200
+    assert "存储空间已满，请稍后再试" in response.content.decode()
+    assert Submission.objects.count() == 0 and Attachment.objects.count() == 0
+    staged = list(Photo.objects.all())  # the photo comes back staged (written again after the save was undone)
+    assert all(photo.submission_id is None for photo in staged)
+    names = {name for photo in staged for name in (photo.image.name, photo.display.name, photo.thumbnail.name)}
+    assert set(files_under(settings.MEDIA_ROOT)) == names
 
 
 def test_a_failing_row_save_removes_the_files_already_written(settings, monkeypatch):
@@ -171,3 +214,15 @@ def test_an_expired_form_is_explained_in_chinese():
     response = Client(enforce_csrf_checks=True).post("/track/", {"email": "a@example.com"})
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
+
+
+def test_the_storage_never_overwrites_and_leaves_no_temporary_file(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    storage = AtomicFileSystemStorage(location=tmp_path)
+    first = storage.save("photos/a.jpg", ContentFile(b"first"))
+    second = storage.save("photos/a.jpg", ContentFile(b"second"))
+    assert first == "photos/a.jpg" and second != first and second.startswith("photos/a_")
+    assert (tmp_path / first).read_bytes() == b"first" and (tmp_path / second).read_bytes() == b"second"
+    assert oct((tmp_path / first).stat().st_mode & 0o777) == oct(settings.FILE_UPLOAD_PERMISSIONS)
+    assert sorted(p.name for p in (tmp_path / "photos").iterdir()) == sorted([first.split("/")[1], second.split("/")[1]])

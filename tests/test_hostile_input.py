@@ -86,3 +86,134 @@ def test_public_pages_survive_hostile_query_strings(client):
 def test_hostile_path_segments_are_404_never_500(client, segment, area):
     response = client.get(f"/{area}/{quote(segment, safe='')}/")
     assert response.status_code in (200, 301, 302, 404), response.status_code
+
+
+# Issue 11, findings 3-5: control characters and NUL ------------------------------------------
+
+CONTROL = "\x01\x08\x0b\x1b\x7f\x9f"
+
+
+def test_control_characters_are_removed_from_every_post_before_any_form_sees_it(client, settings):
+    """One mechanism for every form: the public ones, the comment form, the admin's."""
+    settings.FORM_MIN_SECONDS = 0
+    from submissions.models import Comment
+    from tests.submit_data import started
+
+    article = published_showcase()
+    response = client.post(
+        f"/showcase/{article.slug}/comment/",
+        {"name": f"读{CONTROL}者", "body": "很受\x01启发。\r\n第二行\t有制表符", "website": "", "started": started()},
+    )
+    assert response.status_code in (200, 302)
+    comment = Comment.objects.get()
+    assert comment.name == "读者" and comment.body == "很受启发。\n第二行\t有制表符"
+
+
+def test_control_characters_are_removed_from_admin_forms(client, editor):
+    client.force_login(editor)
+    from submissions.models import SiteSettings
+
+    site = SiteSettings.load()
+    url = f"/admin/submissions/sitesettings/{site.pk}/change/"
+    data = form_fields(client.get(url).content.decode())
+    data["site_name"] = "平台\x01名\x1b称"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    site.refresh_from_db()
+    assert site.site_name == "平台名称"
+
+
+def test_the_public_entry_form_stores_no_control_character(client, settings):
+    settings.FORM_MIN_SECONDS = 0
+    from submissions.models import Submission
+    from tests.factories import CampaignFactory, RegionFactory
+    from tests.submit_data import entry_data
+
+    campaign = CampaignFactory()
+    data = entry_data(RegionFactory(), brand_name="\x01零距离\x7f", org_name="某某\x0c党支部", **{"photos-0-caption": "照\x01片"})
+    response = client.post(f"/call/{campaign.slug}/submit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = Submission.objects.get()
+    assert (entry.brand_name, entry.org_name, entry.photos.get().caption) == ("零距离", "某某党支部", "照片")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_exports_of_rows_that_hold_control_characters_carry_no_formula(client, editor, fmt):
+    """Rows stored before input was cleaned: the guard runs after the characters are removed."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from submissions.models import Status
+    from tests.factories import submission_in
+
+    entry = submission_in(Status.SUBMITTED, org_name='\x01=HYPERLINK("http://evil.example/","点我")', brand_name="\x1f+1")
+    client.force_login(editor)
+    content = client.get(f"/admin/submissions/submission/export/{fmt}/").content
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    else:
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8")[1:])))
+    row = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == entry.reference), strict=True))
+    assert row["党组织全称"] == '\'=HYPERLINK("http://evil.example/","点我")'
+    assert row["品牌名称"] == "'+1"
+
+
+def test_feed_sitemap_and_word_file_survive_control_characters_in_stored_rows(client, editor):
+    """Finding 4: `\\x01` in a published brand name made /showcase/feed/ answer 500 for everyone."""
+    article = published_showcase(title="优秀党建品牌巡展|某某打造“零\x01距离”", lead="导语\x02有控制符", byline="记者\x1b甲")
+    feed = client.get("/showcase/feed/")
+    assert feed.status_code == 200
+    assert "零距离" in feed.content.decode() and "\x01" not in feed.content.decode()
+    assert client.get("/sitemap.xml").status_code == 200
+    client.force_login(editor)
+    response = client.get(f"/admin/submissions/showcase/{article.pk}/docx/")
+    assert response.status_code == 200
+    import io
+
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "零距离" in text and "导语有控制符" in text
+
+
+NUL_URLS = [
+    "/track/%00/",
+    "/track/%00/edit/",
+    "/call/photo/%00abc/thumbnail/",
+    "/showcase/%00/",
+    "/showcase/?q=%00",
+    "/?next=a%00b",
+    "/admin/submissions/submission/1/score/%00/",
+    "/admin/submissions/submission/?q=%00",
+    "/media/photos/%00.jpg",
+]
+
+
+@pytest.mark.parametrize("url", NUL_URLS)
+def test_nul_in_a_url_is_refused_never_a_500(url, editor):
+    from django.test import Client
+
+    for client in (Client(raise_request_exception=False), Client(raise_request_exception=False)):
+        response = client.get(url)
+        assert response.status_code in (400, 404), (url, response.status_code)
+        client.force_login(editor)
+
+
+def test_nul_in_a_post_is_refused_with_400(client, settings):
+    """A NUL in a caption, an upload key or a field name: 400, nothing stored."""
+    settings.FORM_MIN_SECONDS = 0
+    from submissions.models import Photo, Submission
+    from tests.factories import CampaignFactory, RegionFactory
+    from tests.submit_data import entry_data
+
+    campaign = CampaignFactory()
+    region = RegionFactory()
+    for extra in ({"photos-0-caption": "照\x00片"}, {"photos-1-key": "\x00abc"}, {"attachment_keys": "a\x00"}, {"x\x00": "1"}):
+        response = client.post(f"/call/{campaign.slug}/submit/", entry_data(region, **extra))
+        assert response.status_code == 400, extra
+        assert "请求无法处理" in response.content.decode()
+    assert Submission.objects.count() == 0 and Photo.objects.count() == 0

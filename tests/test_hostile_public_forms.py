@@ -157,3 +157,83 @@ def test_entry_form_refuses_more_attachments_than_allowed(client, fast_forms):
     assert response.status_code == 200
     assert "附件最多 3 个" in response.content.decode()
     assert Submission.objects.count() == 1 and entry_attachments() == 0 and unreferenced_files() == 0
+
+
+def staged_rows():
+    return Photo.objects.filter(submission__isnull=True).count() + Attachment.objects.filter(submission__isnull=True).count()
+
+
+def many_pdfs(n):
+    return [SimpleUploadedFile(f"材料{i}.pdf", b"%PDF-1.4\n" + b"x" * 1000, content_type="application/pdf") for i in range(n)]
+
+
+BOT_POSTS = {"honeypot": lambda: {"website": "http://spam.example/"}, "forged": lambda: {"started": "forged"}}
+BOT_POSTS["too-fast"] = lambda: {"started": started(seconds_ago=0)}
+
+
+@pytest.mark.parametrize("bot", sorted(BOT_POSTS))
+def test_a_post_refused_as_a_bot_stages_nothing(client, settings, bot):
+    """Finding 1 of issue 11: honeypot, too fast, forged stamp: every photo and attachment was kept."""
+    settings.FORM_MIN_SECONDS = 3
+    campaign = submission_in(Status.SUBMITTED).campaign
+    data, files = split_files(entry_data(RegionFactory(), photos=3, **BOT_POSTS[bot]()))
+    response = client.post(f"/call/{campaign.slug}/submit/", {**data, **files, "attachment_files": many_pdfs(2)})
+    assert response.status_code == 200
+    assert "alert-danger" in response.content.decode() or "errorlist" in response.content.decode()
+    assert staged_rows() == 0 and unreferenced_files() == 0
+
+
+def test_an_invalid_post_stages_no_more_than_a_valid_one_may_carry(client, fast_forms):
+    """20 PDFs and 9 photos from one invalid post were all staged; now 3 attachments and 9 photos."""
+    campaign = submission_in(Status.SUBMITTED).campaign
+    data, files = split_files(entry_data(RegionFactory(), photos=9, contact_phone="123"))  # refused: the phone
+    response = client.post(f"/call/{campaign.slug}/submit/", {**data, **files, "attachment_files": many_pdfs(20)})
+    assert response.status_code == 200
+    assert "附件最多 3 个" in response.content.decode()
+    assert Attachment.objects.filter(submission__isnull=True).count() == 3
+    assert Photo.objects.filter(submission__isnull=True).count() == 9
+    # The page carries the three keys back; posting them again with more files stages no more.
+    keys = " ".join(Attachment.objects.values_list("upload_key", flat=True))
+    assert keys.split()[0] in response.content.decode()
+    data["attachment_keys"] = keys
+    response = client.post(f"/call/{campaign.slug}/submit/", {**data, "attachment_files": many_pdfs(5)})
+    assert Attachment.objects.filter(submission__isnull=True).count() == 3
+
+
+def test_one_address_may_stage_only_its_daily_quota(client, fast_forms, settings):
+    settings.STAGED_BYTES_PER_ADDRESS = 5000  # two 1 KB attachments, not three
+    cache.clear()
+    campaign = submission_in(Status.SUBMITTED).campaign
+    data, _files = split_files(entry_data(RegionFactory(), photos=0, contact_phone="123"))
+    response = client.post(
+        f"/call/{campaign.slug}/submit/", {**data, "attachment_files": many_pdfs(2)}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert Attachment.objects.filter(submission__isnull=True).count() == 2
+    response = client.post(
+        f"/call/{campaign.slug}/submit/", {**data, "attachment_files": many_pdfs(3)}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 200
+    assert "今天从本网络上传的文件已达上限" in response.content.decode()
+    assert Attachment.objects.filter(submission__isnull=True).count() == 4  # 2 + 2 more fit, not the third
+    # Another address has its own allowance.
+    client.post(f"/call/{campaign.slug}/submit/", {**data, "attachment_files": many_pdfs(1)}, REMOTE_ADDR="198.51.100.4")
+    assert Attachment.objects.filter(submission__isnull=True).count() == 5
+
+
+def test_staged_uploads_expire_within_a_day(client, fast_forms):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from submissions import intake
+
+    assert intake.STAGED_MAX_AGE <= timedelta(hours=24)
+    campaign = submission_in(Status.SUBMITTED).campaign
+    data, files = split_files(entry_data(RegionFactory(), photos=1, contact_phone="123"))
+    client.post(f"/call/{campaign.slug}/submit/", {**data, **files})
+    photo = Photo.objects.get(submission__isnull=True)
+    assert intake.photos_by_key([photo.upload_key]) != {}
+    Photo.objects.filter(pk=photo.pk).update(created_at=timezone.now() - timedelta(hours=23))
+    assert intake.photos_by_key([photo.upload_key]) == {}  # unreachable once expired, before the purge
+    assert intake.purge_staged() == 1
+    assert not Photo.objects.exists()

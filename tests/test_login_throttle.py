@@ -73,3 +73,33 @@ def test_an_enormous_user_name_is_just_a_failed_login(client):
     from axes.models import AccessAttempt
 
     assert len(AccessAttempt.objects.get().username) == 150
+
+
+def test_many_user_names_from_one_address_lock_the_address(client, editor_account, settings):
+    """Issue 11, finding 10: five user names × four wrong passwords from one address never locked."""
+    assert (settings.AXES_FAILURE_LIMIT, settings.AXES_ADDRESS_FAILURE_LIMIT) == (5, 20)
+    statuses = []
+    for name in ("admin", "editor", "chief", "root", "zhangsan"):
+        for _ in range(4):
+            response = client.post(LOGIN, {"username": name, "password": "guess"}, REMOTE_ADDR="203.0.113.77")
+            statuses.append(response.status_code)
+    assert statuses[:19] == [200] * 19 and statuses[19] == 429
+    # The address is locked for every name, the right password included; other addresses are not.
+    assert attempt(client, password=PASSWORD, REMOTE_ADDR="203.0.113.77").status_code == 429
+    assert attempt(client, password=PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+def test_a_few_failures_of_several_people_behind_one_address_do_not_lock_it(client, editor_account):
+    for name in ("colleague1", "colleague2", "colleague3"):
+        for _ in range(3):
+            assert client.post(LOGIN, {"username": name, "password": "typo"}, REMOTE_ADDR="203.0.113.8").status_code == 200
+    assert attempt(client, password=PASSWORD, REMOTE_ADDR="203.0.113.8").status_code == 302
+
+
+def test_a_valid_login_between_guesses_does_not_clear_the_address_count(client, editor_account):
+    for n in range(19):
+        client.post(LOGIN, {"username": f"guess{n % 5}", "password": "x"}, REMOTE_ADDR="203.0.113.90")
+    assert attempt(client, password=PASSWORD, REMOTE_ADDR="203.0.113.90").status_code == 302
+    client.logout()
+    response = client.post(LOGIN, {"username": "guess9", "password": "x"}, REMOTE_ADDR="203.0.113.90")
+    assert response.status_code == 429

@@ -53,7 +53,7 @@ def test_each_visible_step_mails_the_submitter(django_capture_on_commit_callback
 @pytest.mark.django_db
 def test_editors_template_is_used(django_capture_on_commit_callbacks, editor):
     NotificationTemplate.objects.update_or_create(
-        event="declined", defaults={"subject": "结果通知 {{ submission.reference }}", "body": "很遗憾：{{ message }}"}
+        event="declined", defaults={"subject": "结果通知 {{ reference }}", "body": "很遗憾：{{ message }}"}
     )
     entry = submission_in(S.FIRST_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,3 +128,101 @@ def test_resend_action_in_the_outbox_admin(settings, django_capture_on_commit_ca
     )
     assert response.status_code == 200
     assert not OutboxMessage.objects.filter(pk__in=failed).exclude(state=OutboxMessage.State.SENT).exists()
+
+
+# Issue 11, finding 2: the templates were full Django templates with the entry as context -----
+
+ATTACK = "{% for h in submission.history.all %}{{ h.actor.password }}{% endfor %}{{ submission.contact_email }}"
+
+
+@pytest.mark.django_db
+def test_a_template_cannot_reach_a_password_hash_even_if_stored(django_capture_on_commit_callbacks, editor):
+    """Written into the row behind the admin's back: the sandbox still gives nothing but placeholders."""
+    NotificationTemplate.objects.filter(event="declined").update(subject="{{ reference }}{{ submission.pk }}", body=ATTACK)
+    entry = submission_in(S.FIRST_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(entry, S.DECLINED, actor=editor, message="主题不符")
+    sent = OutboxMessage.objects.get(event="declined")
+    assert sent.subject == entry.reference
+    assert sent.body == ""  # no hash, no e-mail address, no loop: only placeholders are filled
+    assert editor.password not in sent.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (ATTACK, "不是占位符"),
+        ("{{ password }}", "未知的占位符“password”"),
+        ("{{ message }}", "未知的占位符“message”"),  # not a placeholder of this event
+        ("{{ reference|upper }}", "不是占位符"),
+        ("{% load static %}", "不是占位符"),
+        ("{{ reference", "不是占位符"),
+    ],
+)
+def test_the_admin_refuses_anything_but_the_events_placeholders(client, editor, body, message):
+    template = NotificationTemplate.objects.get(event="received")
+    client.force_login(editor)
+    url = reverse("admin:submissions_notificationtemplate_change", args=[template.pk])
+    response = client.post(url, {"description": template.description, "subject": template.subject, "body": body})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "errorlist" in page and message in page
+    template.refresh_from_db()
+    assert template.body != body
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_the_placeholders_beside_the_template_and_saves_a_good_one(client, editor):
+    template = NotificationTemplate.objects.get(event="returned")
+    client.force_login(editor)
+    url = reverse("admin:submissions_notificationtemplate_change", args=[template.pk])
+    page = client.get(url).content.decode()
+    assert "可用占位符" in page
+    for name in ("{{ reference }}", "{{ brand }}", "{{ organization }}", "{{ tracking_url }}", "{{ message }}"):
+        assert name in page
+    assert "{{ draft_url }}" not in page
+    body = "{{ contact_name }}您好：{{ message }} {{tracking_url}}"
+    response = client.post(url, {"description": "退回", "subject": "请修改 {{ reference }}", "body": body})
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.body == body
+
+
+OLD_RECEIVED = (
+    "{{ submission.contact_name }}您好：\n\n我们已收到{{ submission.org_name }}报送的{{ submission.brand_display }}"
+    "（报送编号 {{ submission.reference }}）。\n\n您可随时通过以下专属链接查询进度；编辑部如需您修改，也将通过此链接通知：\n"
+    "{{ tracking_url }}\n\n请妥善保存此链接，不要转发给他人。\n\n{{ site.publisher }}"
+)
+OLD_LINK_RESEND = (
+    "您好：\n\n以下是该邮箱报送作品的专属查询链接：\n{% for item in entries %}\n{{ item.reference }} "
+    "{{ item.brand }}：{{ item.url }}{% endfor %}\n\n如非本人操作，请忽略本邮件。\n\n{{ site.publisher }}"
+)
+
+
+def test_the_data_migration_turns_the_old_seeded_templates_into_placeholders():
+    import importlib
+
+    from submissions import mailtemplates
+    from submissions.notifications import DEFAULTS
+
+    migration = importlib.import_module("submissions.migrations.0007_security_data")
+    assert migration.to_placeholders(OLD_RECEIVED) == DEFAULTS["received"][2]
+    assert migration.to_placeholders(OLD_LINK_RESEND) == DEFAULTS["link_resend"][2]
+    assert migration.to_placeholders("【{{site.site_name}}】{{ submission.reference }}") == "【{{ site_name }}】{{ reference }}"
+    for event, (_description, subject, body) in DEFAULTS.items():
+        assert mailtemplates.problems(subject, event) == [] and mailtemplates.problems(body, event) == [], event
+
+
+@pytest.mark.django_db
+def test_the_link_resend_mail_lists_every_entry(client, settings):
+    settings.FORM_MIN_SECONDS = 0
+    from tests.submit_data import started
+
+    first = submission_in(S.SUBMITTED, contact_email="li@example.com")
+    second = submission_in(S.SUBMITTED, contact_email="li@example.com")
+    client.post("/track/", {"email": "li@example.com", "website": "", "started": started()})
+    body = OutboxMessage.objects.get(event="link_resend").body
+    for entry in (first, second):
+        assert f"{entry.reference} {entry.brand_display}：http" in body and entry.tracking_token in body
+    assert "{{" not in body and "{%" not in body

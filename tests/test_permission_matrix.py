@@ -120,7 +120,10 @@ MATRIX = [
     ("/admin/password_change/done/", "GET", admin(NEWSROOM)),
     ("/admin/jsi18n/", "GET", admin(NEWSROOM)),
     ("/admin/autocomplete/", "GET", admin(NOBODY)),  # without a valid field: refused for all
-    ("/admin/r/{showcase_type}/{article.pk}/", "GET", admin(NEWSROOM, ok=302)),
+    # "View on site": only what the user may view in the admin (a reviewer learnt unpublished slugs).
+    ("/admin/r/{showcase_type}/{article.pk}/", "GET", admin(EDITORS, ok=302) | {REVIEWER: 404}),
+    ("/admin/r/{showcase_type}/{draft_article.pk}/", "GET", admin(EDITORS, ok=302) | {REVIEWER: 404}),
+    ("/admin/r/{showcase_type}/999999/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
     ("/admin/auth/user/{editor_user.pk}/password/", "GET", admin(NOBODY)),
     ("/admin/no/such/page/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
     ("/admin/intake/", "GET", admin(EDITORS)),
@@ -129,10 +132,19 @@ MATRIX = [
     # Entries: reviewers see only those assigned to them (the list is theirs, other entries do not exist).
     ("/admin/submissions/submission/", "GET", admin(NEWSROOM), EDITORS),
     ("/admin/submissions/submission/?q=" + SECRET[:4], "GET", admin(NEWSROOM), EDITORS),
+    # Lookups on what a reviewer's list hides (评分后可见) are refused, not answered.
+    ("/admin/submissions/submission/?score__gte=70", "GET", admin(NEWSROOM) | {REVIEWER: 400}),
+    ("/admin/submissions/submission/?score=69.00", "GET", admin(NEWSROOM) | {REVIEWER: 400}),
+    ("/admin/submissions/submission/?review_count__gte=2", "GET", admin(NEWSROOM) | {REVIEWER: 400}),
+    ("/admin/submissions/submission/?reviews__total__gte=70", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 400)),
     ("/admin/submissions/submission/{entry.pk}/change/", "GET", admin(EDITORS) | {REVIEWER: 404}, EDITORS),
     ("/admin/submissions/submission/{assigned.pk}/change/", "GET", admin(NEWSROOM) | {REVIEWER: 302}),  # to scoring
     ("/admin/submissions/submission/{entry.pk}/history/", "GET", admin(EDITORS), EDITORS),
     ("/admin/submissions/submission/{entry.pk}/history/{entry_edit}/", "GET", admin(EDITORS)),
+    # A past version is read only for everyone: no form for a reviewer, a post refused, never a 500.
+    ("/admin/submissions/submission/{assigned.pk}/history/{assigned_edit}/", "GET", admin(EDITORS)),
+    ("/admin/submissions/submission/{assigned.pk}/history/{assigned_edit}/", "POST", admin(NOBODY)),
+    ("/admin/submissions/submission/{entry.pk}/history/{entry_edit}/", "POST", admin(NOBODY)),
     ("/admin/submissions/submission/{entry.pk}/transition/", "POST", admin(EDITORS, ok=302)),
     ("/admin/submissions/submission/{entry.pk}/transition/", "GET", admin(NEWSROOM, ok=302)),
     ("/admin/submissions/submission/{assigned.pk}/score/first/", "GET", admin({REVIEWER})),
@@ -248,6 +260,7 @@ def world():
         accepted=submission_in(Status.ACCEPTED),
         assigned=assigned,
         entry_edit=entry.edits.order_by("history_id").first().history_id,
+        assigned_edit=assigned.edits.order_by("history_id").first().history_id,
         public_photo=public_photo,
         private_photo=add_photo(entry),
         assigned_photo=add_photo(assigned),

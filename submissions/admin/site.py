@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from submissions import notifications
+from submissions import mailtemplates, notifications
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
 
@@ -20,10 +22,39 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return False
 
 
+class NotificationTemplateForm(forms.ModelForm):
+    """Subject and body may use only the event's placeholders (submissions/mailtemplates.py)."""
+
+    class Meta:
+        model = NotificationTemplate
+        fields = ["description", "subject", "body"]
+
+    def _checked(self, name):
+        value = self.cleaned_data.get(name, "")
+        found = mailtemplates.problems(value, self.instance.event)
+        if found:
+            raise forms.ValidationError(found)
+        return value
+
+    def clean_subject(self):
+        return self._checked("subject")
+
+    def clean_body(self):
+        return self._checked("body")
+
+
 @admin.register(NotificationTemplate)
 class NotificationTemplateAdmin(admin.ModelAdmin):
+    form = NotificationTemplateForm
     list_display = ["event", "description", "subject", "updated_at"]
-    readonly_fields = ["event"]
+    fields = ["event", "description", "placeholders", "subject", "body"]
+    readonly_fields = ["event", "placeholders"]
+
+    @admin.display(description=_("可用占位符"))
+    def placeholders(self, obj):
+        rows = format_html_join("", "<li><code>{}</code> {}</li>", mailtemplates.help_text(obj.event if obj else ""))
+        note = gettext("标题和正文中只能使用以下占位符，原样写出（含两侧花括号）；不支持其他标签或过滤器。")
+        return format_html('<p>{}</p><ul class="portal-placeholders">{}</ul>', note, rows)
 
     def has_add_permission(self, request):
         return False

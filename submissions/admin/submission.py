@@ -68,6 +68,10 @@ class PhotoInline(BoundedInline, admin.TabularInline):
     fields = ["order", "caption", "image"]
 
 
+# Fields a reviewer's list does not show (评分后可见): no filtering or sorting on them either.
+HIDDEN_FROM_REVIEWERS = {"score", "review_count", "reviews", "assignments", "history", "edits"}
+
+
 @admin.register(Submission)
 class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
     form = VersionedSubmissionForm
@@ -144,6 +148,18 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
         if reviews.is_reviewer_only(request.user):
             return ["-my_total", "pk"]  # ranked by the reviewer's own weighted score
         return super().get_ordering(request)
+
+    def get_sortable_by(self, request):
+        if reviews.is_reviewer_only(request.user):  # sorting by the average would rank what they may not see
+            return [name for name in self.get_list_display(request) if name != "score_display"]
+        return super().get_sortable_by(request)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Reviewers may not filter on what the list hides from them (?score__gte=70 tells the score)."""
+        if request is not None and reviews.is_reviewer_only(request.user):
+            if lookup.split("__")[0] in HIDDEN_FROM_REVIEWERS:
+                return False
+        return super().lookup_allowed(lookup, value, request)
 
     # --- list columns
     @admin.display(description=gettext_lazy("图片"))
@@ -280,6 +296,20 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
         if reviews.is_reviewer_only(request.user):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One past version, read only for everyone: simple_history would otherwise show an
+        editable form and save a post (around the workflow, outside a transaction)."""
+        if reviews.is_reviewer_only(request.user) or request.method != "GET":
+            raise PermissionDenied
+        request.history_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "history_read_only", False):
+            fields = [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
+            return [name for name in fields if name != "seen_version"]  # a hidden field of the form
+        return super().get_readonly_fields(request, obj)
 
     def next_unscored_view(self, request):
         pending = reviews.next_unscored(request.user)

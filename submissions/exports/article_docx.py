@@ -12,12 +12,19 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from portal.text import strip_controls
 from submissions import articles
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 RED = RGBColor(0xB7, 0x1C, 0x1C)
+
+
+def _run(paragraph, text):
+    """A run of text; control characters (rows stored before input was cleaned) would make the
+    whole file fail, so they go."""
+    return paragraph.add_run(strip_controls(text))
 
 
 def _font(run, name, size, *, bold=False, color=None):
@@ -37,7 +44,7 @@ def _para(doc, text, *, size=12, bold=False, align=None, indent=True, font=BODY_
     if align is not None:
         paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(6)
-    _font(paragraph.add_run(text), font, size, bold=bold, color=color)
+    _font(_run(paragraph, text), font, size, bold=bold, color=color)
     return paragraph
 
 
@@ -71,8 +78,8 @@ def render(article):
     if article.editor_note:
         note = doc.add_paragraph()
         note.paragraph_format.first_line_indent = Pt(24)
-        _font(note.add_run(f"{_('编者按')}："), TITLE_FONT, 12, bold=True)
-        _font(note.add_run(" ".join(article.editor_note.split())), "楷体", 12)
+        _font(_run(note, f"{_('编者按')}："), TITLE_FONT, 12, bold=True)
+        _font(_run(note, " ".join(article.editor_note.split())), "楷体", 12)
     _paragraphs(doc, article.lead)
     for part in article.sections.all():
         _para(doc, part.heading, bold=True, font=TITLE_FONT, color=RED)

@@ -1,7 +1,9 @@
 """Entries to Excel (.xlsx) and CSV: every field, the sections, and the scores.
 
-Every text cell is made safe against formula injection: a value that a spreadsheet would
-read as a formula (starting with = + - @, a tab or a carriage return) gets a leading '.
+Every text cell is made safe: control characters (which Excel cannot hold, and which a
+spreadsheet skips before it looks for a formula) are removed first, then a value that a
+spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return, after
+leading spaces too) gets a leading '. The same cells go to Excel and to CSV.
 """
 
 import csv
@@ -13,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from portal.text import strip_controls
 from submissions.models import Criterion, Review, Section
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,8 +27,10 @@ def safe(value):
     """A cell value that no spreadsheet evaluates."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = strip_controls(value)
+        if value.lstrip(" ").startswith(FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -72,7 +76,7 @@ def rows(queryset):
     """The header, then one row per entry. Criterion columns hold the average over the entry's reviews."""
     criteria = _criteria(queryset)
     names = list(dict.fromkeys(c.name for c in criteria))
-    yield [str(label) for _f, label in FIELDS] + [f"{_('平均分')}·{name}" for name in names] + [_("评审意见")]
+    yield [safe(str(label)) for _f, label in FIELDS] + [safe(f"{_('平均分')}·{name}") for name in names] + [_("评审意见")]
     queryset = queryset.select_related("campaign", "region").prefetch_related(
         Prefetch("sections", queryset=Section.objects.order_by("order")),
         Prefetch(
@@ -106,7 +110,7 @@ def to_xlsx(queryset):
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("报送作品"))
     for row in rows(queryset):
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        sheet.append(row)  # every cell went through safe(): no illegal character is left
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

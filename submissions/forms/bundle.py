@@ -4,21 +4,39 @@ Views build an EntryBundle, ask is_valid(), and then either save() it (the one a
 submissions.intake) or stage_uploads() and show the page again with everything kept.
 """
 
-from django.urls import reverse
+import errno
+import logging
 
-from submissions import intake, workflow
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from submissions import abuse, intake, workflow
 from submissions.forms.entry import duplicate_message
 from submissions.forms.parts import MAX_PHOTOS, MAX_SECTIONS, PhotoFormSet, SectionFormSet
+from submissions.forms.uploads import MAX_ATTACHMENTS
 from submissions.models import Attachment, Photo
+
+log = logging.getLogger(__name__)
 
 BLANK_SECTIONS = 3
 BLANK_PHOTOS = 3
+STAGED_WINDOW = 24 * 3600  # the per-address allowance of staged bytes is counted per day
+
+
+def storage_full_message():
+    return _("存储空间已满，请稍后再试。已填写的内容已保留。")
+
+
+def is_disk_full(exc):
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class EntryBundle:
-    def __init__(self, entry, data=None, files=None, *, form_class, draft=False):
+    def __init__(self, entry, data=None, files=None, *, form_class, draft=False, client=None):
         self.entry = entry
         self.draft = draft
+        self.client = client  # the client's address: its staged bytes are counted (None: not counted)
         self.data = data.copy() if data is not None else None  # mutable: staged keys are written into it
         bound = self.data is not None
         existing = entry.pk is not None and not bound
@@ -78,27 +96,79 @@ class EntryBundle:
         self.stage_uploads()
 
     def stage_uploads(self):
-        """Store the photos and attachments that passed their checks, so they come back on the page."""
+        """Store the photos and attachments that passed their checks, so they come back on the page.
+
+        Nothing is staged from a post refused as a bot (honeypot, too fast, forged stamp); at most
+        MAX_PHOTOS photos and MAX_ATTACHMENTS attachments are kept, counting those already staged;
+        a client address may stage settings.STAGED_BYTES_PER_ADDRESS a day. A full disk stops
+        the staging with a message; what was staged before it stays."""
         if self.data is None:
             return
-        dropped_photos = []
+        bot = getattr(self.form, "refused_as_bot", lambda: False)()
+        try:
+            self._stage_photos(bot)
+            self._stage_attachments(bot)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            log.error("disk full while staging uploads: %s", exc)
+            self.disk_full()
+        intake.discard_staged(
+            photo_keys=self.dropped_photo_keys, attachment_keys=[] if bot else self.form.removed_attachment_keys()
+        )
+
+    def disk_full(self):
+        if storage_full_message() not in self.form.non_field_errors():
+            self.form.add_error(None, storage_full_message())
+
+    def _allow(self, size):
+        if self.client is None:
+            return True
+        if abuse.take_bytes(self.client, "staged", size, limit=settings.STAGED_BYTES_PER_ADDRESS, window=STAGED_WINDOW):
+            return True
+        if not self.over_quota:
+            self.over_quota = True
+            self.form.add_error(None, _("今天从本网络上传的文件已达上限，本次新选择的图片和附件未能保存，请明天再试。"))
+        return False
+
+    over_quota = False
+    dropped_photo_keys = ()
+
+    def _stage_photos(self, bot):
+        dropped, live = [], []
         for form in self.photos.forms:
             key_name = form.add_prefix("key")
             if self.photos._should_delete_form(form):
-                dropped_photos.append(self.data.get(key_name, ""))
+                dropped.append(self.data.get(key_name, ""))
                 self.data[key_name] = ""
                 form.renditions = None
+            elif form.renditions is not None or self.data.get(key_name):
+                live.append(form)
+        self.dropped_photo_keys = [] if bot else dropped
+        known = intake.photos_by_key([self.data.get(form.add_prefix("key"), "") for form in live], self.entry)
+        room = MAX_PHOTOS - sum(1 for form in live if form.renditions is None and self.data.get(form.add_prefix("key")) in known)
+        for form in live:
+            renditions, form.renditions = form.renditions, None
+            if renditions is None:
                 continue
-            if form.renditions is not None:
-                photo = intake.stage_photo(form.renditions, self.data.get(form.add_prefix("caption"), ""))
-                self.data[key_name] = photo.upload_key
-                form.renditions = None
-        keys = self.form.attachment_key_list()
-        for checked in self.form.new_attachments:
-            keys.append(intake.stage_attachment(checked).upload_key)
-        self.form.new_attachments = []
-        self.data[self.form.add_prefix("attachment_keys")] = " ".join(keys)
-        intake.discard_staged(photo_keys=dropped_photos, attachment_keys=self.form.removed_attachment_keys())
+            if bot or room <= 0 or not self._allow(renditions.size):
+                continue
+            photo = intake.stage_photo(renditions, self.data.get(form.add_prefix("caption"), ""))
+            self.data[form.add_prefix("key")] = photo.upload_key
+            room -= 1
+
+    def _stage_attachments(self, bot):
+        keys = list(intake.attachments_by_key(self.form.attachment_key_list(), self.entry))
+        keys = [key for key in self.form.attachment_key_list() if key in keys]
+        new, self.form.new_attachments = self.form.new_attachments, []
+        field = self.form.add_prefix("attachment_keys")
+        try:
+            for checked in new:
+                if bot or len(keys) >= MAX_ATTACHMENTS or not self._allow(checked.size):
+                    continue
+                keys.append(intake.stage_attachment(checked).upload_key)
+        finally:
+            self.data[field] = " ".join(keys)
 
     # Saving --------------------------------------------------------------------------------
 
@@ -114,6 +184,11 @@ class EntryBundle:
             self.form.add_error("brand_name", duplicate_message(exc.existing))
         except workflow.TransitionError as exc:
             self.form.add_error(None, str(exc))
+        except OSError as exc:  # the save wrote nothing that stays (intake.save_entry undoes its files)
+            if not is_disk_full(exc):
+                raise
+            log.error("disk full while saving an entry: %s", exc)
+            self.disk_full()
         self.stage_uploads()
         return None
 

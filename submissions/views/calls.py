@@ -59,7 +59,9 @@ def submit(request, slug):
     if too_many_posts(request):
         return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
     draft = request.POST.get("action") == "draft"
-    bundle = EntryBundle(entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=draft)
+    bundle = EntryBundle(
+        entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=draft, client=abuse.client_ip(request)
+    )
     if not bundle.is_valid():
         bundle.stage_uploads()
         return show_form(request, bundle)

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from portal.text import strip_controls
 from submissions import abuse, pagecache, publishing
 from submissions import articles as article_reads
 from submissions.forms.showcase import CommentForm, ListFilterForm
@@ -136,32 +137,33 @@ def article_list(request):
 
 
 class LatestArticlesFeed(Feed):
-    """RSS 2.0 of the newest articles."""
+    """RSS 2.0 of the newest articles. Every text goes through strip_controls: XML cannot hold
+    control characters, and one stored in an older row must not take the feed down."""
 
     def title(self):
         campaign = Campaign.current()
-        return campaign.column_name if campaign else _("优秀党建品牌巡展")
+        return strip_controls(campaign.column_name if campaign else _("优秀党建品牌巡展"))
 
     def link(self):
         return reverse("showcase:list")
 
     def description(self):
-        return SiteSettings.load().site_name
+        return strip_controls(SiteSettings.load().site_name)
 
     def items(self):
         return article_reads.published_articles().order_by("-published_at", "-pk")[:20]
 
     def item_title(self, item):
-        return item.title
+        return strip_controls(item.title)
 
     def item_description(self, item):
-        return summary_of(item)
+        return strip_controls(summary_of(item))
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_author_name(self, item):
-        return item.byline or item.source
+        return strip_controls(item.byline or item.source)
 
 
 class ArticleSitemap(Sitemap):

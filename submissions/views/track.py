@@ -94,7 +94,9 @@ def edit(request, token):
     if too_many_posts(request):
         return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
     save_draft = is_draft and request.POST.get("action") == "draft"
-    bundle = EntryBundle(entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=save_draft)
+    bundle = EntryBundle(
+        entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=save_draft, client=abuse.client_ip(request)
+    )
     if not bundle.is_valid():
         bundle.stage_uploads()
         return show_form(request, bundle, **extra)

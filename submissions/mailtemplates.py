@@ -1,0 +1,107 @@
+"""The editable e-mail templates' sandbox: named placeholders, plain strings, nothing else.
+
+An editor writes plain text with placeholders such as `{{ reference }}`. A placeholder is a bare
+name from PLACEHOLDERS, allowed for the event (EVENT_PLACEHOLDERS); it is replaced by a plain
+string worked out here. There are no tags, no filters, no attribute access: nothing but these
+strings is reachable from a template, so no template can reach a model, a user or the ORM.
+`problems()` says in Chinese what is wrong with a text (the admin refuses it on save);
+`fill()` replaces what it knows and drops anything else.
+"""
+
+import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+ANY_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\{%|\{#", re.S)
+
+# name -> what it stands for (shown to the editor beside the template).
+PLACEHOLDERS = {
+    "site_name": gettext_lazy("平台名称"),
+    "publisher": gettext_lazy("主办单位（落款）"),
+    "reference": gettext_lazy("报送编号"),
+    "brand": gettext_lazy("品牌名称（带引号）"),
+    "organization": gettext_lazy("党组织全称"),
+    "contact_name": gettext_lazy("联系人姓名"),
+    "contact_phone": gettext_lazy("联系人手机"),
+    "kind": gettext_lazy("报送类别"),
+    "region": gettext_lazy("所在市"),
+    "tracking_url": gettext_lazy("专属查询链接"),
+    "message": gettext_lazy("编辑部的意见"),
+    "admin_url": gettext_lazy("后台查看链接"),
+    "article_url": gettext_lazy("巡展文章链接"),
+    "draft_url": gettext_lazy("草稿继续填写链接"),
+    "entries": gettext_lazy("该邮箱的全部报送及查询链接（每行一件）"),
+}
+ENTRY = ("site_name", "publisher", "reference", "brand", "organization", "contact_name", "tracking_url")
+EVENT_PLACEHOLDERS = {
+    "received": ENTRY,
+    "mailbox_notice": (*ENTRY, "contact_phone", "kind", "region", "admin_url"),
+    "resubmitted": ENTRY,
+    "returned": (*ENTRY, "message"),
+    "shortlisted": ENTRY,
+    "accepted": ENTRY,
+    "declined": (*ENTRY, "message"),
+    "published": (*ENTRY, "article_url"),
+    "link_resend": ("site_name", "publisher", "entries"),
+    "draft_saved": ("site_name", "publisher", "draft_url"),
+}
+
+
+def allowed(event):
+    return EVENT_PLACEHOLDERS.get(event, ("site_name", "publisher"))
+
+
+def problems(text, event):
+    """Messages (Chinese) about everything in `text` that is not an allowed placeholder."""
+    found = []
+    names = allowed(event)
+    for match in ANY_TAG.finditer(text or ""):
+        piece = match.group(0)
+        name = PLACEHOLDER.fullmatch(piece)
+        if name is None:
+            found.append(
+                _("“%(piece)s”不是占位符：只能使用下面列出的 {{ 名称 }}，不能使用标签、过滤器或“.”。") % {"piece": piece[:60]}
+            )
+        elif name.group(1) not in names:
+            found.append(_("未知的占位符“%(name)s”：本模板可用的占位符见下方列表。") % {"name": name.group(1)})
+    return list(dict.fromkeys(found))
+
+
+def fill(text, values):
+    """The text with each allowed placeholder replaced by its value; anything else between braces goes."""
+
+    def replace(match):
+        name = PLACEHOLDER.fullmatch(match.group(0))
+        return values.get(name.group(1), "") if name else ""
+
+    return ANY_TAG.sub(replace, text or "")  # one pass: a value is never read as a template
+
+
+def values(event, site, context):
+    """The placeholders' plain strings for one message, from the entry and what the caller passed."""
+    submission = context.get("submission")
+    found = {"site_name": site.site_name, "publisher": site.publisher}
+    if submission is not None:
+        found.update(
+            reference=submission.reference or "",
+            brand=submission.brand_display,
+            organization=submission.org_name,
+            contact_name=submission.contact_name,
+            contact_phone=submission.contact_phone,
+            kind=submission.get_kind_display(),
+            region=submission.region.name if submission.region_id else "",
+        )
+    for name in ("tracking_url", "message", "admin_url", "article_url", "draft_url"):
+        if name in context:
+            found[name] = context[name] or ""
+    if "entries" in context:
+        found["entries"] = "\n".join(f"{item['reference']} {item['brand']}：{item['url']}" for item in context["entries"])
+    names = allowed(event)
+    return {name: str(value) for name, value in found.items() if name in names}
+
+
+def help_text(event):
+    """The placeholders of an event, one per line, as shown beside the template."""
+    return [(f"{{{{ {name} }}}}", PLACEHOLDERS[name]) for name in allowed(event)]
