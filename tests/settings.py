@@ -14,3 +14,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # the suite itself and production never do.
 if os.environ.get("TEST_ROOT_URLCONF"):
     ROOT_URLCONF = os.environ["TEST_ROOT_URLCONF"]
+
+# Background tasks run inside the caller, at once (tests/test_worker.py starts real workers).
+TASKS_EAGER = True
