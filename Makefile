@@ -9,7 +9,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 PYTEST_JOBS ?= -n auto
 PYTEST_ARGS ?=
 
-.PHONY: install run worker migrate test test-postgres lint check messages bench clean
+.PHONY: install run worker static migrate test test-postgres lint check messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from submissions import notifications, roles, tasks
+from submissions import roles, tasks
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
 
