@@ -311,7 +311,7 @@ Q_CLUSTER = {
     "ack_failures": False,  # a task that raised is handed out again after TASK_RETRY, up to max_attempts
     "save_limit": 1000,
     "catch_up": False,  # a worker back after a night runs a missed schedule once
-    "poll": env.number("TASK_POLL_MS", 500) / 1000,
+    "poll": 0.5,  # seconds between looks at the queue when it is empty
     "recycle": 500,
     "label": _("后台任务"),
     "cache": "worker-stats",  # the cluster's status, written twice a second: kept in its own process

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SCHEDULE_PREFIX = "portal:"  # schedules named so are ours: written from PERIODIC, removed when gone from it
 HEARTBEAT = SCHEDULE_PREFIX + "heartbeat"
+SCHEDULES_LOCK = 716016  # a PostgreSQL advisory lock key of our own
 
 
 def _path(func):
@@ -87,6 +88,9 @@ def sync_schedules(now=None):
 
     now = now or timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # workers starting together: one writes at a time
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEDULES_LOCK])
         existing = {s.name: s for s in Schedule.objects.select_for_update().filter(name__startswith=SCHEDULE_PREFIX)}
         for name, entry in PERIODIC.items():
             kind = Schedule.MINUTES if entry.minutes else Schedule.DAILY
