@@ -38,11 +38,13 @@ def _postgres_url():
     return f"postgres://{auth}{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture
-def shared_db(request, django_db_setup, django_db_blocker, tmp_path):
+def shared_db(django_db_blocker, tmp_path):
     """(database URL for the workers, folder for their files), with this process on the same database."""
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
         yield _postgres_url(), tmp_path
         return
     path = tmp_path / "worker.sqlite3"
