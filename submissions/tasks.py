@@ -131,9 +131,12 @@ def publish_due():
 
 
 def cleanup_media():
-    """Nightly: staged uploads of abandoned forms, and files no row refers to."""
+    """Nightly: export files older than a week, staged uploads of abandoned forms, and files no row refers to."""
     from django.core.management import call_command
 
+    from submissions.exports import jobs
+
+    jobs.prune()
     call_command("cleanup_media", verbosity=0)
 
 

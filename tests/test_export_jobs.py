@@ -101,3 +101,24 @@ def test_a_job_run_twice_writes_one_file_and_a_done_job_is_left_alone(three):
     first = ExportJob.objects.get(pk=job.pk).file.name
     jobs.run(job.pk)  # handed out again after it finished
     assert ExportJob.objects.get(pk=job.pk).file.name == first
+
+
+@pytest.mark.django_db
+def test_old_export_jobs_and_their_files_are_pruned(three):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from submissions import tasks
+
+    editor = make_user("editor", username="prune-editor")
+    old, new = (jobs.start(Submission.objects.all(), editor) for _ in range(2))
+    for job in (old, new):
+        jobs.run(job.pk)
+    old_file = ExportJob.objects.get(pk=old.pk).file.name
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    tasks.cleanup_media()
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [new.pk]
+    assert not default_storage.exists(old_file)
+    assert default_storage.exists(ExportJob.objects.get(pk=new.pk).file.name)

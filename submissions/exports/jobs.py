@@ -10,6 +10,7 @@ the file over; a finished job is left alone.
 
 import io
 import secrets
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -66,3 +67,14 @@ def _workbook(job):
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def prune(older_than_days=7):
+    """Remove export jobs (and their files) older than this; returns how many."""
+    before = timezone.now() - timedelta(days=older_than_days)
+    old = list(ExportJob.objects.filter(created_at__lt=before))
+    for job in old:
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return len(old)
