@@ -32,6 +32,7 @@ def claim_seconds():
     EMAIL_TIMEOUT, so only a sender that died loses its claim."""
     return getattr(settings, "OUTBOX_CLAIM_SECONDS", 300)
 
+
 # event -> (what it is for, subject, body). Seeded into NotificationTemplate by a migration;
 # also the fallback when an editor deleted a template.
 DEFAULTS = {

@@ -107,7 +107,9 @@ class PortalCollector:
             entries.add_metric([row["status"]], row["n"])
         yield entries
         yield GaugeMetricFamily(
-            "portal_entries_submitted", "Entries ever submitted (not drafts).", value=Submission.objects.exclude(submitted_at=None).count()
+            "portal_entries_submitted",
+            "Entries ever submitted (not drafts).",
+            value=Submission.objects.exclude(submitted_at=None).count(),
         )
         outbox = GaugeMetricFamily("portal_outbox_messages", "Outbox messages by state.", labels=["state"])
         counts = dict(OutboxMessage.objects.values_list("state").annotate(n=Count("pk")).order_by())
@@ -121,8 +123,12 @@ class PortalCollector:
         yield GaugeMetricFamily(
             "portal_tasks_oldest_waiting_seconds", "Age of the oldest waiting task.", value=stats["oldest_waiting_seconds"]
         )
-        yield GaugeMetricFamily("portal_worker_up", "1 when a worker's heartbeat is recent.", value=int(tasks.worker_alive(stats)))
-        yield GaugeMetricFamily("portal_scrape_timestamp_seconds", "When these gauges were read.", value=timezone.now().timestamp())
+        yield GaugeMetricFamily(
+            "portal_worker_up", "1 when a worker's heartbeat is recent.", value=int(tasks.worker_alive(stats))
+        )
+        yield GaugeMetricFamily(
+            "portal_scrape_timestamp_seconds", "When these gauges were read.", value=timezone.now().timestamp()
+        )
 
 
 def metrics_allowed(request):

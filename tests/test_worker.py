@@ -149,7 +149,9 @@ def test_the_worker_sends_the_portals_mail_and_publishes_on_schedule(shared_db, 
 
     worker = Worker(url, folder, "one")
     try:
-        wait_for(lambda: Showcase.objects.get(pk=article.pk).state == Showcase.State.PUBLISHED, [worker], what="the scheduled publish")
+        wait_for(
+            lambda: Showcase.objects.get(pk=article.pk).state == Showcase.State.PUBLISHED, [worker], what="the scheduled publish"
+        )
         wait_for(
             lambda: not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists(), [worker], what="sending the mail"
         )

@@ -27,7 +27,9 @@ class ExportJobAdmin(admin.ModelAdmin):
         return request.user.has_perm(EXPORT_PERM)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(EXPORT_PERM) and (obj is None or obj.requested_by_id == request.user.pk or request.user.is_superuser)
+        return request.user.has_perm(EXPORT_PERM) and (
+            obj is None or obj.requested_by_id == request.user.pk or request.user.is_superuser
+        )
 
     def has_add_permission(self, request):
         return False

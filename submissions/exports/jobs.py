@@ -37,8 +37,10 @@ def start(queryset, user):
 
 
 def run(job_pk):
-    claimed = ExportJob.objects.filter(pk=job_pk).exclude(state=ExportJob.State.DONE).update(
-        state=ExportJob.State.RUNNING, done=0, error=""
+    claimed = (
+        ExportJob.objects.filter(pk=job_pk)
+        .exclude(state=ExportJob.State.DONE)
+        .update(state=ExportJob.State.RUNNING, done=0, error="")
     )
     if not claimed:
         return

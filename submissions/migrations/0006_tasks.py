@@ -6,31 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('submissions', '0005_list_order_drafts_last'),
+        ("submissions", "0005_list_order_drafts_last"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entry_ids', models.JSONField(default=list, editable=False, verbose_name='作品')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='总数')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='已导出')),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '导出中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('file', models.FileField(blank=True, upload_to='exports/', verbose_name='文件')),
-                ('error', models.CharField(blank=True, max_length=500, verbose_name='错误')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_jobs', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("entry_ids", models.JSONField(default=list, editable=False, verbose_name="作品")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="总数")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="已导出")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("queued", "排队中"), ("running", "导出中"), ("done", "已完成"), ("failed", "失败")],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("file", models.FileField(blank=True, upload_to="exports/", verbose_name="文件")),
+                ("error", models.CharField(blank=True, max_length=500, verbose_name="错误")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导出任务',
-                'verbose_name_plural': '导出任务',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "导出任务",
+                "verbose_name_plural": "导出任务",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]
