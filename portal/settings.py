@@ -326,6 +326,7 @@ BACKUP_DIR = Path(env.text("BACKUP_DIR", str(BASE_DIR / "backups")))
 # Prometheus metrics at /metrics, readable from these addresses or with this bearer token only.
 METRICS_ALLOWED_IPS = env.words("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 METRICS_TOKEN = env.text("METRICS_TOKEN")
+SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # scraped over plain HTTP on the private network
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # Database metrics: the same engines, wrapped by django-prometheus.
 DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")

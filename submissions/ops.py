@@ -9,7 +9,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
@@ -59,13 +59,14 @@ def _cache():
 
 
 def _storage():
-    location = getattr(default_storage, "location", None)
-    if location is not None:  # the file system: the folder is there, writable, with room left
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):  # the file system: the folder is there, writable, with room left
+        location = storage.location
         os.makedirs(location, exist_ok=True)
         if not os.access(location, os.W_OK):
             raise PermissionError("media folder not writable")
         return {"free_bytes": shutil.disk_usage(location).free}
-    default_storage.exists("healthz-probe")  # object storage: one request reaches the bucket
+    storage.exists("healthz-probe")  # object storage: one request reaches the bucket
     return {}
 
 

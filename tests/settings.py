@@ -20,3 +20,7 @@ if os.environ.get("TEST_ROOT_URLCONF"):
 TASKS_EAGER = os.environ.get("TASKS_EAGER", "1") == "1"
 # A worker started by a test takes the poll and retry times it is given.
 Q_CLUSTER["poll"] = float(os.environ.get("TEST_TASK_POLL", "0.2"))  # noqa: F405
+# SQLite runs in memory, one database per xdist process (pytest-django names them only for
+# Django's own engine name; ours is django-prometheus's wrapper of it).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"  # noqa: F405

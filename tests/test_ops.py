@@ -271,3 +271,29 @@ def test_text_logs_carry_the_request_id_too():
 
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", (), None)
     assert RequestIdFilter().filter(record) and record.request_id == "-"
+
+
+@pytest.mark.django_db
+def test_healthz_object_storage_is_probed_with_one_request(client, monkeypatch):
+    """S3 (or any storage that is not the file system): one exists() call reaches the bucket."""
+    from django.core.files.storage import Storage, storages
+
+    class Bucket(Storage):
+        calls = []
+
+        def exists(self, name):
+            self.calls.append(name)
+            return False
+
+    class DeadBucket(Bucket):
+        def exists(self, name):
+            raise OSError("endpoint unreachable")
+
+    beat(0)
+    with monkeypatch.context() as patch:
+        patch.setitem(storages._storages, "default", Bucket())
+        body = client.get("/healthz").json()
+        assert (body["storage"], Bucket.calls) == ("ok", ["healthz-probe"])
+        patch.setitem(storages._storages, "default", DeadBucket())
+        body = client.get("/healthz").json()
+    assert (body["status"], body["storage"], body["details"]["storage"]["error"]) == ("degraded", "down", "OSError")
