@@ -114,7 +114,7 @@ def mails(folder):
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def wait_for(condition, workers, seconds=60, what="the work"):
+def wait_for(condition, workers, seconds=120, what="the work"):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
