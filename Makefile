@@ -9,7 +9,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 PYTEST_JOBS ?= -n auto
 PYTEST_ARGS ?=
 
-.PHONY: install run serve migrate test test-postgres lint check messages bench clean
+.PHONY: install run worker static migrate test test-postgres lint check messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,15 @@ migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py createcachetable
 
+# The server and the background worker side by side (Procfile, run by honcho): mail, scheduled
+# publishing and the other periodic tasks work in the quick start too. Ctrl-C stops both.
 run: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/honcho start -f Procfile
+
+# The worker alone (docs/tasks.md).
+worker: migrate
+	DEBUG=1 $(BIN)/python manage.py worker
 
 static: install
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0

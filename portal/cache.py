@@ -7,6 +7,7 @@ cProfile, docs/deploy.md). A client over a pool is thread-safe, so one per pool 
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django_prometheus.cache import metrics
 
 
 class ReusingClient(RedisCacheClient):
@@ -26,3 +27,20 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingClient
+
+    def get(self, key, default=None, version=None):
+        """Counted for /metrics, as django-prometheus counts its own Redis backends."""
+        metrics.django_cache_get_total.labels(backend="redis").inc()
+        try:
+            value = super().get(key, _MISSING, version)
+        except Exception:
+            metrics.django_cache_get_fail_total.labels(backend="redis").inc()
+            raise
+        if value is _MISSING:
+            metrics.django_cache_misses_total.labels(backend="redis").inc()
+            return default
+        metrics.django_cache_hits_total.labels(backend="redis").inc()
+        return value
+
+
+_MISSING = object()

@@ -39,10 +39,14 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_q",  # background tasks (docs/tasks.md)
+    "django_prometheus",  # metrics (docs/operations.md)
     "submissions",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.CleanInputMiddleware",  # NUL refused (400), control characters removed from posts
@@ -56,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Innermost: a public page this process keeps is answered here, past every middleware above.
     "submissions.pagecache.CachedPageMiddleware",
 ]
@@ -250,10 +255,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
 
+# Logs: plain lines, or one JSON object per line with LOG_FORMAT=json; each record carries
+# the request's id (portal/observability.py).
+LOG_FORMAT = env.text("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -278,3 +301,39 @@ PAGE_CACHE_LOCAL_SECONDS = env.number("PAGE_CACHE_LOCAL_SECONDS", 1)
 
 # Benchmarks only (bench/pages.py): mount /bench/floor, a minimal view for comparison. Off in production.
 BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)
+
+# --- Background tasks and operations (issue 16; docs/tasks.md, docs/operations.md) ---
+# The queue is the database (django-q2's ORM broker): SQLite in the quick start, PostgreSQL in
+# production, workers (`manage.py worker`) on any number of machines. A task not acknowledged
+# within TASK_RETRY seconds (its worker died) is handed to another worker.
+TASKS_EAGER = env.flag("TASKS_EAGER", False)  # run tasks inside the caller (tests only)
+TASK_TIMEOUT = env.number("TASK_TIMEOUT", 1800)
+Q_CLUSTER = {
+    "name": "portal",
+    "orm": "default",
+    "workers": env.number("TASK_WORKERS", 2),
+    "timeout": TASK_TIMEOUT,
+    "retry": env.number("TASK_RETRY", TASK_TIMEOUT + 60),
+    "max_attempts": env.number("TASK_MAX_ATTEMPTS", 5),
+    "ack_failures": False,  # a task that raised is handed out again after TASK_RETRY, up to max_attempts
+    "save_limit": 1000,
+    "catch_up": False,  # a worker back after a night runs a missed schedule once
+    "poll": 0.5,  # seconds between looks at the queue when it is empty
+    "recycle": 500,
+    "label": _("后台任务"),
+    "cache": "worker-stats",  # the cluster's status, written twice a second: kept in its own process
+}
+CACHES["worker-stats"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "worker-stats"}
+# Seconds a worker holds an outbox message it is sending before another may try (a worker that
+# died mid-send); well above EMAIL_TIMEOUT.
+OUTBOX_CLAIM_SECONDS = env.number("OUTBOX_CLAIM_SECONDS", 300)
+# An Excel export of more entries than this runs as a task (progress and download in the admin).
+EXPORT_ASYNC_THRESHOLD = env.number("EXPORT_ASYNC_THRESHOLD", 3000)
+BACKUP_DIR = Path(env.text("BACKUP_DIR", str(BASE_DIR / "backups")))
+# Prometheus metrics at /metrics, readable from these addresses or with this bearer token only.
+METRICS_ALLOWED_IPS = env.words("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = env.text("METRICS_TOKEN")
+SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # scraped over plain HTTP on the private network
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Database metrics: the same engines, wrapped by django-prometheus.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")

@@ -2,8 +2,11 @@
 
 A message is rendered from its editable template (NotificationTemplate: plain text with named
 placeholders only, filled by submissions/mailtemplates.py, never a Django template), stored as an
-OutboxMessage, and sent after the transaction commits. A send that fails stays in the
-outbox as failed and is retried by `manage.py send_outbox` (run by cron) with backoff.
+OutboxMessage; once the transaction commits, a task (submissions/tasks.py) sends it on a
+worker, never inside the request. A send first claims the message (compare-and-swap on its
+attempt count, with a lease), so two workers never send one message twice; a send that
+fails stays in the outbox as failed and is retried with backoff by the `send_outbox` task
+every minute, which also picks up a message whose worker died mid-send once its lease ends.
 """
 
 import logging
@@ -12,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +26,13 @@ from submissions.models import Status as S
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+
+def claim_seconds():
+    """How long a claimed message is left to its sender before another may try: well above
+    EMAIL_TIMEOUT, so only a sender that died loses its claim."""
+    return getattr(settings, "OUTBOX_CLAIM_SECONDS", 300)
+
 
 # event -> (what it is for, subject, body). Seeded into NotificationTemplate by a migration;
 # also the fallback when an editor deleted a template. Placeholders only (see PLACEHOLDERS).
@@ -138,10 +149,12 @@ def render(event, context):
 
 
 def queue(event, to, context, submission=None):
-    """Store a message in the outbox and send it once the current transaction commits."""
+    """Store a message in the outbox; a worker sends it once the current transaction commits."""
+    from submissions import tasks
+
     subject, body = render(event, {"submission": submission, **context})
     message = OutboxMessage.objects.create(event=event, to=to, subject=subject, body=body, submission=submission)
-    transaction.on_commit(lambda: send(message.pk))
+    tasks.enqueue_on_commit(tasks.send_message, message.pk)
     return message
 
 
@@ -212,12 +225,31 @@ def article_changed(change):
             queue(event, address, context, article.submission)
 
 
-def send(message_pk):
-    """Try to send one outbox message now; a failure is recorded and left for a retry."""
-    message = OutboxMessage.objects.filter(pk=message_pk).exclude(state=OutboxMessage.State.SENT).first()
+def claim(message_pk, now=None, *, force=False):
+    """Take a message for one send: its attempt count moves on and its next attempt is put off
+    by the lease, in one UPDATE that only the first of several senders wins. The message as
+    claimed, or None (sent, given up, not due, or another sender was first)."""
+    now = now or timezone.now()
+    candidates = OutboxMessage.objects.filter(pk=message_pk).exclude(state=OutboxMessage.State.SENT)
+    if not force:
+        candidates = candidates.filter(attempts__lt=MAX_ATTEMPTS).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+    seen = candidates.values_list("attempts", flat=True).first()
+    if seen is None:
+        return None
+    won = candidates.filter(attempts=seen).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=claim_seconds())
+    )
+    return OutboxMessage.objects.get(pk=message_pk) if won else None
+
+
+def send(message_pk, *, force=False):
+    """Send one outbox message now if it is due and no one else has it; a failure is recorded
+    and left for a retry with backoff. `force`: an editor's resend, ignoring the backoff."""
+    message = claim(message_pk, force=force)
     if message is None:
         return False
-    message.attempts += 1
     try:
         EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to]).send()
     except Exception as exc:  # any transport failure: keep the message, retry later
@@ -225,24 +257,26 @@ def send(message_pk):
         message.state = OutboxMessage.State.FAILED
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         message.next_attempt_at = timezone.now() + timedelta(minutes=2 ** min(message.attempts, 10))
-        message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+        message.save(update_fields=["state", "last_error", "next_attempt_at"])
         return False
     message.state = OutboxMessage.State.SENT
     message.sent_at = timezone.now()
     message.last_error = ""
-    message.save(update_fields=["state", "attempts", "last_error", "sent_at"])
+    message.next_attempt_at = None
+    message.save(update_fields=["state", "last_error", "sent_at", "next_attempt_at"])
     return True
 
 
 def send_due(now=None, *, force=False):
-    """Send every queued message and every failed one whose retry time has come. Returns (sent, failed)."""
+    """Send every message that is due: queued and never claimed, claimed by a sender that died
+    (its lease is over), or failed with its retry time come. Returns (sent, failed)."""
     now = now or timezone.now()
     due = OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).filter(attempts__lt=MAX_ATTEMPTS)
     if not force:
-        due = due.exclude(state=OutboxMessage.State.FAILED, next_attempt_at__gt=now)
+        due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     sent = failed = 0
     for pk in due.order_by("pk").values_list("pk", flat=True):
-        if send(pk):
+        if send(pk, force=force):
             sent += 1
         else:
             failed += 1

@@ -121,12 +121,15 @@ def test_resend_action_in_the_outbox_admin(settings, django_capture_on_commit_ca
     failed = list(OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED).values_list("pk", flat=True))
     assert failed
     client.force_login(make_user("chief", username="chief2"))
-    response = client.post(
-        reverse("admin:submissions_outboxmessage_changelist"),
-        {"action": "resend", "_selected_action": failed, "index": 0},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True) as queued:  # queued for a worker, not sent in the request
+        response = client.post(
+            reverse("admin:submissions_outboxmessage_changelist"),
+            {"action": "resend", "_selected_action": failed, "index": 0},
+            follow=True,
+        )
     assert response.status_code == 200
+    assert len(queued) == len(failed)
+    assert f"已将 {len(failed)} 封邮件加入发送队列" in response.content.decode()
     assert not OutboxMessage.objects.filter(pk__in=failed).exclude(state=OutboxMessage.State.SENT).exists()
 
 

@@ -23,9 +23,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils.timezone import now
+from django_q.models import OrmQ, Schedule, Task
 
 from submissions import publishing
-from submissions.models import Comment, NotificationTemplate, OutboxMessage, Photo, Showcase, SiteSettings, Status
+from submissions.models import Comment, NotificationTemplate, OutboxMessage, Photo, Showcase, SiteSettings, Status, Submission
 from tests.factories import (
     ShowcaseFactory,
     UserFactory,
@@ -66,6 +68,7 @@ MATRIX = [
     # The public site
     ("/", "GET", everyone(200)),
     ("/healthz", "GET", everyone(200)),
+    ("/metrics", "GET", everyone(200)),  # the test client is 127.0.0.1, a listed address (tests/test_ops.py: the rule)
     ("/form-token/", "GET", everyone(200)),
     ("/submit/", "GET", everyone(302)),
     ("/call/", "GET", everyone(302)),
@@ -155,6 +158,14 @@ MATRIX = [
     ("/admin/submissions/submission/export/csv/", "GET", admin(EDITORS)),
     ("/admin/submissions/submission/export/xlsx/", "GET", admin(EDITORS)),
     ("/admin/submissions/submission/export/pdf/", "GET", admin(NOBODY)),
+    # Export jobs: each editor sees and downloads their own (another's is "not found": redirect or 404).
+    ("/admin/submissions/exportjob/", "GET", admin(EDITORS)),
+    ("/admin/submissions/exportjob/add/", "GET", admin(NOBODY)),
+    ("/admin/submissions/exportjob/{export_job.pk}/change/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 302, REVIEWER: 403}),
+    ("/admin/submissions/exportjob/{export_job.pk}/history/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 302, REVIEWER: 302}),
+    ("/admin/submissions/exportjob/{export_job.pk}/delete/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 302, REVIEWER: 403}),
+    ("/admin/submissions/exportjob/{export_job.pk}/download/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 404, REVIEWER: 404}),
+    ("/admin/submissions/exportjob/{export_job.pk}/", "GET", admin(NEWSROOM, ok=302) | {a: 302 for a in NEWSROOM}),
     # A bulk action: reviewers do not have it (their list comes back, without the entry), editors get the file.
     ("/admin/submissions/submission/", EXPORT_ACTION, admin(NEWSROOM), EDITORS),
     # Publishing
@@ -189,6 +200,10 @@ ADMIN_MODELS = [
     ("axes/accessattempt", "attempt", NOBODY, NOBODY, NOBODY),
     ("axes/accesslog", "access_log", NOBODY, NOBODY, NOBODY),
     ("axes/accessfailurelog", "failure_log", NOBODY, NOBODY, NOBODY),
+    ("django_q/schedule", "schedule", NOBODY, NOBODY, NOBODY),  # the task queue: superusers only
+    ("django_q/success", "task_done", NOBODY, NOBODY, NOBODY),
+    ("django_q/failure", "task_failed", NOBODY, NOBODY, NOBODY),
+    ("django_q/ormq", "task_queued", NOBODY, NOBODY, NOBODY),
 ]
 
 
@@ -216,6 +231,14 @@ ALL_ROWS = MATRIX + [
 UNCOVERED = {
     r"^admin/\(\?P<url>\.\*\)\$$": "the admin's catch-all; requested above as /admin/no/such/page/",
 }
+
+
+def export_job(editor):
+    from submissions.exports import jobs
+
+    job = jobs.start(Submission.objects.all(), editor)
+    jobs.run(job.pk)
+    return job
 
 
 class World(dict):
@@ -277,6 +300,13 @@ def world():
         attempt=AccessAttempt.objects.first(),
         access_log=AccessLog.objects.first(),
         failure_log=AccessFailureLog.objects.first(),
+        export_job=export_job(users[EDITOR]),
+        schedule=Schedule.objects.create(name="m-schedule", func="math.floor"),
+        task_done=Task.objects.create(id="d" * 32, name="done", func="math.floor", started=now(), stopped=now(), success=True),
+        task_failed=Task.objects.create(
+            id="f" * 32, name="failed", func="math.floor", started=now(), stopped=now(), success=False
+        ),
+        task_queued=OrmQ.objects.create(key="portal", payload="x", lock=now()),
         showcase_type=ContentType.objects.get_for_model(Showcase).pk,
         users=users,
         tokens={OWNER: entry.tracking_token, OTHER: other.tracking_token},

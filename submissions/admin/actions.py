@@ -1,15 +1,18 @@
 """Bulk actions on the entries list. Every status change goes through workflow.transition();
 each action reports what was done and what was refused, and why."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import workflow
 from submissions.exports import entries as entry_export
+from submissions.exports import jobs as export_jobs
 from submissions.forms.review import AssignReviewersForm, MessageForm
 from submissions.models import ReviewAssignment
 from submissions.models import Status as S
@@ -126,7 +129,16 @@ def _download(content, content_type, ext):
     return response
 
 
-def xlsx_response(queryset):
+def xlsx_response(queryset, request=None):
+    """The Excel file now, or, past EXPORT_ASYNC_THRESHOLD entries, a job for a worker and the
+    page of export jobs, where its progress and then its download link appear."""
+    if request is not None and queryset.count() > settings.EXPORT_ASYNC_THRESHOLD:
+        job = export_jobs.start(queryset, request.user)
+        messages.info(
+            request,
+            _("共 %(n)d 项，导出较大，已转入后台处理；完成后可在本页下载。") % {"n": job.total},
+        )
+        return redirect("admin:submissions_exportjob_changelist")
     return _download(entry_export.to_xlsx(queryset), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 
 
@@ -136,7 +148,7 @@ def csv_response(queryset):
 
 @admin.action(description=gettext_lazy("导出所选作品（Excel）"), permissions=["export"])
 def export_xlsx(modeladmin, request, queryset):
-    return xlsx_response(queryset)
+    return xlsx_response(queryset, request)
 
 
 @admin.action(description=gettext_lazy("导出所选作品（CSV）"), permissions=["export"])

@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from submissions import mailtemplates, notifications
+from submissions import mailtemplates, tasks
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
 
@@ -65,13 +65,11 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("立即重新发送所选邮件"), permissions=["view"])
 def resend(modeladmin, request, queryset):
-    sent = failed = 0
-    for pk in queryset.exclude(state=OutboxMessage.State.SENT).values_list("pk", flat=True):
-        if notifications.send(pk):
-            sent += 1
-        else:
-            failed += 1
-    messages.info(request, gettext("已发送 %(sent)d 封，仍失败 %(failed)d 封。") % {"sent": sent, "failed": failed})
+    """Queue the selected messages for a worker now, past their backoff (never sent in the request)."""
+    pks = list(queryset.exclude(state=OutboxMessage.State.SENT).values_list("pk", flat=True))
+    for pk in pks:
+        tasks.enqueue_on_commit(tasks.send_message, pk, force=True)
+    messages.info(request, gettext("已将 %(count)d 封邮件加入发送队列。") % {"count": len(pks)})
 
 
 @admin.register(OutboxMessage)

@@ -324,7 +324,7 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request)
-        return actions.xlsx_response(queryset) if fmt == "xlsx" else actions.csv_response(queryset)
+        return actions.xlsx_response(queryset, request) if fmt == "xlsx" else actions.csv_response(queryset)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

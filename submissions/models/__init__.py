@@ -1,6 +1,7 @@
 """The data model of the whole loop: submit, review, publish, read."""
 
 from submissions.models.campaign import Campaign, Criterion, Region
+from submissions.models.export import ExportJob
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
 from submissions.models.showcase import (
@@ -30,6 +31,7 @@ __all__ = [
     "Campaign",
     "Comment",
     "Criterion",
+    "ExportJob",
     "Kind",
     "NotificationTemplate",
     "OrgType",

@@ -3,12 +3,13 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from submissions.views import calls, public
+from submissions.views import calls, ops, public
 from submissions.views import showcase as showcase_views
 
 urlpatterns = [
     path("", public.home, name="home"),
-    path("healthz", public.healthz, name="healthz"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("metrics", ops.metrics, name="metrics"),
     path("form-token/", public.form_token, name="form-token"),
     path("submit/", calls.submit_current, name="submit"),
     path("call/", include(("submissions.urls.calls", "calls"))),

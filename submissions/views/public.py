@@ -1,4 +1,3 @@
-from django.db import connection
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -18,18 +17,6 @@ def home(request):
         .order_by("-published_at")[:6]
     )
     return render(request, "home.html", {"campaign": campaign, "articles": articles})
-
-
-@never_cache
-def healthz(request):
-    """200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # any failure to reach the database means unhealthy
-        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @never_cache

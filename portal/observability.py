@@ -1,0 +1,42 @@
+"""The request id: set for every request, returned as a header and carried by every log record.
+
+An id sent by the proxy in front (`X-Request-ID`, e.g. nginx's `$request_id`) is kept when it
+looks like one (8-64 letters, digits, `-`, `_`, `.`); otherwise a new one is made. Log records
+of a request carry it as `request_id`; records outside a request (a worker, a command) carry "-".
+"""
+
+import contextvars
+import logging
+import re
+import uuid
+
+HEADER = "X-Request-ID"
+_VALID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_current = contextvars.ContextVar("request_id", default="-")
+
+
+def current():
+    return _current.get()
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.id = given if _VALID.fullmatch(given) else uuid.uuid4().hex
+        token = _current.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response[HEADER] = request.id
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        if not hasattr(record, "request_id"):
+            record.request_id = _current.get()
+        return True
