@@ -74,6 +74,8 @@ def _photos(practice, pictures):
         try:
             renditions = images.make_renditions(ContentFile(blob, name=f"picture{number}"))
         except ValidationError as exc:
-            practice.notices.append(_("文档中的第 %(number)s 张图片未导入：%(reason)s") % {"number": number, "reason": exc.messages[0]})
+            practice.notices.append(
+                _("文档中的第 %(number)s 张图片未导入：%(reason)s") % {"number": number, "reason": exc.messages[0]}
+            )
             continue
         practice.photos.append(DocPhoto(renditions=renditions, caption=caption))

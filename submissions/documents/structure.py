@@ -27,6 +27,7 @@ NUMBERING = [
 MAX_HEADING = 40
 MAX_BOLD_HEADING = 30
 TRIM = " \t\r\n\u3000"
+TITLE_STYLES = {"title", "subtitle", "标题", "副标题"}
 END_PUNCT = "：:。；;，,"
 QUOTED = re.compile(r"[“\"「『]([^”\"」』\n]{1,20})[”\"」』]")
 TITLE = re.compile(
@@ -148,7 +149,7 @@ def _table_labels(block, fields):
             return False
         found[name] = clean(cells[1])
     for name, value in found.items():
-        fields.setdefault(name, value.strip("“”\"「」") if name == "brand_name" else value)
+        fields.setdefault(name, value.strip('“”"「」') if name == "brand_name" else value)
     return True
 
 
@@ -159,20 +160,21 @@ def build(blocks):
     fields = parsed.fields
     consumed = set()
     # The head: the title, labelled lines, a dash slogan, a table of labels.
-    for index, block in enumerate(blocks[:8]):
+    for index, block in enumerate(blocks[:8]):  # the head ends at the first block that is none of these
         text = clean(block.text)
         if block.table:
-            if _table_labels(block, fields):
-                consumed.add(index)
+            if not _table_labels(block, fields):
+                break
+            consumed.add(index)
             continue
         name, value = _label(text)
         if name in ("org_name", "brand_name", "brand_slogan") and value:
-            fields.setdefault(name, value.strip("“”\"「」") if name == "brand_name" else value)
+            fields.setdefault(name, value.strip('“”"「」') if name == "brand_name" else value)
             consumed.add(index)
             continue
         if "title" not in fields and not block.pictures and QUOTED.search(text) and len(text) <= 80:
             org, brand = parse_title(text)
-            if brand:
+            if brand and (org or block.bold or block.centred or block.style in TITLE_STYLES or block.level):
                 fields["title"] = text
                 if org:
                     fields.setdefault("org_name", org)
@@ -183,8 +185,10 @@ def build(blocks):
             fields.setdefault("brand_slogan", clean(text.lstrip("—－-")))
             consumed.add(index)
             continue
-        if block.style in ("title", "subtitle", "副标题") and index <= 2:
+        if block.style in TITLE_STYLES and index <= 2:
             consumed.add(index)
+            continue
+        break
     if "brand_name" not in fields:
         for block in blocks[:12]:
             match = QUOTED.search(block.text)
