@@ -22,7 +22,7 @@ from submissions.documents.guard import MAX_BYTES, DocumentRefused, check_packag
 MAX_PHOTOS = 9
 FIELDS = ["org_name", "brand_name", "brand_slogan", "brand_idea", "introduction", "results", "model_story"]
 
-__all__ = ["MAX_BYTES", "MAX_PHOTOS", "DocumentRefused", "DocPhoto", "Practice", "read_practice"]
+__all__ = ["MAX_BYTES", "MAX_PHOTOS", "DocPhoto", "DocumentRefused", "Practice", "read_practice"]
 
 
 @dataclass
