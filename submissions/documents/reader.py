@@ -70,47 +70,58 @@ def _styles_up(style):
         style, seen = style.base_style, seen + 1
 
 
-def _outline_level(paragraph):
-    values = paragraph._p.xpath("./w:pPr/w:outlineLvl/@w:val")
-    for style in _styles_up(paragraph.style):
-        if values:
-            break
-        values = style.element.xpath("./w:pPr/w:outlineLvl/@w:val")
+def _outline(element):
+    values = element.xpath("./w:pPr/w:outlineLvl/@w:val")
     if values and values[0].isdigit() and int(values[0]) < 9:
         return int(values[0]) + 1
     return None
 
 
-def _level(paragraph):
-    for style in _styles_up(paragraph.style):
-        match = HEADING_STYLE.match((style.name or "").strip())
+@dataclass
+class StyleInfo:
+    """What a paragraph style says, looked up once per style (python-docx finds styles by a scan)."""
+
+    name: str = ""
+    level: int | None = None
+    bold: bool = False
+    centred: bool = False
+
+
+def _style_info(style):
+    info = StyleInfo(name=((style.name or "").strip() if style is not None else ""))
+    for each in _styles_up(style):
+        match = HEADING_STYLE.match((each.name or "").strip())
         if match:
-            return int(match.group(1))
-    return _outline_level(paragraph)
+            info.level = int(match.group(1))
+            break
+    if info.level is None:
+        info.level = next((lvl for each in _styles_up(style) if (lvl := _outline(each.element))), None)
+    info.bold = next((bool(each.font.bold) for each in _styles_up(style) if each.font.bold is not None), False)
+    alignment = next(
+        (each.paragraph_format.alignment for each in _styles_up(style) if each.paragraph_format.alignment is not None), None
+    )
+    info.centred = alignment == WD_ALIGN_PARAGRAPH.CENTER
+    return info
 
 
-def _style_bold(paragraph):
-    for style in _styles_up(paragraph.style):
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-    return False
+class Styles:
+    def __init__(self, document):
+        self.document = document
+        self.known = {}
+
+    def of(self, paragraph):
+        ids = paragraph._p.xpath("./w:pPr/w:pStyle/@w:val")
+        key = ids[0] if ids else None
+        if key not in self.known:
+            self.known[key] = _style_info(paragraph.style)
+        return self.known[key]
 
 
-def _bold(paragraph):
-    default = _style_bold(paragraph)
+def _bold(paragraph, default):
     runs = [run for run in paragraph.runs if run.text.strip()]
     if not runs:
         return False
     return all(run.bold if run.bold is not None else default for run in runs)
-
-
-def _centred(paragraph):
-    if paragraph.alignment is not None:
-        return paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    for style in _styles_up(paragraph.style):
-        if style.paragraph_format.alignment is not None:
-            return style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    return False
 
 
 def _pictures(paragraph, part):
@@ -127,15 +138,16 @@ def _pictures(paragraph, part):
     return blobs
 
 
-def _paragraph_block(paragraph, part):
-    style = (paragraph.style.name or "").strip() if paragraph.style is not None else ""
+def _paragraph_block(paragraph, part, styles):
+    info = styles.of(paragraph)
+    alignment = paragraph.alignment
     return Block(
         text=_text(paragraph._p),
-        level=_level(paragraph),
-        style=style.lower(),
-        bold=_bold(paragraph),
-        centred=_centred(paragraph),
-        caption_style=style.lower() in CAPTION_STYLES,
+        level=_outline(paragraph._p) or info.level,
+        style=info.name.lower(),
+        bold=_bold(paragraph, info.bold),
+        centred=(alignment == WD_ALIGN_PARAGRAPH.CENTER) if alignment is not None else info.centred,
+        caption_style=info.name.lower() in CAPTION_STYLES,
         pictures=_pictures(paragraph, part),
     )
 
@@ -159,11 +171,11 @@ def _table_block(table, part):
 def read_blocks(data):
     """The blocks of a checked package (bytes), in document order; and the app that wrote it."""
     document = docx.Document(io.BytesIO(data))
-    part = document.part
+    part, styles = document.part, Styles(document)
     blocks = []
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             blocks.append(_table_block(item, part))
         else:
-            blocks.append(_paragraph_block(item, part))
+            blocks.append(_paragraph_block(item, part, styles))
     return blocks
