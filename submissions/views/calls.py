@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from submissions import abuse, notifications, workflow
-from submissions.forms.bundle import EntryBundle
 from submissions.forms import word
+from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import PublicEntryForm
 from submissions.models import Campaign, Kind, Photo, Status, Submission
 
