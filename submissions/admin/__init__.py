@@ -1,3 +1,3 @@
 """The newsroom's admin. One module per area; each registers its own models."""
 
-from submissions.admin import campaign, review, showcase, site, submission  # noqa: F401
+from submissions.admin import campaign, mailbox, review, showcase, site, submission  # noqa: F401

@@ -1,6 +1,7 @@
 """The data model of the whole loop: submit, review, publish, read."""
 
 from submissions.models.campaign import Campaign, Criterion, Region
+from submissions.models.mailbox import MailboxMessage
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
 from submissions.models.showcase import (
@@ -31,6 +32,7 @@ __all__ = [
     "Comment",
     "Criterion",
     "Kind",
+    "MailboxMessage",
     "NotificationTemplate",
     "OrgType",
     "OutboxMessage",
