@@ -138,8 +138,23 @@ def test_zip_bomb_by_directory():
     assert refused(data).code == "zip_bomb"
 
 
-def test_zip_bomb_that_lies_in_its_directory(monkeypatch):
-    """A directory that declares small sizes: the running count while expanding catches it."""
+def test_a_directory_that_lies_about_sizes_is_refused():
+    """The directory declares 100 bytes for the main part: it is never expanded past that, and refused."""
+    data = bytearray(good_bytes())
+    name = b"word/document.xml"
+    for signature, size_at in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            name_at = start + (46 if signature == b"PK\x01\x02" else 30)
+            if data[name_at : name_at + len(name)] == name:
+                data[start + size_at : start + size_at + 4] = (100).to_bytes(4, "little")
+            start += 4
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml").file_size == 100
+    assert refused(bytes(data)).code in ("bad_zip", "bad_xml")
+
+
+def test_an_xml_part_too_big_once_expanded_is_caught_while_reading(monkeypatch):
+    """The running count while expanding stops at the limit for one XML part."""
     monkeypatch.setattr(guard, "MAX_XML_PART", 64 * 1024)
     big = "<w:p/>" * 40_000  # 240 kB of XML, far above the lowered limit for one part
     data = good_bytes()
