@@ -190,3 +190,23 @@ def test_an_image_bomb_inside_is_left_out_with_a_notice():
     assert practice.photos == []
     assert practice.notices == ["文档中的第 1 张图片未导入：图片像素过大（超过 4000 万像素），请缩小后再上传。"]
     assert practice.get("org_name") == "青岛港集团前湾集装箱码头有限公司党委"
+
+
+def test_damaged_documents_are_refused_never_an_error():
+    """Bytes of a good document flipped here and there: read, or refused with a message; nothing else."""
+    import random
+
+    data = good_bytes()
+    rng = random.Random(13)
+    outcomes = {"read": 0, "refused": 0}
+    for _attempt in range(60):
+        damaged = bytearray(data)
+        for _flip in range(rng.randint(1, 20)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            documents.read_practice(corpus.as_upload(bytes(damaged)), photos=False)
+            outcomes["read"] += 1
+        except documents.DocumentRefused as exc:
+            assert exc.messages[0]
+            outcomes["refused"] += 1
+    assert outcomes["refused"] > 0

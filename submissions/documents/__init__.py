@@ -9,6 +9,7 @@ submissions.images, the same checks and clean renditions as uploaded photos. Not
 here: the caller (the form, the mailbox import) stages or saves what it keeps.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from submissions import images
 from submissions.documents import reader, structure
 from submissions.documents.guard import MAX_BYTES, DocumentRefused, check_package
+
+log = logging.getLogger(__name__)
 
 MAX_PHOTOS = 9
 FIELDS = ["org_name", "brand_name", "brand_slogan", "brand_idea", "introduction", "results", "model_story"]
@@ -53,12 +56,12 @@ def read_practice(upload, name=None, *, photos=True):
     upload.seek(0)
     data = upload.read()
     try:
-        blocks = reader.read_blocks(data)
+        parsed = structure.build(reader.read_blocks(data))
     except DocumentRefused:
         raise
     except Exception:  # a package that passed the checks but python-docx cannot make sense of
+        log.warning("a checked Word document could not be read", exc_info=True)
         raise DocumentRefused(_("文件已损坏或不是 Word 文档（.docx），请重新保存后再上传。"), "unreadable") from None
-    parsed = structure.build(blocks)
     practice = Practice(fields={k: v for k, v in parsed.fields.items() if k in FIELDS and v}, sections=parsed.sections)
     if photos:
         _photos(practice, parsed.pictures)

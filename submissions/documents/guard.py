@@ -83,7 +83,7 @@ def check_package(upload, name=""):
         refuse(_("文档含有宏（.docm），出于安全考虑不能读取。请另存为普通的 .docx 文档后再上传。"), "macro")
     try:
         archive = zipfile.ZipFile(upload)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # BadZipFile, or NotImplementedError / struct.error / … from a damaged directory
         refuse(_("文件已损坏或不是 Word 文档（.docx），请重新保存后再上传。"), "bad_zip")
     with archive:
         parts = _read_parts(archive)
@@ -120,7 +120,7 @@ def _read_parts(archive):
                     chunks.append(chunk)
         except DocumentRefused:
             raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        except Exception:  # a damaged entry: bad CRC, unknown compression, truncated data …
             refuse(_("文件已损坏或不是 Word 文档（.docx），请重新保存后再上传。"), "bad_zip")
         parts[info.filename] = b"".join(chunks)
     return parts
