@@ -288,6 +288,8 @@ PORTAL_NAME = _("党建品牌征集展示平台")
 # posts of the entry form. 0 turns a limit off. The defaults are production's; raise them only
 # where many honest people share one address (a load test on loopback, a training room).
 FORM_MIN_SECONDS = env.number("FORM_MIN_SECONDS", 3)
+# Extra certificates trusted for the campaign mailbox's IMAP server (a private CA); empty: the system's.
+MAILBOX_CA_FILE = env.text("MAILBOX_CA_FILE")
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
 # Bytes of photos and attachments a refused entry form may stage per client address per day

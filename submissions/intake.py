@@ -79,9 +79,12 @@ def find_duplicate(campaign_id, org_name, brand_name, exclude_pk=None):
 # Staging ---------------------------------------------------------------------------------
 
 
-def stage_photo(renditions, caption=""):
+MAIL_KEY = "mail-"  # staged rows held by a mailbox message (submissions/mailbox.py): not purged as abandoned
+
+
+def stage_photo(renditions, caption="", *, prefix=""):
     """Store a checked photo now, without an entry; returns the Photo (its upload_key is the handle)."""
-    photo = Photo(upload_key=new_key(), caption=caption[:100])
+    photo = Photo(upload_key=prefix + new_key(), caption=caption[:100])
     images.store_renditions(photo, renditions)
     try:
         photo.save()
@@ -99,8 +102,8 @@ def _fill_attachment(attachment, checked):
     attachment.file.save(f"file.{checked.ext}", checked.upload, save=False)
 
 
-def stage_attachment(checked):
-    attachment = Attachment(upload_key=new_key())
+def stage_attachment(checked, *, prefix=""):
+    attachment = Attachment(upload_key=prefix + new_key())
     _fill_attachment(attachment, checked)
     try:
         attachment.save()
@@ -141,8 +144,9 @@ def discard_staged(photo_keys=(), attachment_keys=()):
 
 def stale_staged(cutoff):
     """Staged uploads (no entry) made before `cutoff`: (photos, attachments)."""
-    photos = list(Photo.objects.filter(submission__isnull=True, created_at__lt=cutoff))
-    attachments = list(Attachment.objects.filter(submission__isnull=True, created_at__lt=cutoff))
+    held = Q(upload_key__startswith=MAIL_KEY)  # a mailbox message waiting for an editor holds these
+    photos = list(Photo.objects.filter(submission__isnull=True, created_at__lt=cutoff).exclude(held))
+    attachments = list(Attachment.objects.filter(submission__isnull=True, created_at__lt=cutoff).exclude(held))
     return photos, attachments
 
 

@@ -131,7 +131,7 @@ def publish_due():
 
 
 def cleanup_media():
-    """Nightly: export files older than a week, staged uploads of abandoned forms, and files no row refers to."""
+    """Every six hours: export files older than a week, staged uploads of abandoned forms, and files no row refers to."""
     from django.core.management import call_command
 
     from submissions.exports import jobs
@@ -145,6 +145,13 @@ def backup():
     from django.core.management import call_command
 
     return call_command("backup", dest=str(settings.BACKUP_DIR))
+
+
+def fetch_mailbox():
+    """Every five minutes: each campaign's IMAP mailbox into the intake queue (safe to run twice: keyed on Message-ID)."""
+    from submissions import mailbox
+
+    return len(mailbox.fetch_all())
 
 
 def heartbeat():
@@ -162,6 +169,7 @@ def export_entries(job_pk):
 periodic("publish_due", publish_due, minutes=1)
 periodic("send_outbox", send_outbox, minutes=1)
 periodic("heartbeat", heartbeat, minutes=1)
+periodic("fetch_mailbox", fetch_mailbox, minutes=5)
 periodic("cleanup_media", cleanup_media, minutes=360)  # staged uploads expire after 12 hours
 periodic("backup", backup, daily_at="02:30")
 

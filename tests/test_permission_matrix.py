@@ -27,7 +27,17 @@ from django.utils.timezone import now
 from django_q.models import OrmQ, Schedule, Task
 
 from submissions import publishing
-from submissions.models import Comment, NotificationTemplate, OutboxMessage, Photo, Showcase, SiteSettings, Status, Submission
+from submissions.models import (
+    Comment,
+    MailboxMessage,
+    NotificationTemplate,
+    OutboxMessage,
+    Photo,
+    Showcase,
+    SiteSettings,
+    Status,
+    Submission,
+)
 from tests.factories import (
     ShowcaseFactory,
     UserFactory,
@@ -131,6 +141,7 @@ MATRIX = [
     ("/admin/no/such/page/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
     ("/admin/intake/", "GET", admin(EDITORS)),
     ("/admin/intake/", "POST", admin(EDITORS)),  # empty: the form with its errors
+    ("/admin/intake/?mail={mail.pk}", "GET", admin(EDITORS)),  # a mailbox message opened in the intake form
     ("/admin/dashboard/", "GET", admin(EDITORS)),
     # Entries: reviewers see only those assigned to them (the list is theirs, other entries do not exist).
     ("/admin/submissions/submission/", "GET", admin(NEWSROOM), EDITORS),
@@ -195,6 +206,7 @@ ADMIN_MODELS = [
     ("submissions/sitesettings", "site", EDITORS, NOBODY, NOBODY),
     ("submissions/notificationtemplate", "template", EDITORS, NOBODY, NOBODY),
     ("submissions/outboxmessage", "message", EDITORS, NOBODY, NOBODY),
+    ("submissions/mailboxmessage", "mail", EDITORS, NOBODY, NOBODY),  # fetched by fetch_mailbox; entered at /admin/intake/
     ("auth/user", "editor_user", NOBODY, NOBODY, NOBODY),  # accounts and roles: superusers only
     ("auth/group", "group", NOBODY, NOBODY, NOBODY),
     ("axes/accessattempt", "attempt", NOBODY, NOBODY, NOBODY),
@@ -295,6 +307,7 @@ def world():
         site=SiteSettings.load(),
         template=NotificationTemplate.objects.first(),
         message=OutboxMessage.objects.create(event="received", to="a@example.com", subject="s", body="b"),
+        mail=MailboxMessage.objects.create(campaign=entry.campaign, message_id="<matrix@example.com>", subject="来稿"),
         editor_user=users[EDITOR],
         group=Group.objects.first(),
         attempt=AccessAttempt.objects.first(),

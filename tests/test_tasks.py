@@ -23,7 +23,8 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:publish_due": ("submissions.tasks.publish_due", "I", 1, now),
         "portal:send_outbox": ("submissions.tasks.send_outbox", "I", 1, now),
         "portal:heartbeat": ("submissions.tasks.heartbeat", "I", 1, now),
-        "portal:cleanup_media": ("submissions.tasks.cleanup_media", "D", None, datetime(2026, 12, 2, 3, 30, tzinfo=BEIJING)),
+        "portal:fetch_mailbox": ("submissions.tasks.fetch_mailbox", "I", 5, now),
+        "portal:cleanup_media": ("submissions.tasks.cleanup_media", "I", 360, now),
         "portal:backup": ("submissions.tasks.backup", "D", None, datetime(2026, 12, 2, 2, 30, tzinfo=BEIJING)),
     }
     # A declaration changed, one added, one gone: the rows follow; others (not ours) are kept.
@@ -41,6 +42,7 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:publish_due",
         "portal:send_outbox",
         "portal:heartbeat",
+        "portal:fetch_mailbox",
         "portal:cleanup_media",
         "portal:nightly",
         "someone-else",

@@ -33,16 +33,21 @@ def is_disk_full(exc):
 
 
 class EntryBundle:
-    def __init__(self, entry, data=None, files=None, *, form_class, draft=False, client=None):
+    def __init__(self, entry, data=None, files=None, *, form_class, draft=False, client=None, initial=None):
+        """`initial` ({"form": …, "sections": […], "photos": […]}): an unbound page prefilled with
+        these values (从 Word 导入, forms/word.py) instead of the entry's own."""
         self.entry = entry
         self.draft = draft
         self.client = client  # the client's address: its staged bytes are counted (None: not counted)
         self.data = data.copy() if data is not None else None  # mutable: staged keys are written into it
+        self.prefilled = initial is not None and data is None
         bound = self.data is not None
-        existing = entry.pk is not None and not bound
+        existing = entry.pk is not None and not bound and not self.prefilled
         sections = [{"heading": s.heading, "body": s.body} for s in entry.sections.all()] if existing else []
         photos = self._photo_initial() if existing else []
         form_initial = {"attachment_keys": self._attachment_initial()} if existing else {}
+        if self.prefilled:
+            sections, photos, form_initial = initial["sections"], initial["photos"], initial["form"]
         self.form = form_class(self.data, files, instance=entry, draft=draft, initial=form_initial)
         common = {"draft": draft, "entry": entry}
         self.sections = SectionFormSet(

@@ -2,6 +2,7 @@
 
 from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.export import ExportJob
+from submissions.models.mailbox import MailboxMessage
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
 from submissions.models.showcase import (
@@ -33,6 +34,7 @@ __all__ = [
     "Criterion",
     "ExportJob",
     "Kind",
+    "MailboxMessage",
     "NotificationTemplate",
     "OrgType",
     "OutboxMessage",

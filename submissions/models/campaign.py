@@ -44,6 +44,14 @@ class Campaign(models.Model):
     standing_call = models.TextField(_("征集说明（附于每篇文章末尾）"), blank=True)
     mailbox = models.EmailField(_("征集邮箱"))
     source = models.CharField(_("发布来源"), max_length=60, default="大众日报")
+    # The campaign mailbox read over IMAP (TLS) by `manage.py fetch_mailbox` (submissions/mailbox.py).
+    # The password is not shown in the admin: it comes from the environment
+    # (PORTAL_IMAP_PASSWORD_<SLUG>, see mailbox.password_of) or is set from the shell.
+    imap_host = models.CharField(_("收信服务器（IMAP）"), max_length=120, blank=True, help_text=_("留空则不自动收取邮箱来稿。"))
+    imap_port = models.PositiveIntegerField(_("IMAP 端口（TLS）"), default=993)
+    imap_user = models.CharField(_("邮箱用户名"), max_length=120, blank=True)
+    imap_password = models.CharField(max_length=200, blank=True, editable=False)
+    imap_folder = models.CharField(_("收信文件夹"), max_length=60, default="INBOX")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from submissions import abuse, notifications, workflow
+from submissions.forms import word
 from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import PublicEntryForm
 from submissions.models import Campaign, Kind, Photo, Status, Submission
@@ -55,25 +56,44 @@ def submit(request, slug):
         return closed(request, campaign)
     entry = Submission(campaign=campaign)
     if request.method != "POST":
-        return show_form(request, EntryBundle(entry, form_class=PublicEntryForm))
+        return show_form(request, EntryBundle(entry, form_class=PublicEntryForm), importer=word.WordImportForm())
     if too_many_posts(request):
         return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
+    if request.POST.get("action") in ("import", "import_replace"):
+        return import_word(request, entry)
     draft = request.POST.get("action") == "draft"
     bundle = EntryBundle(
         entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=draft, client=abuse.client_ip(request)
     )
     if not bundle.is_valid():
         bundle.stage_uploads()
-        return show_form(request, bundle)
+        return show_form(request, bundle, importer=word.WordImportForm())
     if abuse.hit(request, "submit", limit=settings.SUBMIT_RATE_LIMIT, window=ENTRY_WINDOW):
         bundle.refuse(abuse.rate_limit_message(ENTRY_WINDOW))
-        return show_form(request, bundle, status=429)
+        return show_form(request, bundle, status=429, importer=word.WordImportForm())
     saved = bundle.save(to=None if draft else Status.SUBMITTED, actor=workflow.SUBMITTER, via="web")
     if saved is None:
-        return show_form(request, bundle)
+        return show_form(request, bundle, importer=word.WordImportForm())
     if draft:
         return draft_saved(request, saved, first=True)
     return redirect("track:receipt", token=saved.tracking_token)
+
+
+def import_word(request, entry, *, form_class=PublicEntryForm):
+    """从 Word 导入 (forms/word.py): the page comes back filled from the document; nothing is submitted."""
+    posted = EntryBundle(entry, request.POST, request.FILES, form_class=form_class, draft=True)
+    posted.is_valid()  # checks what was uploaded with the page, so that it is staged, not lost
+    posted.stage_uploads()
+    importer, result = word.WordImportForm(request.POST, request.FILES), None
+    if request.POST.get("action") == "import_replace":
+        importer, result = word.WordImportForm(), word.replace(posted, posted.data)
+    elif importer.is_valid():
+        keep = importer.cleaned_data["document"] if importer.cleaned_data["keep"] else None
+        result = word.merge(posted, importer.practice, keep_upload=keep)
+    bundle = EntryBundle(entry, form_class=form_class, initial=result.initial if result else word.typed(posted))
+    if result is not None:
+        word.mark(bundle, result)
+    return show_form(request, bundle, importer=importer, word_import=result, word_summary=word.summary(bundle, result))
 
 
 def draft_saved(request, entry, *, first):

@@ -1,0 +1,192 @@
+"""从 Word 导入: reading a 20-page practice document with 9 photos, against plain python-docx.
+
+- ours: submissions.documents.read_practice (the package checked part by part with defusedxml,
+  then python-docx, the structure found, the 9 photos checked and re-encoded by
+  submissions.images);
+- plain: python-docx opens the same file and reads every paragraph's text, and Pillow decodes
+  each picture (what any reader must do at the least).
+Timed in turns, round after round; medians compared. Then the peak memory of one read in a
+fresh process. `python -m bench.documents [--quick]`.
+"""
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import time
+
+from bench.common import PYTHON, ROOT, base_env, median, table, write_results
+from bench.photos import setup_django
+
+PAGES = 20
+PHOTOS = 9
+PHOTO_SIZE = (3000, 2250)  # a phone photo as WeChat passes it on, ~1.5 MB
+
+
+def photo(index):
+    from PIL import Image
+
+    base = Image.merge(
+        "RGB",
+        [
+            Image.linear_gradient("L").resize(PHOTO_SIZE),
+            Image.radial_gradient("L").resize(PHOTO_SIZE),
+            Image.effect_noise((750, 560), 40 + index).resize(PHOTO_SIZE),
+        ],
+    )
+    picture = Image.blend(base, Image.effect_noise(PHOTO_SIZE, 30).convert("RGB"), 0.15)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def document():
+    """A practice of about 20 pages: title, introduction, six numbered sections of many
+    paragraphs, a table, nine captioned photos, results."""
+    import docx
+    from docx.shared import Cm
+
+    doc = docx.Document()
+    doc.add_paragraph("济南东收费站党支部：打造“零距离”党建品牌", style="Title")
+    doc.add_paragraph("——服务零距离，温暖千万家")
+    line = "支部坚持把党建工作融入收费服务全过程，一是领导带头学，二是党员轮流讲，三是群众来评议，形成了一套行之有效的做法。"
+    per_page = 8  # paragraphs of ~60 characters: about a page of 小四 text with the photos
+    for section in range(6):
+        doc.add_paragraph(f"{'一二三四五六'[section]}、第{section + 1}个做法零距离")
+        for _n in range(PAGES * per_page // 6):
+            doc.add_paragraph("\u3000\u3000" + line)
+        if section == 2:
+            table = doc.add_table(rows=4, cols=3)
+            for row in table.rows:
+                for cell in row.cells:
+                    cell.text = "2023年"
+        for index in range(section * PHOTOS // 6, (section + 1) * PHOTOS // 6):
+            doc.add_paragraph().add_run().add_picture(io.BytesIO(photo(index)), width=Cm(14))
+            doc.add_paragraph(f"图为第{index + 1}张工作照片")
+    doc.add_paragraph("七、工作成效")
+    doc.add_paragraph("支部先后获评全省先进基层党组织。")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def ours(data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from submissions import documents
+
+    practice = documents.read_practice(SimpleUploadedFile("做法.docx", data))
+    assert len(practice.sections) == 6 and len(practice.photos) == PHOTOS, practice.notices
+    return practice
+
+
+def ours_text(data):
+    """The same read without the photos' renditions: the checks, python-docx and the structure."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from submissions import documents
+
+    return documents.read_practice(SimpleUploadedFile("做法.docx", data), photos=False)
+
+
+def plain(data):
+    import docx
+    from PIL import Image
+
+    doc = docx.Document(io.BytesIO(data))
+    text = [p.text for p in doc.paragraphs]
+    for rel in doc.part.rels.values():
+        if "image" in rel.reltype:
+            with Image.open(io.BytesIO(rel.target_part.blob)) as image:
+                image.load()
+    return text
+
+
+MEMORY_SCRIPT = """
+import json, sys
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from submissions import documents
+
+def rss(field="VmHWM"):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+
+data = open(sys.argv[1], "rb").read()
+before = rss()
+practice = documents.read_practice(SimpleUploadedFile("doc.docx", data))
+print(json.dumps({"before_mb": round(before, 1), "peak_mb": round(rss(), 1), "photos": len(practice.photos)}))
+"""
+
+
+def peak_memory(path):
+    env = base_env("sqlite:///:memory:")
+    output = subprocess.run(
+        [PYTHON, "-c", MEMORY_SCRIPT, str(path)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def measure(*, quick=False):
+    import tempfile
+    from pathlib import Path
+
+    setup_django()
+    data = document()
+    path = Path(tempfile.gettempdir()) / "portal_bench_document.docx"
+    path.write_bytes(data)
+    rounds = 2 if quick else 5
+    ours(data), ours_text(data), plain(data)  # warm up
+    times = {"ours": [], "ours_text": [], "plain": []}
+    for _round in range(rounds):
+        for name, work in (("ours", ours), ("ours_text", ours_text), ("plain", plain)):
+            start = time.perf_counter()
+            work(data)
+            times[name].append((time.perf_counter() - start) * 1000)
+    memory = peak_memory(path)
+    ours_ms, plain_ms = median(times["ours"]), median(times["plain"])
+    return {
+        "pages": PAGES,
+        "photos": PHOTOS,
+        "document_mb": round(len(data) / 1e6, 2),
+        "rounds": rounds,
+        "ours_ms": round(ours_ms, 1),
+        "plain_ms": round(plain_ms, 1),
+        "ratio": round(ours_ms / plain_ms, 3),
+        "ours_text_ms": round(median(times["ours_text"]), 1),
+        "text_ratio": round(median(times["ours_text"]) / plain_ms, 3),
+        "rss_before_mb": memory["before_mb"],
+        "rss_peak_mb": memory["peak_mb"],
+        "rss_added_mb": round(memory["peak_mb"] - memory["before_mb"], 1),
+    }
+
+
+def report(result):
+    rows = [
+        ("ours (read_practice: checks, structure, 9 renditions)", result["ours_ms"], f"{result['ratio']:.2f}"),
+        ("ours without the photos (checks, structure)", result["ours_text_ms"], f"{result['text_ratio']:.2f}"),
+        ("plain python-docx text + Pillow decode", result["plain_ms"], "1.00"),
+    ]
+    text = table(rows, ["reading the document", "ms (median)", "× plain"])
+    return (
+        f"Word import ({result['pages']} pages, {result['photos']} photos, {result['document_mb']} MB, {result['rounds']} rounds)\n"
+        f"{text}\nOne read: peak RSS {result['rss_peak_mb']} MB ({result['rss_added_mb']} MB above the "
+        f"{result['rss_before_mb']} MB of a loaded process)"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    result = measure(quick=args.quick)
+    write_results("documents", result)
+    print(report(result))
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

@@ -1,0 +1,181 @@
+"""A checked Word package (guard.py) opened with python-docx and turned into a flat list of blocks.
+
+Each block is a paragraph (its text, heading level from the style or outline level, bold,
+centred, caption style, the pictures it holds) or a table (its rows as text). What the reader
+never sees: footnotes and endnotes (python-docx does not read them), comments (they live in
+their own part; the comment marks in the text carry no text), deleted revisions, field codes
+and the fallback copies of text boxes.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.table import Table
+
+W_T, W_TAB, W_BR, W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+SKIPPED = {qn("w:del"), qn("w:txbxContent"), MC_FALLBACK, qn("w:drawing"), qn("w:pict"), qn("w:object"), qn("w:rPr")}
+SKIPPED |= {qn("w:pPr"), qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:commentReference")}
+HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+TITLE_STYLES = {"title", "标题", "subtitle", "副标题"}
+CAPTION_STYLES = {"caption", "题注", "图片说明"}
+V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+R_ID = qn("r:id")
+R_EMBED = qn("r:embed")
+A_BLIP = qn("a:blip")
+MAX_CELL_ROWS = 200
+
+
+@dataclass
+class Block:
+    text: str
+    level: int | None = None  # heading level 1..9 from the style or outline level
+    style: str = ""
+    bold: bool = False
+    centred: bool = False
+    caption_style: bool = False
+    table: bool = False
+    pictures: list = field(default_factory=list)  # image bytes, in order
+
+
+def _text(element):
+    out = []
+
+    def walk(node):
+        for child in node:
+            tag = child.tag
+            if tag in SKIPPED:
+                continue
+            if tag == W_T:
+                out.append(child.text or "")
+            elif tag == W_TAB:
+                out.append("\t")
+            elif tag in (W_BR, W_CR):
+                out.append("\n")
+            else:
+                walk(child)
+
+    walk(element)
+    return "".join(out)
+
+
+def _styles_up(style):
+    seen = 0
+    while style is not None and seen < 10:
+        yield style
+        style, seen = style.base_style, seen + 1
+
+
+def _outline(element):
+    values = element.xpath("./w:pPr/w:outlineLvl/@w:val")
+    if values and values[0].isdigit() and int(values[0]) < 9:
+        return int(values[0]) + 1
+    return None
+
+
+@dataclass
+class StyleInfo:
+    """What a paragraph style says, looked up once per style (python-docx finds styles by a scan)."""
+
+    name: str = ""
+    level: int | None = None
+    bold: bool = False
+    centred: bool = False
+
+
+def _style_info(style):
+    info = StyleInfo(name=((style.name or "").strip() if style is not None else ""))
+    for each in _styles_up(style):
+        match = HEADING_STYLE.match((each.name or "").strip())
+        if match:
+            info.level = int(match.group(1))
+            break
+    if info.level is None:
+        info.level = next((lvl for each in _styles_up(style) if (lvl := _outline(each.element))), None)
+    info.bold = next((bool(each.font.bold) for each in _styles_up(style) if each.font.bold is not None), False)
+    alignment = next(
+        (each.paragraph_format.alignment for each in _styles_up(style) if each.paragraph_format.alignment is not None), None
+    )
+    info.centred = alignment == WD_ALIGN_PARAGRAPH.CENTER
+    return info
+
+
+class Styles:
+    def __init__(self, document):
+        self.document = document
+        self.known = {}
+
+    def of(self, paragraph):
+        ids = paragraph._p.xpath("./w:pPr/w:pStyle/@w:val")
+        key = ids[0] if ids else None
+        if key not in self.known:
+            self.known[key] = _style_info(paragraph.style)
+        return self.known[key]
+
+
+def _bold(paragraph, default):
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    if not runs:
+        return False
+    return all(run.bold if run.bold is not None else default for run in runs)
+
+
+def _pictures(paragraph, part):
+    blobs = []
+    ids = [blip.get(R_EMBED) for blip in paragraph._p.iter(A_BLIP)]
+    ids += [image.get(R_ID) for image in paragraph._p.iter(V_IMAGEDATA)]
+    for rel_id in ids:
+        rel = part.rels.get(rel_id) if rel_id else None
+        if rel is None or rel.is_external:
+            continue
+        blob = getattr(rel.target_part, "blob", None)
+        if blob:
+            blobs.append(blob)
+    return blobs
+
+
+def _paragraph_block(paragraph, part, styles):
+    info = styles.of(paragraph)
+    alignment = paragraph.alignment
+    return Block(
+        text=_text(paragraph._p),
+        level=_outline(paragraph._p) or info.level,
+        style=info.name.lower(),
+        bold=_bold(paragraph, info.bold),
+        centred=(alignment == WD_ALIGN_PARAGRAPH.CENTER) if alignment is not None else info.centred,
+        caption_style=info.name.lower() in CAPTION_STYLES,
+        pictures=_pictures(paragraph, part),
+    )
+
+
+def _table_block(table, part):
+    rows, pictures = [], []
+    for row in table.rows[:MAX_CELL_ROWS]:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell is listed once per grid column
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(_text(p._p).strip() for p in cell.paragraphs if _text(p._p).strip()))
+            for paragraph in cell.paragraphs:
+                pictures.extend(_pictures(paragraph, part))
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return Block(text="\n".join(rows), table=True, pictures=pictures)
+
+
+def read_blocks(data):
+    """The blocks of a checked package (bytes), in document order; and the app that wrote it."""
+    document = docx.Document(io.BytesIO(data))
+    part, styles = document.part, Styles(document)
+    blocks = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            blocks.append(_table_block(item, part))
+        else:
+            blocks.append(_paragraph_block(item, part, styles))
+    return blocks
