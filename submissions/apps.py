@@ -10,3 +10,7 @@ class SubmissionsConfig(AppConfig):
         from submissions import pagecache
 
         pagecache._connect()
+
+        from submissions.overlap import hooks
+
+        hooks.connect()

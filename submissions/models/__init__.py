@@ -2,6 +2,7 @@
 
 from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
+from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
 from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
 from submissions.models.showcase import (
     Comment,
@@ -34,6 +35,10 @@ __all__ = [
     "NotificationTemplate",
     "OrgType",
     "OutboxMessage",
+    "OverlapDocument",
+    "OverlapHash",
+    "OverlapMatch",
+    "OverlapShingle",
     "Photo",
     "ReferenceCounter",
     "Region",

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,12 @@ class Campaign(models.Model):
     standing_call = models.TextField(_("征集说明（附于每篇文章末尾）"), blank=True)
     mailbox = models.EmailField(_("征集邮箱"))
     source = models.CharField(_("发布来源"), max_length=60, default="大众日报")
+    overlap_threshold = models.PositiveSmallIntegerField(
+        _("复制比警示线（%）"),
+        default=30,
+        help_text=_("作品的文字复制比达到此百分比时，在作品列表中标记提醒。"),
+        validators=[MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
