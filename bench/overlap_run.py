@@ -22,7 +22,6 @@ from django.utils import timezone  # noqa: E402
 from bench import overlap_text as gen  # noqa: E402
 from bench.data import campaign as bench_campaign  # noqa: E402
 from submissions import overlap, workflow  # noqa: E402
-from submissions.overlap import hooks  # noqa: E402
 from submissions.models import (  # noqa: E402
     OverlapDocument,
     OverlapHash,
@@ -32,6 +31,7 @@ from submissions.models import (  # noqa: E402
     Submission,
 )
 from submissions.models import Status as S  # noqa: E402
+from submissions.overlap import hooks  # noqa: E402
 from submissions.overlap.text import entry_text, fingerprint_of, normalized, shingle_hashes  # noqa: E402
 
 KINDS = ("section", "edited", "paragraph")
@@ -80,12 +80,12 @@ def load(entries, campaign, region):
         made = Submission.objects.bulk_create(rows)
         sections = [
             Section(submission=sub, order=order, heading=heading, body=body)
-            for sub, i in zip(made, numbers)
+            for sub, i in zip(made, numbers, strict=True)
             for order, (heading, body) in enumerate(parts[i]["sections"], start=1)
         ]
         Section.objects.bulk_create(sections, batch_size=BATCH)
         docs, hashes, now = [], [], timezone.now()
-        for sub, i in zip(made, numbers):
+        for sub, i in zip(made, numbers, strict=True):
             text = entry_text(sub, [SimpleNamespace(heading=h, body=b) for h, b in parts[i]["sections"]])
             norm = normalized(text)
             docs.append(
@@ -94,12 +94,13 @@ def load(entries, campaign, region):
             hashes.append(shingle_hashes(norm))
         docs = OverlapDocument.objects.bulk_create(docs)
         if pg:
-            buffer = io.StringIO("".join(f"{h}\t{doc.pk}\n" for doc, found in zip(docs, hashes) for h in found))
+            buffer = io.StringIO("".join(f"{h}\t{doc.pk}\n" for doc, found in zip(docs, hashes, strict=True) for h in found))
             with connection.cursor() as cursor:
                 cursor.cursor.copy_expert(f"COPY {OverlapShingle._meta.db_table} (hash, document_id) FROM STDIN", buffer)
         else:
             OverlapShingle.objects.bulk_create(
-                [OverlapShingle(hash=h, document=doc) for doc, found in zip(docs, hashes) for h in found], batch_size=BATCH
+                [OverlapShingle(hash=h, document=doc) for doc, found in zip(docs, hashes, strict=True) for h in found],
+                batch_size=BATCH,
             )
     with connection.cursor() as cursor:
         table, shingles = OverlapHash._meta.db_table, OverlapShingle._meta.db_table

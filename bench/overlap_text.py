@@ -6,8 +6,6 @@ also quotes some of the same boilerplate (party documents, the campaign's call),
 must not count.
 """
 
-import random
-
 SUBJECTS = (
     "支部党员 党支部书记 青年党员 老党员 村两委干部 社区网格员 驻村第一书记 党员志愿者 党小组长 入党积极分子 "
     "党员骨干 机关党员 一线党员 党员技术能手 退休老党员 流动党员 党员中心户 党建指导员 支委班子 全体党员 "

@@ -56,6 +56,9 @@ class OverlapShingle(models.Model):
         verbose_name = _("文本指纹")
         verbose_name_plural = _("文本指纹")
 
+    def __str__(self):
+        return f"{self.hash} @ {self.document_id}"
+
 
 class OverlapHash(models.Model):
     hash = models.BigIntegerField(primary_key=True)
@@ -64,6 +67,9 @@ class OverlapHash(models.Model):
     class Meta:
         verbose_name = _("指纹文档频率")
         verbose_name_plural = _("指纹文档频率")
+
+    def __str__(self):
+        return f"{self.hash}: {self.df}"
 
 
 class OverlapMatch(models.Model):

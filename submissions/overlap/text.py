@@ -84,4 +84,4 @@ def campaign_texts(campaign):
 
 
 def fingerprint_of(norm):
-    return hashlib.sha1(norm.encode()).hexdigest()
+    return hashlib.blake2b(norm.encode(), digest_size=20).hexdigest()
