@@ -57,8 +57,9 @@ BOILERPLATE = (
 
 
 def sentence(rng):
+    # Real write-ups name their own people, places and figures in most sentences.
     return rng.choice(TEMPLATES).format(
-        s=rng.choice(SUBJECTS),
+        s=rng.choice(PLACES) + rng.choice(SUBJECTS),
         v=rng.choice(VERBS),
         o=rng.choice(OBJECTS),
         o2=rng.choice(OBJECTS),

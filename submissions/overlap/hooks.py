@@ -39,9 +39,10 @@ def enqueue(kind, pk):
 
 class _Job:
     def __init__(self, kind, pk):
-        self.key = (kind, pk)
+        self.key, self.done = (kind, pk), False
 
     def __call__(self):
+        self.done = True
         enqueue(*self.key)
 
 
@@ -49,7 +50,8 @@ def schedule(kind, pk):
     """Mark an entry or an article for the overlap work once the current transaction commits."""
     try:
         connection = transaction.get_connection()
-        if any(getattr(func, "key", None) == (kind, pk) for _sids, func, _robust in connection.run_on_commit):
+        pending = (func for _sids, func, _robust in connection.run_on_commit if isinstance(func, _Job) and not func.done)
+        if any(func.key == (kind, pk) for func in pending):
             return
         transaction.on_commit(_Job(kind, pk), robust=True)
     except Exception:
