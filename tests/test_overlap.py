@@ -4,13 +4,12 @@ what each role sees of it."""
 import logging
 
 import pytest
-from django.urls import reverse
 
 from submissions import overlap, workflow
 from submissions.models import OverlapDocument, OverlapMatch, Section, Status
 from submissions.overlap import hooks, index
 from submissions.overlap.text import K, fingerprints, kgrams, normalize
-from tests.factories import CampaignFactory, SubmissionFactory, assign, make_user, published_showcase
+from tests.factories import CampaignFactory, SubmissionFactory, make_user, published_showcase
 
 # Three write-ups that share nothing, each well over MIN_BLOCK characters.
 COPIED = (
