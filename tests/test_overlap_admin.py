@@ -27,7 +27,7 @@ def change_url(submission):
 
 
 def test_editor_list_shows_the_share_marked_above_the_campaigns_threshold(client, editor, pair, django_assert_max_num_queries):
-    source, copy = pair
+    _source, copy = pair
     client.force_login(editor)
     with django_assert_max_num_queries(14):
         page = client.get(CHANGELIST).content.decode()
