@@ -46,6 +46,7 @@ def report(result):
                 r["boilerplate_any_match"],
                 r["report_ms_median"],
                 r["report_ms_p95"],
+                f"{r['follow_up_reports_mean']} / {r['follow_up_ms_median']}",
             ]
         )
     headers = [
@@ -59,6 +60,7 @@ def report(result):
         "boilerplate any match",
         "report ms p50",
         "report ms p95",
+        "follow-up reports / ms p50",
     ]
     lines = [f"**Overlap** ({result['db']}; targets: recall ≥ 0.95, flagged ≤ 0.02, report ≤ 500 ms):", "", table(rows, headers)]
     sizes = list(result["sizes"].values())

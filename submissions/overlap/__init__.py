@@ -4,7 +4,8 @@ published articles, passage by passage. docs/overlap.md tells how it works.
 - text.py: characters, shingles and their sampled hashes; the texts of entries and articles.
 - index.py: the (hash, document) index in the database and the boilerplate cut-off.
 - align.py: the exact passages two texts share.
-- report.py: refresh_report(submission_id) and refresh_article(showcase_id), the work itself.
+- report.py: refresh_report(submission_id), refresh_article(showcase_id) and
+  refresh_document(document_id) (one entry reported again), the work itself.
 - hooks.py: the one place that schedules that work after a change is committed.
 - panel.py: what the admin shows of a report, per role.
 """
@@ -20,3 +21,9 @@ def refresh_article(showcase_id):
     from submissions.overlap.report import refresh_article as run
 
     return run(showcase_id)
+
+
+def refresh_document(document_id):
+    from submissions.overlap.report import report as run
+
+    return run(document_id)

@@ -6,7 +6,7 @@ edited (the entry or one of its sections saved or deleted), an article published
 enqueue() runs the work after commit. The work never fails the request that caused it: an
 exception is logged and swallowed. To run it on a task queue instead, replace the body of
 enqueue() (and only it) with the queue's call of submissions.overlap.refresh_report /
-refresh_article.
+refresh_article / refresh_document.
 """
 
 import logging
@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger("submissions.overlap")
 
-ENTRY, ARTICLE = "entry", "article"
+ENTRY, ARTICLE, REPORT = "entry", "article", "report"
 TEXT_FIELDS = {"brand_idea", "introduction", "results", "model_story"}
 
 
@@ -26,14 +26,18 @@ def _run(kind, pk):
     try:
         if kind == ENTRY:
             overlap.refresh_report(pk)
-        else:
+        elif kind == ARTICLE:
             overlap.refresh_article(pk)
+        else:  # another entry whose report the change may alter, by its OverlapDocument's id
+            overlap.refresh_document(pk)
     except Exception:  # the report is never worth a failed request
         logger.exception("overlap report for %s %s failed", kind, pk)
 
 
 def enqueue(kind, pk):
-    """Run the work for one entry or article now (called after commit). The swap point for a queue."""
+    """Run one job now (called after commit, and by the work itself for the entries it affects).
+    The swap point for a queue: kind ENTRY → refresh_report(pk), ARTICLE → refresh_article(pk),
+    REPORT → refresh_document(pk)."""
     _run(kind, pk)
 
 

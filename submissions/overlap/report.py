@@ -24,6 +24,7 @@ from submissions.models import (
 )
 from submissions.overlap import align, index
 from submissions.overlap.text import (
+    INDEX_K,
     K,
     article_text,
     campaign_texts,
@@ -65,7 +66,7 @@ def analyse(document, campaign, documents=None):
 
     def is_rare(start, end):
         at = bisect.bisect_left(rare_at, start)
-        return at < len(rare_at) and rare_at[at] <= end - K
+        return at < len(rare_at) and rare_at[at] <= end - INDEX_K
 
     exclude = {_own_article(document)} if document.submission_id else set()
     found = index.candidates(document, rare_hashes, exclude=exclude)
@@ -107,8 +108,11 @@ def report(document_id):
 
 
 def _report_affected(ids, skip):
+    """Each entry whose report a change may alter is reported again as a job of its own."""
+    from submissions.overlap import hooks
+
     for document_id in sorted(set(ids) - {skip})[:MAX_AFFECTED]:
-        report(document_id)
+        hooks.enqueue(hooks.REPORT, document_id)
 
 
 def _entries_among(ids):

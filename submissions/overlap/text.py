@@ -2,9 +2,11 @@
 
 Chinese has no spaces between words, so a text is compared as a string of characters: every
 letter and digit is kept (lower case), punctuation, symbols and white space are dropped, and the
-text is cut into shingles of K characters. Only a sample of the shingles is indexed: those whose
-hash is 0 modulo SAMPLE (the choice depends on the shingle alone, so two copies of a passage keep
-the same sample). A passage of 60 characters keeps about 7 of them.
+text is cut into shingles of K characters to align passages. The index holds longer shingles,
+INDEX_K characters (they span two or three phrases, so a sequence of common phrases is still rare
+while each phrase is not), and only a sample of them: those whose CRC is 0 modulo SAMPLE (the
+choice depends on the shingle alone, so two copies of a passage keep the same sample). A passage
+of 60 characters keeps about 6 of them.
 """
 
 import hashlib
@@ -12,8 +14,9 @@ import re
 import string
 import zlib
 
-K = 8  # characters per shingle: longer than stock phrases such as 三会一课 or 不忘初心牢记使命
-SAMPLE = 8  # one shingle in SAMPLE is indexed
+K = 8  # characters per aligned shingle: longer than stock phrases such as 三会一课 or 不忘初心牢记使命
+INDEX_K = 16  # characters per indexed shingle
+SAMPLE = 8  # one indexed shingle in SAMPLE is kept
 
 
 _DROP = re.compile(r"[\W_]+")  # everything but letters and digits (of any script)
@@ -37,10 +40,10 @@ def _hash64(shingle_bytes):
 
 
 def fingerprints(norm):
-    """{position: hash} of the sampled shingles of a normalized text (hashes are signed 64-bit)."""
+    """{position: hash} of the sampled INDEX_K shingles of a normalized text (signed 64-bit hashes)."""
     found = {}
-    for i in range(len(norm) - K + 1):
-        data = norm[i : i + K].encode()
+    for i in range(len(norm) - INDEX_K + 1):
+        data = norm[i : i + INDEX_K].encode()
         if zlib.crc32(data) % SAMPLE == 0:
             found[i] = _hash64(data)
     return found
