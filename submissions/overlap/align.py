@@ -47,12 +47,12 @@ def masked_chars(norm, kgram_set):
 
 
 def _tiles(own, own_grams, other, other_positions, mask):
-    n, m, i, blocks = len(own), len(other), 0, []
-    while i <= n - K:
-        spots = None if mask[i] else other_positions.get(own_grams[i])
-        if not spots:
-            i += 1
+    n, m, free, blocks = len(own), len(other), 0, []
+    # Only the positions whose shingle the other text has are visited.
+    for i in [i for i, gram in enumerate(own_grams) if gram in other_positions]:
+        if i < free or mask[i]:
             continue
+        spots = other_positions[own_grams[i]]
         best, best_at = 0, 0
         for p in spots:
             length = K
@@ -61,7 +61,7 @@ def _tiles(own, own_grams, other, other_positions, mask):
             if length > best:
                 best, best_at = length, p
         blocks.append((i, best_at, best))
-        i += best
+        free = i + best
     return blocks
 
 
