@@ -12,6 +12,10 @@ class SubmissionsConfig(AppConfig):
 
         pagecache._connect()
 
+        from submissions.overlap import hooks
+
+        hooks.connect()
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the newsroom's site as the default one (submissions.admin_site)."""

@@ -89,3 +89,13 @@ RESULTS = (
     "先后获得“全省先进基层党组织”“市级文明单位”等荣誉称号，相关做法被多家媒体报道。"
 )
 MODEL_STORY = "共产党员张某某扎根一线十余年，带头承担急难险重任务，带出了一支过硬队伍，被评为市级优秀共产党员。"
+
+# One entry copies a section of another, so the overlap report (文字复制比) has something to show:
+# the entry at COPY_TO (by index in ORGS) carries the section written for the one at COPY_FROM.
+COPY_FROM, COPY_TO = 3, 5
+COPIED_SECTION = (
+    "田间地头话振兴",
+    "村党支部把党课搬到田埂上、大棚里，每月逢五开课，由农技员党员现场讲解土壤改良和病虫害防治，"
+    "再请种植大户讲销售门路。课后党员分片包户，把学到的技术一户一户教到位，"
+    "三年来全村大棚由四十个增加到一百六十个，亩均收入提高三成，二十多名在外务工青年回村创业。",
+)

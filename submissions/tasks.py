@@ -154,6 +154,13 @@ def fetch_mailbox():
     return len(mailbox.fetch_all())
 
 
+def overlap_job(kind, pk):
+    """An overlap report (文字复制比) to make or refresh: an entry's, an article's, or another entry's it affects."""
+    from submissions.overlap import hooks
+
+    hooks.run(kind, pk)
+
+
 def heartbeat():
     """Every minute: proves a worker is running (its schedule moves on; /healthz reads it)."""
     return timezone.now().isoformat()

@@ -21,6 +21,8 @@ from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
 from submissions.forms.review import ScoreForm
 from submissions.models import Attachment, Photo, Review, Section, Stage, StatusChange, Submission
+from submissions.overlap import admin as overlap_admin
+from submissions.overlap import panel as overlap_panel
 
 
 class VersionedSubmissionForm(forms.ModelForm):
@@ -73,7 +75,7 @@ HIDDEN_FROM_REVIEWERS = {"score", "review_count", "reviews", "assignments", "his
 
 
 @admin.register(Submission)
-class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
+class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHistoryAdmin):
     form = VersionedSubmissionForm
     list_display = [
         "thumb",
@@ -85,10 +87,11 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
         "status",
         "score_display",
         "review_count",
+        "overlap_display",
         "submitted_at",
     ]
     list_display_links = ["reference", "org_name"]
-    list_filter = ["campaign", "status", "kind", "region", "sector", ScoreBandFilter]
+    list_filter = ["campaign", "status", "kind", "region", "sector", ScoreBandFilter, overlap_admin.OverlapShareFilter]
     search_fields = ["reference", "org_name", "brand_name", "contact_name"]
     list_select_related = ["region"]
     list_per_page = 50
@@ -128,6 +131,7 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
     def get_queryset(self, request):
         thumbs = Photo.objects.filter(submission=OuterRef("pk")).order_by("order", "pk").values("thumbnail")[:1]
         queryset = self.model._default_manager.get_queryset().annotate(first_thumb=Subquery(thumbs))
+        queryset = overlap_admin.annotate(queryset)
         if reviews.is_reviewer_only(request.user):
             mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=request.user).order_by("-updated_at")
             queryset = queryset.filter(reviews.is_assigned(request.user)).annotate(my_total=Subquery(mine.values("total")[:1]))
@@ -136,7 +140,18 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
 
     def get_list_display(self, request):
         if reviews.is_reviewer_only(request.user):
-            return ["thumb", "reference", "org_name", "brand_name", "kind", "region", "status", "my_score", "score_display"]
+            return [
+                "thumb",
+                "reference",
+                "org_name",
+                "brand_name",
+                "kind",
+                "region",
+                "status",
+                "my_score",
+                "score_display",
+                "overlap_display",
+            ]
         return self.list_display
 
     def get_list_filter(self, request):
@@ -231,9 +246,14 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
                 **self.entry_context(request, obj),
                 "moves": workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else [],
                 "message_required": workflow.MESSAGE_REQUIRED,
+                **self.overlap_context(request, obj),
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def overlap_context(self, request, obj):
+        """The overlap report's panel (submissions/overlap/panel.py): links to other entries for the newsroom only."""
+        return {"overlap": overlap_panel.report_for(obj, editor=not reviews.is_reviewer_only(request.user))}
 
     def transition_view(self, request, object_id):
         if request.method != "POST":
@@ -289,6 +309,7 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             "review": review,
             "scoring_open": is_open,
             "next_pending": reviews.next_unscored(request.user, exclude=assignment),
+            **self.overlap_context(request, obj),
         }
         return TemplateResponse(request, "admin/submissions/submission/score.html", context)
 

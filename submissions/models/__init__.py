@@ -4,6 +4,7 @@ from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.export import ExportJob
 from submissions.models.mailbox import MailboxMessage
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
+from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
 from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
 from submissions.models.showcase import (
     Comment,
@@ -38,6 +39,10 @@ __all__ = [
     "NotificationTemplate",
     "OrgType",
     "OutboxMessage",
+    "OverlapDocument",
+    "OverlapHash",
+    "OverlapMatch",
+    "OverlapShingle",
     "Photo",
     "ReferenceCounter",
     "Region",

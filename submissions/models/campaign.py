@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,12 @@ class Campaign(models.Model):
     imap_user = models.CharField(_("邮箱用户名"), max_length=120, blank=True)
     imap_password = models.CharField(max_length=200, blank=True, editable=False)
     imap_folder = models.CharField(_("收信文件夹"), max_length=60, default="INBOX")
+    overlap_threshold = models.PositiveSmallIntegerField(
+        _("复制比警示线（%）"),
+        default=30,
+        help_text=_("作品的文字复制比达到此百分比时，在作品列表中标记提醒。"),
+        validators=[MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

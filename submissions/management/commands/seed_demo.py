@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from PIL import Image, ImageDraw
 
-from submissions import demo, images, publishing, reviews, roles, workflow
+from submissions import demo, images, overlap, publishing, reviews, roles, workflow
 from submissions.models import (
     Campaign,
     Criterion,
@@ -89,10 +89,18 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             campaign = self.campaign()
             created = self.entries(campaign, users)
+        self.overlap_reports(campaign)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {created} new entries."))
         self.stdout.write("Demo accounts (http://127.0.0.1:8000/admin/):")
         for username, role, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {role or 'superuser':<10} password: {password}")
+
+    def overlap_reports(self, campaign):
+        """Report again on every entry against the whole demo archive: an entry reported when it
+        was the second one saw the demo's shared template text as a copy (too few entries yet
+        for it to count as boilerplate)."""
+        for pk in Submission.objects.filter(campaign=campaign).exclude(status=S.DRAFT).values_list("pk", flat=True):
+            overlap.refresh_report(pk)
 
     def password(self):
         if os.environ.get("DEMO_PASSWORD"):
@@ -177,6 +185,9 @@ class Command(BaseCommand):
                 heading=f"{theme}{brand}"[:40],
                 body=demo.SECTION_BODY.format(theme=theme, **fill),
             )
+        if index in (demo.COPY_FROM, demo.COPY_TO):
+            heading, body = demo.COPIED_SECTION
+            Section.objects.create(submission=submission, order=len(demo.SECTION_THEMES) + 1, heading=heading, body=body)
         for order in range(1 + index % 3):
             photo = Photo(submission=submission, order=order, caption=f"{short}党员开展“{brand}”主题活动（{order + 1}）")
             images.save_photo(photo, draw_photo(index * 10 + order, f"{brand} {order + 1}"))
