@@ -11,6 +11,7 @@ from submissions.models.showcase import (
     ShowcaseRevision,
     ShowcaseSection,
 )
+from submissions.models.search import SearchDocument, ShowcaseViews
 from submissions.models.site import SiteSettings
 from submissions.models.submission import (
     Attachment,
@@ -41,12 +42,14 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "ReviewScore",
+    "SearchDocument",
     "Section",
     "Sector",
     "Showcase",
     "ShowcasePhoto",
     "ShowcaseRevision",
     "ShowcaseSection",
+    "ShowcaseViews",
     "SiteSettings",
     "Stage",
     "Status",
