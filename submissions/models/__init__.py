@@ -3,6 +3,7 @@
 from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
+from submissions.models.search import SearchDocument, ShowcaseViews
 from submissions.models.showcase import (
     Comment,
     RelatedLink,
@@ -11,7 +12,6 @@ from submissions.models.showcase import (
     ShowcaseRevision,
     ShowcaseSection,
 )
-from submissions.models.search import SearchDocument, ShowcaseViews
 from submissions.models.site import SiteSettings
 from submissions.models.submission import (
     Attachment,

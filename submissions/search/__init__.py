@@ -62,7 +62,7 @@ def _count_of(queryset, kind, found, field):
         sql, term_params = engine.any_of(kind, [term], field=field)
         parts.append(f"(CASE WHEN {column} IN ({sql}) THEN 1 ELSE 0 END)")
         params += term_params
-    return RawSQL(" + ".join(parts), params, output_field=IntegerField())
+    return RawSQL(" + ".join(parts), params, output_field=IntegerField())  # noqa: S611 - values are parameters
 
 
 def filter_ids(queryset, query, kind):
@@ -71,7 +71,7 @@ def filter_ids(queryset, query, kind):
     if not found:
         return None
     sql, params = backend().any_of(kind, found)
-    return queryset.filter(pk__in=RawSQL(sql, params))
+    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - values are parameters
 
 
 def ranked(queryset, query, kind=SHOWCASE):
