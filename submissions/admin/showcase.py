@@ -17,6 +17,7 @@ from submissions.exports import article_docx
 from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
 from submissions.models import Status as S
+from submissions.viewcounts import views_column
 from submissions.views.showcase import article_page, load_article
 
 
@@ -40,10 +41,10 @@ class LinkInline(BoundedInline, admin.TabularInline):
 @admin.register(Showcase)
 class ShowcaseAdmin(admin.ModelAdmin):
     form = ShowcaseAdminForm
-    list_display = ["title", "state", "responsible_editor", "signed_off_by", "publish_at", "published_at"]
+    list_display = ["title", "state", "responsible_editor", "signed_off_by", "publish_at", "published_at", views_column]
     list_filter = ["state", "campaign"]
     search_fields = ["title", "short_name", "brand_name"]
-    list_select_related = ["responsible_editor", "signed_off_by"]
+    list_select_related = ["responsible_editor", "signed_off_by", "views"]
     inlines = [SectionInline, PhotoInline, LinkInline]
     raw_id_fields = ["submission"]
     view_on_site = False  # the change form links the public page only when it is published

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from submissions import abuse, pagecache, publishing, search
+from submissions import abuse, pagecache, publishing, search, viewcounts
 from submissions.forms.showcase import CommentForm, ListFilterForm
 from submissions.models import Campaign, Comment, Region, ShowcasePhoto, SiteSettings
 from submissions.search.suggest import suggestions
@@ -54,6 +54,7 @@ def article_page(article):
         "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
         "share_image": f"{settings.SITE_URL}{photos[0].photo.display.url}" if photos else "",
         "summary": summary_of(article),
+        "view_count": viewcounts.count_of(article),
         "site": site,
     }
     return {
@@ -71,7 +72,7 @@ def _person(user):
 def load_article(queryset, **lookup):
     """One article with everything its page shows (approved comments only), in five queries."""
     article = (
-        queryset.select_related("responsible_editor", "signed_off_by", "campaign")
+        queryset.select_related("responsible_editor", "signed_off_by", "campaign", "views")
         .prefetch_related(
             "sections", _photos(), "links", Prefetch("comments", queryset=Comment.objects.filter(state=Comment.State.APPROVED))
         )
