@@ -37,7 +37,8 @@ def font_file(bold=False):
     """(path, face index) of the CJK font."""
     configured = getattr(settings, "POSTER_FONT_BOLD" if bold else "POSTER_FONT", "")
     if configured:
-        return configured, 0
+        path, _colon, face = configured.partition(":")
+        return path, int(face or 0)
     pattern = "Noto Sans CJK SC:bold" if bold else "Noto Sans CJK SC"
     found = subprocess.run(  # noqa: S603 - fixed arguments
         ["fc-match", "-f", "%{file}\n%{index}", pattern],  # noqa: S607 - fontconfig's own tool
