@@ -11,7 +11,7 @@ from PIL import Image
 
 from submissions import pagecache, posters, publishing, viewcounts
 from submissions.models import Showcase, ShowcaseViews, Status
-from tests.factories import add_photo, published_showcase, submission_in
+from tests.factories import add_photo, submission_in
 
 pytestmark = pytest.mark.django_db
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 MicroMessenger/8.0.40"
