@@ -3,7 +3,7 @@ a query on an indexed column, each as the list page runs it (the count, then the
 their region), measured in turns in one process and the medians compared.
 
 The column query is `slug = …` (a unique index); the searches go through submissions.search,
-as the list view calls it. `渔港` is put into 20 articles at every size (a rare word: what is
+as the list view calls it. `琥珀` is put into 20 articles at every size (a rare word: what is
 found stays the same, so the time should too); `距离` is in one article in 16 and `党建` in all
 (what is found grows with the archive: there the count and the ranking grow with it).
 `python -m bench.search [--quick]`.
@@ -17,10 +17,10 @@ import time
 
 from bench.common import base_env, db_name, django_run, ensure_pg_database, manage, median, table
 
-DATABASE = db_name("search")
+DATABASE = db_name("search")  # one database per size (…_1000, …_10000), kept between runs
 SIZES = (1000, 10000)
 RARE = 20  # articles that get the rare word
-QUERIES = {"rare two characters 渔港": "渔港", "one character 渔": "渔", "two words 渔港 灯塔": "渔港 灯塔",
+QUERIES = {"rare two characters 琥珀": "琥珀", "one character 琥": "琥", "two words 琥珀 鲸湾": "琥珀 鲸湾",
            "brand two characters 距离 (1 in 16)": "距离", "common two characters 党建 (all)": "党建"}  # fmt: skip
 TARGET = 3.0
 
@@ -31,15 +31,18 @@ def grow(articles):
 
     from bench import data
     from submissions import publishing, search
-    from submissions.models import Showcase, ShowcaseSection
+    from submissions.models import SearchDocument, Showcase, ShowcaseSection
 
     made = data.pages(articles)
-    call_command("reindex_search", stdout=io.StringIO())  # bulk-made articles are not indexed
-    ShowcaseSection.objects.filter(body__contains="渔港").update(body="正文")
+    if SearchDocument.objects.count() < made["published"]:
+        call_command("reindex_search", stdout=io.StringIO())  # bulk-made articles are not indexed
+    for section in ShowcaseSection.objects.filter(body__contains="琥珀"):
+        ShowcaseSection.objects.filter(pk=section.pk).update(body=section.body.replace("琥珀边的鲸湾", ""))
+        search.index_showcase(section.showcase, publishing.search_text(section.showcase))
     step = max(1, articles // RARE)
     for article in Showcase.objects.filter(state="published").order_by("pk")[::step][:RARE]:
         section = article.sections.first()
-        ShowcaseSection.objects.filter(pk=section.pk).update(body=section.body + "渔港边的灯塔")
+        ShowcaseSection.objects.filter(pk=section.pk).update(body=section.body + "琥珀边的鲸湾")
         search.index_showcase(article, publishing.search_text(article))
     return made
 
@@ -70,12 +73,12 @@ def timings(rounds):
 
 
 def measure(*, quick=False):
-    url = ensure_pg_database(DATABASE, fresh=True)
-    env = base_env(url, MEDIA_ROOT=f"/tmp/{DATABASE}_media", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-    manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
     result = {}
     for size in SIZES:
+        url = ensure_pg_database(f"{DATABASE}_{size}")
+        env = base_env(url, MEDIA_ROOT=f"/tmp/{DATABASE}_media", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
         django_run(env, "bench.search", "grow", "--articles", str(size))
         manage(env, "dbshell", "--", "-c", "VACUUM ANALYZE")
         result[str(size)] = django_run(env, "bench.search", "time", "--rounds", "15" if quick else "40")
