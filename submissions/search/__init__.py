@@ -8,6 +8,8 @@ tokens in submissions.search.tokens; passages and highlighting in submissions.se
   `index_showcase(article, text)` once the sections are saved too.
 - `ranked(queryset, query, kind=SHOWCASE)`: the queryset narrowed to what matches `query`, in
   the order of relevance (see `RANKING`), or None if the query has nothing searchable.
+- `page(ranked, number, per_page, fetch)`: one page of it, ranked on the index alone, then
+  the page's rows fetched whole;
 - `filter_ids(queryset, query, kind)`: only narrowed (no ranking): what an admin search uses
   (see `admin_search`).
 
@@ -27,7 +29,19 @@ from submissions.search.tokens import terms, tokens
 SHOWCASE = "showcase"
 RANKING = ("-search_words", "-search_title", "-published_at", "-pk")
 
-__all__ = ["RANKING", "SHOWCASE", "admin_search", "filter_ids", "forget", "highlight", "index", "passage", "ranked", "terms"]
+__all__ = [
+    "RANKING",
+    "SHOWCASE",
+    "admin_search",
+    "filter_ids",
+    "forget",
+    "highlight",
+    "index",
+    "page",
+    "passage",
+    "ranked",
+    "terms",
+]
 
 
 def index(kind, object_id, title, body):
@@ -84,6 +98,19 @@ def ranked(queryset, query, kind=SHOWCASE):
     # With one word every row found has it: no need to count (and no subquery to run).
     words = _count_of(queryset, kind, found, "body") if len(found) > 1 else Value(1, output_field=IntegerField())
     return narrowed.annotate(search_words=words, search_title=_count_of(queryset, kind, found, "title")).order_by(*RANKING)
+
+
+def page(ranked_queryset, number, per_page, fetch):
+    """One page of a ranked queryset, in two steps: the page's ids are ranked and counted on
+    the narrow index columns alone, then `fetch(queryset)` loads those rows whole (joins and
+    prefetches). Sorting whole rows, with their joins, for every match costs far more."""
+    from django.core.paginator import Paginator
+
+    found = Paginator(ranked_queryset.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(found.object_list)
+    rows = fetch(ranked_queryset.model._default_manager.filter(pk__in=ids)).in_bulk()
+    found.object_list = [rows[pk] for pk in ids if pk in rows]
+    return found
 
 
 def admin_search(queryset, term, kind):

@@ -165,8 +165,14 @@ def _list_page(data):
     form = ListFilterForm(data, regions=regions, years=years)
     filters = form.filters()
     articles, found = _searched(filters)
-    articles = articles.select_related("submission__region").prefetch_related(_photos())
-    page = Paginator(articles, PER_PAGE).get_page(data.get("page"))
+
+    def whole(queryset):
+        return queryset.select_related("submission__region").prefetch_related(_photos())
+
+    if found:
+        page = search.page(articles, data.get("page"), PER_PAGE, whole)
+    else:
+        page = Paginator(whole(articles), PER_PAGE).get_page(data.get("page"))
     params = data.copy()
     params.pop("page", None)
     context = {"page": page, "form": form, "filters": filters, "params": params}
