@@ -106,8 +106,9 @@ def page(ranked_queryset, number, per_page, fetch):
     prefetches). Sorting whole rows, with their joins, for every match costs far more."""
     from django.core.paginator import Paginator
 
-    found = Paginator(ranked_queryset.values_list("pk", flat=True), per_page).get_page(number)
-    ids = list(found.object_list)
+    with backend().planned():
+        found = Paginator(ranked_queryset.values_list("pk", flat=True), per_page).get_page(number)
+        ids = list(found.object_list)
     rows = fetch(ranked_queryset.model._default_manager.filter(pk__in=ids)).in_bulk()
     found.object_list = [rows[pk] for pk in ids if pk in rows]
     return found
