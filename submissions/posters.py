@@ -40,14 +40,18 @@ def font_file(bold=False):
         path, _colon, face = configured.partition(":")
         return path, int(face or 0)
     pattern = "Noto Sans CJK SC:bold" if bold else "Noto Sans CJK SC"
-    found = subprocess.run(  # noqa: S603 - fixed arguments
-        ["fc-match", "-f", "%{file}\n%{index}", pattern],  # noqa: S607 - fontconfig's own tool
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=10,
-    ).stdout.split("\n")
-    return found[0], int(found[1] or 0)
+    try:
+        found = subprocess.run(  # noqa: S603 - fixed arguments
+            ["fc-match", "-f", "%{file}\n%{index}", pattern],  # noqa: S607 - fontconfig's own tool
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.split("\n")
+        return found[0], int(found[1] or 0)
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        # No fontconfig: where Debian's fonts-noto-cjk puts it (face 2 is Simplified Chinese).
+        return f"/usr/share/fonts/opentype/noto/NotoSansCJK-{'Bold' if bold else 'Regular'}.ttc", 2
 
 
 def _font(size, bold=False):
@@ -59,6 +63,12 @@ def name_for(article):
     """The storage name of this version's poster (its version, last change and language in it)."""
     stamp = f"{article.pk}|{article.version}|{article.updated_at.isoformat()}|{settings.SITE_URL}|{get_language()}"
     return f"{FOLDER}/{article.pk}/{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.jpg"
+
+
+def article_of(name):
+    """The article id (as text) of a poster's storage name, or None for any other file."""
+    parts = name.split("/")
+    return parts[1] if len(parts) == 3 and parts[0] == FOLDER else None
 
 
 def article_url(article):

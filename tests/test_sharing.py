@@ -152,3 +152,19 @@ def test_admin_list_shows_the_count(client, article, editor):
     client.force_login(editor)
     html = client.get(reverse("admin:submissions_showcase_changelist")).content.decode()
     assert "阅读量" in html and '<td class="field-views_column">1234</td>' in html
+
+
+def test_cleanup_media_keeps_the_posters_of_existing_articles(client, article, settings):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    _poster(client, article)
+    name = posters.name_for(article)
+    stray = default_storage.save("posters/999999/old.jpg", io.BytesIO(b"x"))
+    for stored in (name, stray):
+        old = time.time() - 7200
+        os.utime(default_storage.path(stored), (old, old))
+    call_command("cleanup_media", stdout=io.StringIO())
+    assert default_storage.exists(name) and not default_storage.exists(stray)
