@@ -6,6 +6,8 @@ page is shown; record() counts it in the shared cache:
 
 - not a bot (the user agent, BOT below), and not the same reader again: one count per client
   (a hash of its address and user agent) per article per REPEAT_SECONDS (cache.add of a key);
+  one address counts at most ADDRESS_LIMIT readings per ADDRESS_WINDOW, which also bounds the
+  keys a client can make;
 - the count is an atomic cache.incr of the article's pending counter;
 - flush() moves every pending counter into the database (ShowcaseViews.count += n), taking
   exactly what it read (cache.decr), so counts made meanwhile stay for the next flush. It is a
@@ -27,11 +29,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy
 
+from submissions import abuse
 from submissions.abuse import client_ip
 from submissions.models import Showcase, ShowcaseViews
 
 REPEAT_SECONDS = 30 * 60  # one count per client per article per half hour
 FLUSH_AT = 100  # pending reads of one article that make the request flush it
+ADDRESS_LIMIT, ADDRESS_WINDOW = 120, 600  # readings counted per client address per 10 minutes
 PENDING = "views:pending:"
 SEEN = "views:seen:"
 BOT = re.compile(
@@ -55,6 +59,8 @@ def record(request, article_id):
     """Count one reading of the article by this request's client; True if it counted."""
     if is_bot(request.META.get("HTTP_USER_AGENT", "")[:500]):
         return False
+    if abuse.hit(request, "read", limit=ADDRESS_LIMIT, window=ADDRESS_WINDOW):
+        return False  # one address sending many (changing its user agent): not readers, and no more keys
     if not cache.add(_seen_key(request, article_id), 1, REPEAT_SECONDS):
         return False  # read again within the window
     key = PENDING + str(article_id)

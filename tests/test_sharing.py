@@ -142,7 +142,7 @@ def test_counting_does_not_touch_the_page_cache(client, article):
 
 
 def test_beacon_queries(article, django_assert_max_num_queries):
-    with django_assert_max_num_queries(20) as captured:  # with the database cache's own reads and writes
+    with django_assert_max_num_queries(30) as captured:  # with the database cache's own reads and writes
         _read(article)
     assert len(_own(captured)) == 1, _own(captured)  # the article; the count itself is in the cache
 
@@ -168,3 +168,10 @@ def test_cleanup_media_keeps_the_posters_of_existing_articles(client, article, s
         os.utime(default_storage.path(stored), (old, old))
     call_command("cleanup_media", stdout=io.StringIO())
     assert default_storage.exists(name) and not default_storage.exists(stray)
+
+
+def test_one_address_changing_its_user_agent_counts_a_bounded_number(article, monkeypatch):
+    monkeypatch.setattr(viewcounts, "ADDRESS_LIMIT", 3)
+    for index in range(10):
+        _read(article, ua=f"{PHONE} {index}", ip="10.0.3.1")
+    assert viewcounts.flush() == 3
