@@ -60,8 +60,10 @@ def _font(size, bold=False):
 
 
 def name_for(article):
-    """The storage name of this version's poster (its version, last change and language in it)."""
-    stamp = f"{article.pk}|{article.version}|{article.updated_at.isoformat()}|{settings.SITE_URL}|{get_language()}"
+    """The storage name of this version's poster (its version, last change, publication date,
+    address and language in it)."""
+    published = article.published_at.isoformat() if article.published_at else ""
+    stamp = f"{article.pk}|{article.version}|{article.updated_at.isoformat()}|{published}|{settings.SITE_URL}|{get_language()}"
     return f"{FOLDER}/{article.pk}/{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.jpg"
 
 
