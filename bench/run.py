@@ -7,13 +7,14 @@ import argparse
 import json
 import time
 
-from bench import admin_list, load, pages, photos
+from bench import admin_list, load, pages, photos, search
 from bench import bytes as page_bytes
 from bench.common import RESULTS, machine, write_results
 
-BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": page_bytes, "load": load}
-NAMES = {"pages": "pages", "photos": "photos", "admin": "admin_list", "bytes": "bytes", "load": "load"}
-DEFAULT = "pages,photos,admin,bytes"  # the load test (`load`) is asked for by name: it takes a few minutes more
+BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": page_bytes, "load": load, "search": search}
+NAMES = {"pages": "pages", "photos": "photos", "admin": "admin_list", "bytes": "bytes", "load": "load", "search": "search"}
+# The load test (`load`) and the search benchmark (`search`: 10,000 articles) are asked for by name: each takes minutes more.
+DEFAULT = "pages,photos,admin,bytes"
 
 
 def main(argv=None):

@@ -195,6 +195,9 @@ if MEDIA_STORAGE == "s3":
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3; got {MEDIA_STORAGE!r}.")
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# The share posters' CJK font, `path` or `path:face` (empty: what fc-match finds for Noto Sans CJK SC).
+POSTER_FONT = env.text("POSTER_FONT", "")
+POSTER_FONT_BOLD = env.text("POSTER_FONT_BOLD", "")
 
 # Uploads: large files stream to disk; the request as a whole is bounded.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

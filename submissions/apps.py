@@ -8,9 +8,10 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("品牌征集")
 
     def ready(self):
-        from submissions import pagecache
+        from submissions import pagecache, search
 
         pagecache._connect()
+        search._connect()
 
         from submissions.overlap import hooks
 

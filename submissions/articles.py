@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 
+from submissions import viewcounts
 from submissions.models import ArticleState, Comment, Showcase, ShowcasePhoto, SiteSettings, StatusChange
 from submissions.models.status import LIVE
 
@@ -34,7 +35,7 @@ def person(user):
 def load_article(queryset, **lookup):
     """One article with everything its page shows (approved comments only), in five queries."""
     article = (
-        queryset.select_related("responsible_editor", "signed_off_by", "campaign")
+        queryset.select_related("responsible_editor", "signed_off_by", "campaign", "views")
         .prefetch_related(
             "sections",
             photos_prefetch(),
@@ -64,6 +65,7 @@ def article_page(article):
         "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
         "share_image": f"{settings.SITE_URL}{photos[0].photo.display.url}" if photos else "",
         "summary": summary_of(article),
+        "view_count": viewcounts.count_of(article),
         "site": site,
     }
     return {

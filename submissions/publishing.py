@@ -6,7 +6,7 @@
   e-mails the submitter the link);
 - `publish_due()` publishes what is scheduled and due (the `publish_due` command; safe to run
   twice or at once: the workflow's compare-and-swap lets one run win each article);
-- `edited()` is called after every admin save: it keeps the search text, stores a revision
+- `edited()` is called after every admin save: it keeps the search text and index, stores a revision
   and voids a sign-off that the edit made stale (a published article goes back for sign-off).
 Revisions (snapshot, diff, revert) live in submissions.revisions.
 """
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from submissions import pagecache, revisions, workflow
+from submissions import pagecache, revisions, search, workflow
 from submissions.models import Showcase, ShowcasePhoto, ShowcaseSection
 from submissions.models import Status as S
 from submissions.workflow import SYSTEM, TransitionError
@@ -109,7 +109,9 @@ def edited(article, user, *, note=""):
     a published one goes off the column and back to 待签审 (its entry back to 已采用) until a
     chief editor signs the new version off and publishes it again.
     """
-    Showcase.objects.filter(pk=article.pk).update(search_text=search_text(article))
+    text = search_text(article)
+    Showcase.objects.filter(pk=article.pk).update(search_text=text)
+    search.index_showcase(article, text)
     previous = article.revisions.order_by("-number").first()
     revision = revisions.store(article, user, note=note)
     if previous is not None and previous.data != revision.data:

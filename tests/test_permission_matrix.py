@@ -109,6 +109,14 @@ MATRIX = [
     ("/showcase/{article.slug}/comment/", "GET", everyone(405)),
     ("/showcase/{draft_article.slug}/comment/", "POST", everyone(404)),
     ("/showcase/feed/", "GET", everyone(200)),
+    ("/showcase/{article.slug}/poster/", "GET", everyone(200)),
+    ("/showcase/{draft_article.slug}/poster/", "GET", everyone(404)),
+    ("/showcase/{article.slug}/poster.jpg", "GET", everyone(200)),
+    ("/showcase/{draft_article.slug}/poster.jpg", "GET", everyone(404)),
+    ("/showcase/{article.slug}/print/", "GET", everyone(200)),
+    ("/showcase/{draft_article.slug}/print/", "GET", everyone(404)),
+    ("/showcase/{article.slug}/read/", "POST", everyone(204)),  # the reading beacon: no token, nothing of the reader's
+    ("/showcase/{draft_article.slug}/read/", "POST", everyone(404)),
     ("/sitemap.xml", "GET", everyone(200)),
     ("/robots.txt", "GET", everyone(200)),
     ("/favicon.ico", "GET", everyone(301)),  # to the static file

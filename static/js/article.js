@@ -1,14 +1,16 @@
 // The article page: print, and copy the link for sharing (WeChat's browser shares from its own menu).
+// Both are plain links without script: to the print page, and to the article's address.
 (function () {
   "use strict";
   var printButton = document.querySelector("[data-print]");
-  if (printButton) {
-    printButton.addEventListener("click", function () { window.print(); });
+  if (printButton) {  // a link to the print page; with script, this page prints itself
+    printButton.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
   }
   var copyButton = document.querySelector("[data-copy-link]");
   var status = document.querySelector("[data-copy-status]");
   if (copyButton) {
-    copyButton.addEventListener("click", function () {
+    copyButton.addEventListener("click", function (event) {
+      event.preventDefault();  // a plain link to the article's address without script (long-press to copy)
       var url = copyButton.getAttribute("data-copy-link");
       var done = function () { if (status) { status.textContent = copyButton.getAttribute("data-copied"); } };
       if (navigator.clipboard && window.isSecureContext) {
@@ -60,4 +62,18 @@
     event.preventDefault();
     fetchToken().then(function () { form.submit(); }, function () { form.submit(); });
   });
+})();
+// The reading count (submissions/viewcounts.py): one small POST once the page is shown, which
+// answers the current count. The page itself is shared by every reader and counts nothing.
+(function () {
+  "use strict";
+  var views = document.querySelector("[data-read]");
+  if (!views || !window.fetch) { return; }
+  fetch(views.getAttribute("data-read") + "?count=1", { method: "POST", keepalive: true, credentials: "omit" })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (data) {
+      var number = views.querySelector("[data-views]");
+      if (data && number && typeof data.views === "number") { number.textContent = String(data.views); }
+    })
+    .catch(function () {});
 })();

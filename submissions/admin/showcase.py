@@ -18,6 +18,7 @@ from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminF
 from submissions.forms.showcase import CommentForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
 from submissions.models import Status as S
+from submissions.viewcounts import views_column
 
 
 class SectionInline(BoundedInline, admin.StackedInline):
@@ -40,10 +41,10 @@ class LinkInline(BoundedInline, admin.TabularInline):
 @admin.register(Showcase)
 class ShowcaseAdmin(admin.ModelAdmin):
     form = ShowcaseAdminForm
-    list_display = ["title", "state", "responsible_editor", "signed_off_by", "publish_at", "published_at"]
+    list_display = ["title", "state", "responsible_editor", "signed_off_by", "publish_at", "published_at", views_column]
     list_filter = ["state", "campaign"]
     search_fields = ["title", "short_name", "brand_name"]
-    list_select_related = ["responsible_editor", "signed_off_by"]
+    list_select_related = ["responsible_editor", "signed_off_by", "views"]
     inlines = [SectionInline, PhotoInline, LinkInline]
     raw_id_fields = ["submission"]
     view_on_site = False  # the change form links the public page only when it is published

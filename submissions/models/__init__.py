@@ -6,6 +6,7 @@ from submissions.models.mailbox import MailboxMessage
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
 from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
+from submissions.models.search import SearchDocument, ShowcaseViews
 from submissions.models.showcase import (
     Comment,
     RelatedLink,
@@ -50,12 +51,14 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "ReviewScore",
+    "SearchDocument",
     "Section",
     "Sector",
     "Showcase",
     "ShowcasePhoto",
     "ShowcaseRevision",
     "ShowcaseSection",
+    "ShowcaseViews",
     "SiteSettings",
     "Stage",
     "Status",

@@ -10,21 +10,22 @@ from django.contrib import messages
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from portal.text import strip_controls
-from submissions import abuse, pagecache, publishing
+from submissions import abuse, pagecache, publishing, search
 from submissions import articles as article_reads
 from submissions.forms.showcase import CommentForm, ListFilterForm
 from submissions.models import Campaign, Region, SiteSettings
+from submissions.search.suggest import suggestions
 
 PER_PAGE = 10
 LIST_QUERY = ("q", "kind", "region", "year", "page")  # the list's own parameters (its cache key)
@@ -93,10 +94,8 @@ def comment(request, slug):
 
 
 def _filtered(filters):
+    """The published articles the filters other than the query keep."""
     articles = article_reads.published_articles()
-    if filters.get("q"):
-        term = filters["q"]
-        articles = articles.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
     if filters.get("kind"):
         articles = articles.filter(submission__kind=filters["kind"])
     if filters.get("region"):
@@ -106,21 +105,41 @@ def _filtered(filters):
     return articles
 
 
+def _searched(filters):
+    """(articles in the list's order, the query's terms): ranked by search.RANKING when there is a query."""
+    articles, query = _filtered(filters), filters.get("q", "")
+    if not query:
+        return articles.order_by("-published_at", "-pk"), []
+    ranked = search.ranked(articles, query)
+    return (articles.none() if ranked is None else ranked), search.terms(query)
+
+
 def _list_page(data):
     regions = list(Region.objects.order_by("order", "pk"))
     years = sorted({d.year for d in article_reads.published_articles().dates("published_at", "year")}, reverse=True)
     form = ListFilterForm(data, regions=regions, years=years)
     filters = form.filters()
-    articles = (
-        _filtered(filters).select_related("submission__region").prefetch_related(_photos()).order_by("-published_at", "-pk")
-    )
-    page = Paginator(articles, PER_PAGE).get_page(data.get("page"))
+    articles, found = _searched(filters)
+
+    def whole(queryset):
+        return queryset.select_related("submission__region").prefetch_related(_photos())
+
+    if found:
+        page = search.page(articles, data.get("page"), PER_PAGE, whole)
+    else:
+        page = Paginator(whole(articles), PER_PAGE).get_page(data.get("page"))
     params = data.copy()
     params.pop("page", None)
     context = {"page": page, "form": form, "filters": filters, "params": params}
     for article in page:
         article.list_summary = summary_of(article)
         article.cover = next(iter(article.photos.all()), None)
+        if found:
+            article.marked_title = search.highlight(article.title, found)
+            article.passage = search.passage(article.search_text, found, fallback=article.list_summary)
+    if filters and not page.object_list:
+        offered = suggestions(filters.get("q", ""), found, filters)
+        context["suggestions"] = [(label, "?" + urlencode(query)) for label, query in offered]
     return {"body": render_to_string("showcase/_list.html", context), "filtered": bool(filters)}
 
 

@@ -4,7 +4,8 @@ Two kinds of leftovers:
 - staged photos and attachments (upload_key set, no entry) older than --staged-hours: a
   submitter uploaded them and never finished the form; their rows and files go;
 - files in the media storage that no FileField of any row names (a failed save, a rolled
-  back transaction, a crash between writing a file and its row). Files younger than
+  back transaction, a crash between writing a file and its row; share posters are kept while
+  their article exists: submissions.posters removes old versions itself). Files younger than
   --min-age minutes are kept, so uploads still in flight are safe.
 
 Run it from cron once a night; --dry-run lists what would go and removes nothing.
@@ -18,7 +19,8 @@ from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils import timezone
 
-from submissions import intake
+from submissions import intake, posters
+from submissions.models import Showcase
 
 
 def file_fields():
@@ -84,9 +86,10 @@ class Command(BaseCommand):
         if not storage.exists(""):
             return 0
         keep = referenced_names()
+        articles = {str(pk) for pk in Showcase.objects.values_list("pk", flat=True)}
         count = 0
         for name in stored_files(storage):
-            if name in keep or storage.get_modified_time(name) >= before:
+            if name in keep or posters.article_of(name) in articles or storage.get_modified_time(name) >= before:
                 continue
             self.stdout.write(f"{verb} {name}")
             if not dry_run:

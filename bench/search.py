@@ -1,0 +1,129 @@
+"""Search at 1,000 and at 10,000 published articles on PostgreSQL: a two-character query against
+a query on an indexed column, each as the list page runs it (the count, then the first ten with
+their region), measured in turns in one process and the medians compared.
+
+The column query is `slug = …` (a unique index); the searches go through submissions.search,
+as the list view calls it. `琥珀` is put into 20 articles at every size (a rare word: what is
+found stays the same, so the time should too); `距离` is in one article in 16 and `党建` in all
+(what is found grows with the archive: there the count and the ranking grow with it).
+`python -m bench.search [--quick]`.
+"""
+
+import argparse
+import io
+import json
+import sys
+import time
+
+from bench.common import base_env, db_name, django_run, ensure_pg_database, manage, median, table
+
+DATABASE = db_name("search")  # one database per size (…_1000, …_10000), kept between runs
+SIZES = (1000, 10000)
+RARE = 20  # articles that get the rare word
+QUERIES = {"rare two characters 琥珀": "琥珀", "one character 琥": "琥", "two words 琥珀 鲸湾": "琥珀 鲸湾",
+           "brand two characters 距离 (1 in 16)": "距离", "common two characters 党建 (all)": "党建"}  # fmt: skip
+TARGET = 3.0
+
+
+def grow(articles):
+    """Make `articles` published articles (bench.data), index them, put the rare word in RARE."""
+    from django.core.management import call_command
+
+    from bench import data
+    from submissions import publishing, search
+    from submissions.models import SearchDocument, Showcase, ShowcaseSection
+
+    made = data.pages(articles)
+    if SearchDocument.objects.count() < made["published"]:
+        call_command("reindex_search", stdout=io.StringIO())  # bulk-made articles are not indexed
+    for section in ShowcaseSection.objects.filter(body__contains="琥珀"):
+        ShowcaseSection.objects.filter(pk=section.pk).update(body=section.body.replace("琥珀边的鲸湾", ""))
+        search.index_showcase(section.showcase, publishing.search_text(section.showcase))
+    step = max(1, articles // RARE)
+    for article in Showcase.objects.filter(state="published").order_by("pk")[::step][:RARE]:
+        section = article.sections.first()
+        ShowcaseSection.objects.filter(pk=section.pk).update(body=section.body + "琥珀边的鲸湾")
+        search.index_showcase(article, publishing.search_text(article))
+    return made
+
+
+def timings(rounds):
+    """Median milliseconds of each query, the column query and the searches measured in turns."""
+    from django.core.paginator import Paginator
+
+    from submissions import publishing, search
+
+    slug = publishing.published_articles().order_by("pk").values_list("slug", flat=True)[500]
+
+    def page(queryset):
+        got = Paginator(queryset.select_related("submission__region"), 10).get_page(1)
+        return got.paginator.count, len(got.object_list)
+
+    def searched(query):  # as the list view does it
+        got = search.page(
+            search.ranked(publishing.published_articles(), query), 1, 10, lambda q: q.select_related("submission__region")
+        )
+        return got.paginator.count, len(got.object_list)
+
+    runs = {"indexed column (slug)": lambda: page(publishing.published_articles().filter(slug=slug).order_by("-published_at"))}
+    for name, query in QUERIES.items():
+        runs[name] = lambda query=query: searched(query)
+    times = {name: [] for name in runs}
+    found = {name: run()[0] for name, run in runs.items()}  # warm up, and what each finds
+    for _ in range(rounds):
+        for name, run in runs.items():
+            began = time.perf_counter()
+            run()
+            times[name].append((time.perf_counter() - began) * 1000)
+    return {name: {"ms": round(median(values), 3), "found": found[name]} for name, values in times.items()}
+
+
+def measure(*, quick=False):
+    result = {}
+    for size in SIZES:
+        url = ensure_pg_database(f"{DATABASE}_{size}")
+        env = base_env(url, MEDIA_ROOT=f"/tmp/{DATABASE}_media", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
+        django_run(env, "bench.search", "grow", "--articles", str(size))
+        manage(env, "dbshell", "--", "-c", "VACUUM ANALYZE")
+        result[str(size)] = django_run(env, "bench.search", "time", "--rounds", "15" if quick else "40")
+    return result
+
+
+def report(result):
+    small, large = (result[str(size)] for size in SIZES)
+    base = {size: result[str(size)]["indexed column (slug)"]["ms"] for size in SIZES}
+    rows = []
+    for name in large:
+        a, b = small[name], large[name]
+        rows.append([
+            name, a["found"], a["ms"], f"{a['ms'] / base[SIZES[0]]:.2f}×", b["found"], b["ms"],
+            f"{b['ms'] / base[SIZES[1]]:.2f}×", f"{b['ms'] / a['ms']:.2f}×",
+        ])  # fmt: skip
+    headers = ["query (count + first 10)", "found@1k", "ms@1k", "÷column@1k", "found@10k", "ms@10k", "÷column@10k", "10k÷1k"]
+    return f"Search on PostgreSQL (target: a two-character query within {TARGET:.0f}× the column query, flat 1k→10k)\n" + table(
+        rows, headers
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", nargs="?", choices=["grow", "time"])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    if args.what is None:
+        result = measure(quick=args.quick)
+        print(report(result))
+        return
+    import django
+
+    django.setup()
+    out = grow(args.articles) if args.what == "grow" else timings(args.rounds)
+    sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
