@@ -161,6 +161,13 @@ def overlap_job(kind, pk):
     hooks.run(kind, pk)
 
 
+def flush_views():
+    """Every minute: the reading counts (阅读量) gathered in the cache, into the database."""
+    from submissions import viewcounts
+
+    return viewcounts.flush()
+
+
 def heartbeat():
     """Every minute: proves a worker is running (its schedule moves on; /healthz reads it)."""
     return timezone.now().isoformat()
@@ -177,6 +184,7 @@ periodic("publish_due", publish_due, minutes=1)
 periodic("send_outbox", send_outbox, minutes=1)
 periodic("heartbeat", heartbeat, minutes=1)
 periodic("fetch_mailbox", fetch_mailbox, minutes=5)
+periodic("flush_views", flush_views, minutes=1)
 periodic("cleanup_media", cleanup_media, minutes=360)  # staged uploads expire after 12 hours
 periodic("backup", backup, daily_at="02:30")
 

@@ -24,6 +24,7 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:send_outbox": ("submissions.tasks.send_outbox", "I", 1, now),
         "portal:heartbeat": ("submissions.tasks.heartbeat", "I", 1, now),
         "portal:fetch_mailbox": ("submissions.tasks.fetch_mailbox", "I", 5, now),
+        "portal:flush_views": ("submissions.tasks.flush_views", "I", 1, now),
         "portal:cleanup_media": ("submissions.tasks.cleanup_media", "I", 360, now),
         "portal:backup": ("submissions.tasks.backup", "D", None, datetime(2026, 12, 2, 2, 30, tzinfo=BEIJING)),
     }
@@ -43,6 +44,7 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:send_outbox",
         "portal:heartbeat",
         "portal:fetch_mailbox",
+        "portal:flush_views",
         "portal:cleanup_media",
         "portal:nightly",
         "someone-else",
