@@ -93,12 +93,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set (shared by every process); otherwise a table in
 # the database, which is still shared by every process of one deployment.
 REDIS_URL = env.text("REDIS_URL")
+REDIS_TIMEOUT = env.number("REDIS_TIMEOUT_MS", 500) / 1000
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "portal"),
+            # Redis down: pages are served uncached after at most this wait (portal/cache.py).
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
     # Sessions read from the shared cache, written through to the database (survive a Redis restart).

@@ -33,6 +33,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -50,6 +51,9 @@ LOCAL_LIMIT = 128  # whole pages a process keeps in memory (the newest used)
 # In the context of a shared page: `{% csrf_token %}` renders nothing (the form fetches its own).
 NO_TOKEN = {"csrf_token": ""}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
+# Every GET parameter a cached page uses (the list's filters and page), in key order. Any other
+# parameter is ignored by every cached page and never reaches a key (known_query).
+PAGE_PARAMETERS = ("kind", "page", "q", "region", "year")
 
 
 class LocalPages:
@@ -127,13 +131,15 @@ def key(*parts):
     return f"showcase-page:{version()}:{_digest(parts)}"
 
 
-def get_or_render(parts, render):
-    """The cached value under `parts`, else render() (which may raise Http404), stored."""
+def get_or_render(parts, render, *, keep=None):
+    """The cached value under `parts`, else render() (which may raise Http404), stored unless
+    keep(value) says no."""
     page_key = key(*parts)
     value = cache.get(page_key)
     if value is None:
         value = render()
-        cache.set(page_key, value, TIMEOUT)
+        if keep is None or keep(value):
+            cache.set(page_key, value, TIMEOUT)
     return value
 
 
@@ -146,36 +152,76 @@ def anonymous(request):
     )
 
 
-def shared(request, query=()):
-    """Whether this request may be answered with the page every anonymous reader gets."""
-    return anonymous(request) and not set(request.GET) - set(query)
+def shared(request):
+    """Whether this request may be answered with the page every anonymous reader gets. Any query
+    parameter a page does not use (WeChat's from, isappinstalled, scene, utm_*, a bot's junk) is
+    ignored: it neither gives the reader a page of their own nor reaches a cache key."""
+    return anonymous(request)
 
 
-def _reader_key(request):
-    """This process's key of a page: the request exactly as sent (another spelling of the same
-    query is another key, and reaches the view) and the language it is read in."""
-    return (request.path, request.META.get("QUERY_STRING", ""), get_language())
+def known_query(data):
+    """The query string of the PAGE_PARAMETERS in `data` (a QueryDict or dict) that have a value,
+    in one fixed order: the same request spelt with other parameters, or in another order, gets
+    the same string. A view's canonical query is this of its cleaned values."""
+    return urlencode([(name, data.get(name)) for name in PAGE_PARAMETERS if data.get(name)])
 
 
-def whole_page(request, parts, render, *, query=()):
-    """The whole page under `parts`: render(True) renders the page every anonymous reader
-    shares (with NO_TOKEN in its context), render(False) a page for this reader alone.
-    `query`: the GET parameters that are in `parts`. A page is kept with the version it was
-    rendered at, so one shared-cache round trip (the version and the page together) tells
-    whether it is still good. This process keeps it too, for CachedPageMiddleware to answer the
-    same request next time (it has already looked there when the view is called)."""
-    if not shared(request, query):
-        return render(False)
-    page_key = "showcase-whole:v2:" + _digest(parts)  # v2: (page, gzipped page)
+def _reader_key(request, query=None):
+    """This process's key of a page: the path, the page parameters (known_query; the view passes
+    its canonical one) and the language it is read in."""
+    if query is None:
+        query = known_query(request.GET) if request.META.get("QUERY_STRING") else ""
+    return (request.path, query, get_language())
+
+
+def versioned(parts, compute, *, keep=None):
+    """The value under `parts` as of the current version, with that version, in one shared-cache
+    round trip: (version, value). compute() makes it again when it is missing or stale; it is
+    stored unless keep(value) says no."""
+    page_key = "showcase-versioned:" + _digest(parts)
     found = cache.get_many([VERSION_KEY, page_key])
     current, kept = found.get(VERSION_KEY), found.get(page_key)
-    if current is None or kept is None or kept[0] != current:
-        current = version()  # read before rendering: a change meanwhile makes this page stale at once
-        html = render(True).content
-        kept = (current, (html, gzip.compress(html, compresslevel=6, mtime=0)))
-        cache.set(page_key, kept, TIMEOUT)
-    local_pages.keep(_reader_key(request), current, kept[1])
-    return _respond(request, *kept[1])
+    if current is not None and kept is not None and kept[0] == current:
+        return kept
+    current = version()  # read before computing: a change meanwhile makes this value stale at once
+    value = compute()
+    if keep is None or keep(value):
+        cache.set(page_key, (current, value), TIMEOUT)
+    return current, value
+
+
+def whole_page(request, parts, render, *, query=""):
+    """The whole page under `parts`: render(True) renders the page every anonymous reader
+    shares (with NO_TOKEN in its context), render(False) a page for this reader alone.
+    `query`: the page's canonical query string (known_query of its cleaned parameters), which
+    `parts` stand for. A page is kept with the version it was rendered at, so one shared-cache
+    round trip (the version and the page together) tells whether it is still good. This process
+    keeps it too, for CachedPageMiddleware to answer the same request next time (it has already
+    looked there when the view is called). A shared page is rendered with request.canonical_path
+    (the path and `query`), so nothing of the first reader's URL is kept in it. A response with
+    `pagecache_keep = False` is served but not stored."""
+    if not shared(request):
+        return render(False)
+    request.canonical_path = request.path + (f"?{query}" if query else "")
+
+    def rendered():
+        response = render(True)
+        if not getattr(response, "pagecache_keep", True):
+            raise _NotKept(response)
+        html = response.content
+        return html, gzip.compress(html, compresslevel=6, mtime=0)
+
+    try:
+        current, body = versioned(("whole", *parts), rendered)
+    except _NotKept as refused:
+        return refused.response
+    local_pages.keep(_reader_key(request, query), current, body)
+    return _respond(request, *body)
+
+
+class _NotKept(Exception):
+    def __init__(self, response):
+        self.response = response
 
 
 def _respond(request, html, packed):
@@ -205,9 +251,18 @@ class CachedPageMiddleware:
 
 
 def _connect():
-    from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, SiteSettings, StatusChange
+    from submissions.models import (
+        Comment,
+        Region,
+        RelatedLink,
+        Showcase,
+        ShowcasePhoto,
+        ShowcaseSection,
+        SiteSettings,
+        StatusChange,
+    )
 
-    for model in (Showcase, ShowcaseSection, ShowcasePhoto, RelatedLink, SiteSettings):
+    for model in (Showcase, ShowcaseSection, ShowcasePhoto, RelatedLink, SiteSettings, Region):
         receiver([post_save, post_delete], sender=model, dispatch_uid=f"pagecache-{model.__name__}")(_changed)
 
     @receiver(post_save, sender=Comment, dispatch_uid="pagecache-comment-save")

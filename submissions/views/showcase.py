@@ -20,12 +20,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from submissions import abuse, pagecache, publishing
+from submissions import abuse, listquery, pagecache, publishing
 from submissions.forms.showcase import CommentForm, ListFilterForm
 from submissions.models import Campaign, Comment, Region, ShowcasePhoto, SiteSettings
 
 PER_PAGE = 10
-LIST_QUERY = ("q", "kind", "region", "year", "page")  # the list's own parameters (its cache key)
 COMMENT_LIMIT, COMMENT_WINDOW = 5, 600  # comments per IP per 10 minutes
 
 
@@ -149,34 +148,58 @@ def _filtered(filters):
     return articles
 
 
-def _list_page(data):
-    regions = list(Region.objects.order_by("order", "pk"))
-    years = sorted({d.year for d in publishing.published_articles().dates("published_at", "year")}, reverse=True)
-    form = ListFilterForm(data, regions=regions, years=years)
+def _list_choices():
+    """The cities and years the list offers, cached with the pages: (regions, years)."""
+
+    def compute():
+        regions = [(r.code, r.name) for r in Region.objects.order_by("order", "pk")]
+        years = sorted({d.year for d in publishing.published_articles().dates("published_at", "year")}, reverse=True)
+        return regions, years
+
+    return pagecache.versioned(("list-choices",), compute)[1]
+
+
+def _list_page(query, regions, years):
+    form = ListFilterForm(query.filters, regions=regions, years=years)
     filters = form.filters()
     articles = (
         _filtered(filters).select_related("submission__region").prefetch_related(_photos()).order_by("-published_at", "-pk")
     )
-    page = Paginator(articles, PER_PAGE).get_page(data.get("page"))
-    params = data.copy()
-    params.pop("page", None)
-    context = {"page": page, "form": form, "filters": filters, "params": params}
+    paginator = Paginator(articles, PER_PAGE)
+    if query.page > paginator.num_pages:
+        raise listquery.PastLastPage(paginator.num_pages)
+    page = paginator.page(query.page)
+    context = {"page": page, "form": form, "filters": filters, "params": query.params()}
     for article in page:
         article.list_summary = summary_of(article)
         article.cover = next(iter(article.photos.all()), None)
-    return {"body": render_to_string("showcase/_list.html", context), "filtered": bool(filters)}
+    body = render_to_string("showcase/_list.html", context)
+    # A search that finds nothing is served but not stored: random search words cannot fill the cache.
+    return {"body": body, "filtered": bool(filters), "kept": paginator.count > 0 or "q" not in filters}
+
+
+def _kept(page):
+    return page.get("kept", True)
 
 
 @require_safe
 def article_list(request):
-    data = request.GET
-    parts = ("list", get_language(), *(data.get(k, "") for k in LIST_QUERY))
+    regions, years = _list_choices()
+    query = listquery.parse(request.GET, region_codes=[code for code, _name in regions], years=years)
+    if query.refused:
+        return redirect(query.url(request.path))
+    parts = ("list", get_language(), *query.key())
 
     def render_page(shared):
-        page = pagecache.get_or_render(parts, lambda: _list_page(data))
-        return render(request, "showcase/list.html", {"page": page, **(pagecache.NO_TOKEN if shared else {})})
+        page = pagecache.get_or_render(parts, lambda: _list_page(query, regions, years), keep=_kept)
+        response = render(request, "showcase/list.html", {"page": page, **(pagecache.NO_TOKEN if shared else {})})
+        response.pagecache_keep = _kept(page)
+        return response
 
-    return pagecache.whole_page(request, parts, render_page, query=LIST_QUERY)
+    try:
+        return pagecache.whole_page(request, parts, render_page, query=query.querystring())
+    except listquery.PastLastPage as past:
+        return redirect(query.url(request.path, page=past.last))
 
 
 class LatestArticlesFeed(Feed):
