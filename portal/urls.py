@@ -10,6 +10,7 @@ from submissions.views.media import media
 
 configure_admin_site(admin.site)
 
+handler404 = "submissions.views.errors.not_found"
 handler500 = "submissions.views.errors.server_error"
 
 urlpatterns = [

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from submissions import abuse, notifications, workflow
+from submissions import abuse, notifications, pagecache, workflow
 from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import PublicEntryForm
 from submissions.models import Campaign, Kind, Photo, Status, Submission
@@ -39,9 +40,17 @@ def submit_current(request):
 
 
 def detail(request, slug):
-    campaign = get_object_or_404(Campaign, slug=slug)
-    kinds = [(code, Kind(code).label) for code in campaign.kinds if code in Kind.values]
-    return render(request, "calls/detail.html", {"campaign": campaign, "kinds": kinds, "is_open": campaign.is_open()})
+    """The call page, from the page cache (submissions/pagecache.py); an unknown slug is a 404, not stored."""
+
+    def render_page(shared):
+        campaign = get_object_or_404(Campaign, slug=slug)
+        kinds = [(code, Kind(code).label) for code in campaign.kinds if code in Kind.values]
+        context = {"campaign": campaign, "kinds": kinds, "is_open": campaign.is_open(), **(pagecache.NO_TOKEN if shared else {})}
+        response = render(request, "calls/detail.html", context)
+        response.pagecache_until = Campaign.next_change()  # opens or closes: the page changes then
+        return response
+
+    return pagecache.whole_page(request, ("call", get_language(), slug), render_page)
 
 
 def closed(request, campaign):

@@ -22,6 +22,24 @@ def _page(template, status):
     return response
 
 
+def not_found(request, exception=None):
+    """handler404: one page per language (and section of the site, for the menu), from the page
+    cache, whatever the path asked for: random paths neither render nor store a page each. Not
+    kept in a process's memory, so a flood of paths cannot push the column's pages out of it."""
+    from django.shortcuts import render
+    from django.utils.translation import get_language
+
+    from submissions import pagecache
+
+    match = request.resolver_match
+    section = (match.namespace, match.url_name) if match else ("", "")
+
+    def render_page(shared):
+        return render(request, "404.html", pagecache.NO_TOKEN if shared else {}, status=404)
+
+    return pagecache.whole_page(request, ("404", get_language(), *section), render_page, path="/", status=404, local=False)
+
+
 def server_error(request):
     """handler500: 503 when the database is unreachable, 500 otherwise."""
     exc = sys.exc_info()[1]
