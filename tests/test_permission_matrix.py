@@ -97,6 +97,8 @@ MATRIX = [
     ("/showcase/{draft_article.slug}/comment/", "POST", everyone(404)),
     ("/showcase/feed/", "GET", everyone(200)),
     ("/sitemap.xml", "GET", everyone(200)),
+    ("/sitemap-articles.xml", "GET", everyone(200)),
+    ("/sitemap-articles.xml?p=9", "GET", everyone(404)),
     ("/robots.txt", "GET", everyone(200)),
     ("/favicon.ico", "GET", everyone(301)),  # to the static file
     ("/i18n/setlang/", "POST", everyone(302)),

@@ -177,9 +177,11 @@ def test_feed_lists_published_articles(client, article):
 
 def test_sitemap_and_robots(client, article):
     draft = ShowcaseFactory()
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-articles.xml</loc>" in index and "/sitemap-pages.xml</loc>" in index
+    xml = client.get("/sitemap-articles.xml").content.decode()
     assert article.get_absolute_url() in xml and draft.get_absolute_url() not in xml
-    assert reverse("showcase:list") in xml
+    assert reverse("showcase:list") in client.get("/sitemap-pages.xml").content.decode()
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in robots.content.decode() and "/sitemap.xml" in robots.content.decode()

@@ -1,4 +1,4 @@
-"""The public column 优秀党建品牌巡展: list, article, comments, RSS feed, sitemap, robots.txt.
+"""The public column 优秀党建品牌巡展: list, article, comments, RSS feed, robots.txt (the sitemaps: views/sitemaps.py).
 
 Article and list pages are cached (submissions.pagecache) and rendered from a handful of
 queries whatever the number of articles. The comment form is rendered per request, outside
@@ -7,7 +7,6 @@ the cached part, so its CSRF token is always the reader's own.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -229,31 +228,6 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         return item.byline or item.source
-
-
-class ArticleSitemap(Sitemap):
-    changefreq = "weekly"
-    priority = 0.8
-
-    def items(self):
-        return publishing.published_articles().order_by("-published_at", "-pk").only("slug", "updated_at")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class PageSitemap(Sitemap):
-    changefreq = "daily"
-    priority = 0.5
-
-    def items(self):
-        return ["home", "showcase:list", "calls:current"]
-
-    def location(self, item):
-        return reverse(item)
-
-
-SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}
 
 
 @require_GET
