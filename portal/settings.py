@@ -189,6 +189,9 @@ if MEDIA_STORAGE == "s3":
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3; got {MEDIA_STORAGE!r}.")
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Behind nginx with media on its disk: photos are sent by nginx after the access decision
+# (X-Accel-Redirect to this internal location, deploy/nginx.conf). Empty: Django sends them.
+MEDIA_ACCEL_REDIRECT = env.text("MEDIA_ACCEL_REDIRECT", "") if MEDIA_STORAGE == "filesystem" else ""
 
 # Uploads: large files stream to disk; the request as a whole is bounded.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
