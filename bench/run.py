@@ -7,13 +7,13 @@ import argparse
 import json
 import time
 
-from bench import admin_list, load, pages, photos
+from bench import admin_list, load, nginx_run, pages, photos
 from bench import bytes as page_bytes
 from bench.common import RESULTS, machine, write_results
 
-BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": page_bytes, "load": load}
-NAMES = {"pages": "pages", "photos": "photos", "admin": "admin_list", "bytes": "bytes", "load": "load"}
-DEFAULT = "pages,photos,admin,bytes"  # the load test (`load`) is asked for by name: it takes a few minutes more
+BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": page_bytes, "nginx": nginx_run, "load": load}
+NAMES = {"pages": "pages", "photos": "photos", "admin": "admin_list", "bytes": "bytes", "nginx": "nginx", "load": "load"}
+DEFAULT = "pages,photos,admin,bytes,nginx"  # the load test (`load`) is asked for by name: it takes a few minutes more
 
 
 def main(argv=None):

@@ -7,13 +7,9 @@ private ones only after the access check."""
 
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -21,75 +17,11 @@ import pytest
 import redis
 
 from bench.common import free_port
+from bench.nginx import NGINX, Nginx
 from tests.test_multiprocess import PORTS, REDIS_URL, ROOT, Server, database_url
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs nginx-light)")
 MICROCACHE_SECONDS = 1
-
-
-def site_config(folder, *, nginx_port, upstream_port, media):
-    """deploy/nginx.conf as a test runs it: plain HTTP on a free port, the test's folders."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    text = re.sub(r"server \{\s*listen 80;.*?\n\}\n", "", text, count=1, flags=re.S)  # the HTTPS redirect
-    text = text.replace("listen 443 ssl;", f"listen 127.0.0.1:{nginx_port};").replace("http2 on;", "")
-    text = re.sub(r"^\s*ssl_certificate(_key)?\s.*$", "", text, flags=re.M)
-    text = text.replace("server 127.0.0.1:8000", f"server 127.0.0.1:{upstream_port}")
-    text = text.replace("/var/cache/nginx/portal", str(folder / "cache")).replace("/srv/portal/media/", f"{media}/")
-    text = text.replace("/srv/portal/staticfiles/", f"{ROOT / 'staticfiles'}/")
-    assert "listen 443" not in text and f"{upstream_port}" in text
-    main = f"""
-user root;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    {text}
-}}
-"""
-    path = folder / "nginx.conf"
-    path.write_text(main)
-    return path
-
-
-class Nginx:
-    def __init__(self, folder, **ports):
-        self.folder = folder
-        self.port = ports["nginx_port"]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = site_config(folder, **ports)
-        subprocess.run([NGINX, "-t", "-q", "-c", str(config), "-p", str(folder)], check=True)
-        self.process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder), "-g", "daemon off;"])
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/robots.txt", timeout=5)
-                return
-            except OSError:
-                time.sleep(0.1)
-        pytest.fail("nginx did not start:\n" + (folder / "error.log").read_text()[-2000:])
-
-    def get(self, path, cookies=None):
-        request = urllib.request.Request(
-            self.url + path, headers={"Host": "localhost", **({"Cookie": cookies} if cookies else {})}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +51,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
     app = Server(env)
     app.wait()
     proxy = Nginx(folder, nginx_port=free_port(PORTS), upstream_port=app.port, media=media)
+    proxy.wait()
     try:
         yield app, proxy
     finally:
