@@ -218,7 +218,7 @@ def _versioned(parts, compute, *, keep=None, fresh=None):
     return current, value, False
 
 
-def whole_page(request, parts, render, *, query="", path=None, status=200, local=True):
+def whole_page(request, parts, render, *, query="", path=None, status=200, local=True, local_key=None):
     """The whole page under `parts`: render(True) renders the page every anonymous reader
     shares (with NO_TOKEN in its context), render(False) a page for this reader alone.
     `query`: the page's canonical query string (known_query of its cleaned parameters), which
@@ -228,9 +228,15 @@ def whole_page(request, parts, render, *, query="", path=None, status=200, local
     next time (it has already looked there when the view is called). A shared page is rendered
     with request.canonical_path (`path`, default the request's, and `query`), so nothing of the
     first reader's URL is kept in it. A response with `pagecache_keep = False` is served but not
-    stored; one with `pagecache_until` (a time.time()) is good until then only."""
+    stored; one with `pagecache_until` (a time.time()) is good until then only. `local_key`:
+    keep this process's copy under that key instead of the request's (one copy for any path:
+    the 404 page), looked up here since CachedPageMiddleware cannot know it."""
     if not shared(request):
         return render(False)
+    if local_key is not None:
+        body = local_pages.get(local_key)
+        if body is not None:
+            return _respond(request, *body)
     request.canonical_path = (path or request.path) + (f"?{query}" if query else "")
 
     def rendered():
@@ -248,7 +254,7 @@ def whole_page(request, parts, render, *, query="", path=None, status=200, local
     except _NotKept as refused:
         return refused.response
     if local and not stale:
-        local_pages.keep(_reader_key(request, query), current, (html, packed, status))
+        local_pages.keep(local_key or _reader_key(request, query), current, (html, packed, status))
     return _respond(request, html, packed, status)
 
 

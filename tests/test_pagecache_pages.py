@@ -33,7 +33,7 @@ def test_home_call_page_and_404_come_from_the_page_cache(django_assert_max_num_q
         assert (again.status_code, again.content) == (status, first.content), url
 
 
-def test_random_paths_share_one_404_page_and_keep_the_column_in_memory(settings):
+def test_random_paths_share_one_404_page_and_keep_the_column_in_memory(settings, django_assert_max_num_queries):
     settings.PAGE_CACHE_LOCAL_SECONDS = 60
     article = published_showcase()
     Client().get(article.get_absolute_url())
@@ -44,6 +44,8 @@ def test_random_paths_share_one_404_page_and_keep_the_column_in_memory(settings)
         assert response.status_code == 404 and f"x{number}" not in response.content.decode()
         assert 'name="next" type="hidden" value="/"' in response.content.decode()
     assert _stored() == before  # not a page more
+    with django_assert_max_num_queries(0):  # this process's one copy, whatever the path
+        assert Client().get("/another-missing-page/").status_code == 404
     assert pagecache.local_pages.get((article.get_absolute_url(), "", "zh-hans")) is not None
     missing = Client().get("/showcase/no-such-article/")
     assert missing.status_code == 404
