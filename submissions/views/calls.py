@@ -1,5 +1,7 @@
 """The call for submissions (征集启事) and the public submission form."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -60,13 +62,15 @@ def closed(request, campaign):
 
 @never_cache
 def submit(request, slug):
+    if request.method != "POST" and pagecache.anonymous(request):
+        page = empty_form(request, slug)
+        if page is not None:
+            return page
     campaign = get_object_or_404(Campaign, slug=slug)
     if not campaign.is_open():
         return closed(request, campaign)
     entry = Submission(campaign=campaign)
     if request.method != "POST":
-        if pagecache.anonymous(request):
-            return empty_form(request, campaign)
         return show_form(request, EntryBundle(entry, form_class=PublicEntryForm))
     if too_many_posts(request):
         return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
@@ -104,18 +108,24 @@ TOKEN_MARK = "csrf-token-d1c5f0e8a7b3"  # noqa: S105 (a placeholder, not a secre
 STAMP_MARK = "form-stamp-9b2e4a6c1f07"
 
 
-def empty_form(request, campaign):
+def empty_form(request, slug):
     """The empty entry form, as show_form renders it, rendered once per campaign, language and
     page-cache version (submissions/pagecache.py) with stand-ins for the reader's CSRF token and
     form stamp, which are put in per request. {% crispy form %} costs about 4 400 variable
-    lookups a page (95 % of the page's time, bench/pages.py); this costs a string replace."""
+    lookups a page (95 % of the page's time, bench/pages.py); this costs a string replace. The
+    campaign is kept with it (a campaign saved moves the version): no query at all. None when
+    the call is not open (submit() then shows why); an unknown slug is a 404, not stored."""
 
     def compute():
+        campaign = get_object_or_404(Campaign, slug=slug)
         bundle = EntryBundle(Submission(campaign=campaign), form_class=PublicEntryForm)
         bundle.form.fields["started"].initial = STAMP_MARK
-        return show_form(request, bundle, csrf_token=TOKEN_MARK).content.decode()
+        html = show_form(request, bundle, csrf_token=TOKEN_MARK).content.decode()
+        return html, campaign.opens_at.timestamp(), campaign.closes_at.timestamp()
 
-    _version, html = pagecache.versioned(("entry-form", get_language(), campaign.slug), compute)
+    _version, (html, opens, closes) = pagecache.versioned(("entry-form", get_language(), slug), compute)
+    if not opens <= time.time() < closes:
+        return None
     html = html.replace(TOKEN_MARK, get_token(request)).replace(STAMP_MARK, abuse.stamp())
     return HttpResponse(html)
 
