@@ -25,7 +25,8 @@ def markdown(data):
         ]
         lines += [
             f"| {n} `{p[n]['path']}` | {p[n]['rps']} | {p[n]['p50_ms']} | {p[n]['p95_ms']} | {p[n]['p99_ms']} | {p[n]['vs_floor']:.2f} |"
-            for n in ("floor", "article", "list")
+            for n in ("floor", "article", "article_shared", "list", "home", "call", "not_found", "sitemap", "form")
+            if n in p
         ]
         lines.append("")
     if "photos" in data:
@@ -34,6 +35,23 @@ def markdown(data):
             f"**Photos** ({f['megapixels']:.0f} MP JPEGs of {f['upload_mb']} MB, some sideways; target ≤ 1.10 × plain Pillow): ours {f['ours_ms']} ms per photo, "
             f"plain Pillow {f['pillow_ms']} ms: **{f['ratio']:.2f} ×** (before the speed work in `images.py`: 1.73 ×). "
             f"One upload of nine photos peaks at {f['nine_photos_rss_peak_mb']} MB resident ({f['nine_photos_rss_added_mb']} MB above a loaded process).",
+            "",
+        ]
+    if "nginx" in data and "skipped" not in data["nginx"]:
+        n = data["nginx"]
+        lines += [
+            "**nginx in front** (`deploy/nginx.conf`, Debian's nginx; targets: article ≥ 10 × the bare view, photo ≥ 0.8 × a static file):",
+            "",
+            "| target | req/s | p99 ms |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {k} `/{n[k]['path']}` | {n[k]['rps']} | {n[k]['p99_ms']} |"
+            for k in ("floor", "article_nginx", "static_nginx", "photo_nginx")
+        ]
+        lines += [
+            "",
+            f"Article through nginx's microcache: **{n['article_vs_floor']} ×** the bare Django view; published photo through nginx: **{n['photo_vs_static']} ×** a static file through nginx.",
             "",
         ]
     if "admin_list" in data:

@@ -7,14 +7,23 @@ import argparse
 import json
 import time
 
-from bench import admin_list, load, pages, photos, search
+from bench import admin_list, load, nginx_run, pages, photos, search
 from bench import bytes as page_bytes
 from bench.common import RESULTS, machine, write_results
 
-BENCHMARKS = {"pages": pages, "photos": photos, "admin": admin_list, "bytes": page_bytes, "load": load, "search": search}
-NAMES = {"pages": "pages", "photos": "photos", "admin": "admin_list", "bytes": "bytes", "load": "load", "search": "search"}
+BENCHMARKS = {
+    "pages": pages,
+    "photos": photos,
+    "admin": admin_list,
+    "bytes": page_bytes,
+    "nginx": nginx_run,
+    "load": load,
+    "search": search,
+}
+NAMES = {name: getattr(module, "NAME", name) for name, module in BENCHMARKS.items()}
+NAMES.update({"admin": "admin_list", "nginx": "nginx", "search": "search"})
 # The load test (`load`) and the search benchmark (`search`: 10,000 articles) are asked for by name: each takes minutes more.
-DEFAULT = "pages,photos,admin,bytes"
+DEFAULT = "pages,photos,admin,bytes,nginx"
 
 
 def main(argv=None):

@@ -99,12 +99,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set (shared by every process); otherwise a table in
 # the database, which is still shared by every process of one deployment.
 REDIS_URL = env.text("REDIS_URL")
+REDIS_TIMEOUT = env.number("REDIS_TIMEOUT_MS", 500) / 1000
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "portal"),
+            # Redis down: pages are served uncached after at most this wait (portal/cache.py).
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
     # Sessions read from the shared cache, written through to the database (survive a Redis restart).
@@ -198,6 +201,9 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # The share posters' CJK font, `path` or `path:face` (empty: what fc-match finds for Noto Sans CJK SC).
 POSTER_FONT = env.text("POSTER_FONT", "")
 POSTER_FONT_BOLD = env.text("POSTER_FONT_BOLD", "")
+# Behind nginx with media on its disk: photos are sent by nginx after the access decision
+# (X-Accel-Redirect to this internal location, deploy/nginx.conf). Empty: Django sends them.
+MEDIA_ACCEL_REDIRECT = env.text("MEDIA_ACCEL_REDIRECT", "") if MEDIA_STORAGE == "filesystem" else ""
 
 # Uploads: large files stream to disk; the request as a whole is bounded.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from submissions.views.media import media
 
+handler404 = "submissions.views.errors.not_found"
 handler500 = "submissions.views.errors.server_error"
 
 urlpatterns = [

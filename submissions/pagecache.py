@@ -21,10 +21,19 @@ Readers with something of their own (a session, a message waiting, an unknown qu
 parameter) get a page rendered for them from the cached parts, with their token in place.
 
 Every change that can affect a public page (an article or its parts saved, an article's state
-moved, a comment approved or withdrawn, the site settings saved) bumps the version, so every
-cached page is stale at once: in the process that made the change at once, in the others
-within PAGE_CACHE_LOCAL_SECONDS. The bump happens at once and again after the transaction
-commits, so a page rendered from the old data meanwhile is not kept either.
+moved, a comment approved or withdrawn, the site settings, a campaign or a city saved) bumps the
+version: in the process that made the change at once, in the others within
+PAGE_CACHE_LOCAL_SECONDS. The bump happens at once and again after the transaction commits, so
+a page rendered from the old data meanwhile is not kept either. A bump does not make every
+reader's next page cold at once: for each page one process renders it again while the others
+serve the page before for that moment (versioned(): stale while revalidating, under a lock per
+page and version); an editor (who has a session) always gets the page rendered for them.
+
+Keys hold only the cleaned values of the parameters a page uses (PAGE_PARAMETERS,
+submissions/listquery.py): share and tracking parameters are ignored, and a value not offered
+is redirected by the view, so no request can add a page to the cache that no reader would see.
+The home page, the call page and the 404 page are cached the same way; a page that shows
+whether a call is open is good only until a call opens or closes (pagecache_until).
 """
 
 import gzip
@@ -33,6 +42,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -46,10 +56,14 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "showcase-pages:version"
 TIMEOUT = 600  # seconds a page is kept in the shared cache even when nothing changes
+RENDER_SECONDS = 30  # the longest one process may take to render a page again while others serve the one before
 LOCAL_LIMIT = 128  # whole pages a process keeps in memory (the newest used)
 # In the context of a shared page: `{% csrf_token %}` renders nothing (the form fetches its own).
 NO_TOKEN = {"csrf_token": ""}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
+# Every GET parameter a cached page uses (the list's filters and page), in key order. Any other
+# parameter is ignored by every cached page and never reaches a key (known_query).
+PAGE_PARAMETERS = ("kind", "page", "q", "region", "year")
 
 
 class LocalPages:
@@ -127,13 +141,15 @@ def key(*parts):
     return f"showcase-page:{version()}:{_digest(parts)}"
 
 
-def get_or_render(parts, render):
-    """The cached value under `parts`, else render() (which may raise Http404), stored."""
+def get_or_render(parts, render, *, keep=None):
+    """The cached value under `parts`, else render() (which may raise Http404), stored unless
+    keep(value) says no."""
     page_key = key(*parts)
     value = cache.get(page_key)
     if value is None:
         value = render()
-        cache.set(page_key, value, TIMEOUT)
+        if keep is None or keep(value):
+            cache.set(page_key, value, TIMEOUT)
     return value
 
 
@@ -146,44 +162,113 @@ def anonymous(request):
     )
 
 
-def shared(request, query=()):
-    """Whether this request may be answered with the page every anonymous reader gets."""
-    return anonymous(request) and not set(request.GET) - set(query)
+def shared(request):
+    """Whether this request may be answered with the page every anonymous reader gets. Any query
+    parameter a page does not use (WeChat's from, isappinstalled, scene, utm_*, a bot's junk) is
+    ignored: it neither gives the reader a page of their own nor reaches a cache key."""
+    return anonymous(request)
 
 
-def _reader_key(request):
-    """This process's key of a page: the request exactly as sent (another spelling of the same
-    query is another key, and reaches the view) and the language it is read in."""
-    return (request.path, request.META.get("QUERY_STRING", ""), get_language())
+def known_query(data):
+    """The query string of the PAGE_PARAMETERS in `data` (a QueryDict or dict) that have a value,
+    in one fixed order: the same request spelt with other parameters, or in another order, gets
+    the same string. A view's canonical query is this of its cleaned values."""
+    return urlencode([(name, data.get(name)) for name in PAGE_PARAMETERS if data.get(name)])
 
 
-def whole_page(request, parts, render, *, query=()):
-    """The whole page under `parts`: render(True) renders the page every anonymous reader
-    shares (with NO_TOKEN in its context), render(False) a page for this reader alone.
-    `query`: the GET parameters that are in `parts`. A page is kept with the version it was
-    rendered at, so one shared-cache round trip (the version and the page together) tells
-    whether it is still good. This process keeps it too, for CachedPageMiddleware to answer the
-    same request next time (it has already looked there when the view is called)."""
-    if not shared(request, query):
-        return render(False)
-    page_key = "showcase-whole:v2:" + _digest(parts)  # v2: (page, gzipped page)
+def _reader_key(request, query=None):
+    """This process's key of a page: the path, the page parameters (known_query; the view passes
+    its canonical one) and the language it is read in."""
+    if query is None:
+        query = known_query(request.GET) if request.META.get("QUERY_STRING") else ""
+    return (request.path, query, get_language())
+
+
+def versioned(parts, compute, *, keep=None, fresh=None):
+    """The value under `parts` as of the current version, with that version, in one shared-cache
+    round trip: (version, value). compute() makes it again when it is missing or stale; it is
+    stored unless keep(value) says no. fresh(value) False: stale whatever its version.
+
+    After a change (the version moved) one process renders the value again while the others go
+    on serving the one before for as long as that render takes (stale while revalidating, under
+    a lock per value and version): a change does not make every reader's next page cold at
+    once. A render that fails (Http404: the article was taken down) removes the old value."""
+    return _versioned(parts, compute, keep=keep, fresh=fresh)[:2]
+
+
+def _versioned(parts, compute, *, keep=None, fresh=None):
+    page_key = "showcase-versioned:" + _digest(parts)
     found = cache.get_many([VERSION_KEY, page_key])
     current, kept = found.get(VERSION_KEY), found.get(page_key)
-    if current is None or kept is None or kept[0] != current:
-        current = version()  # read before rendering: a change meanwhile makes this page stale at once
-        html = render(True).content
-        kept = (current, (html, gzip.compress(html, compresslevel=6, mtime=0)))
-        cache.set(page_key, kept, TIMEOUT)
-    local_pages.keep(_reader_key(request), current, kept[1])
-    return _respond(request, *kept[1])
+    usable = kept is not None and (fresh is None or fresh(kept[1]))
+    if usable and current is not None:
+        if kept[0] == current:
+            return current, kept[1], False
+        if not cache.add(f"{page_key}:rendering:{current}", 1, RENDER_SECONDS):
+            return kept[0], kept[1], True  # another process is rendering it: the page before meanwhile
+    current = version()  # read before computing: a change meanwhile makes this value stale at once
+    try:
+        value = compute()
+    except BaseException:
+        if kept is not None:
+            cache.delete(page_key)
+        raise
+    if keep is None or keep(value):
+        cache.set(page_key, (current, value), TIMEOUT)
+    return current, value, False
 
 
-def _respond(request, html, packed):
+def whole_page(request, parts, render, *, query="", path=None, status=200, local=True, local_key=None):
+    """The whole page under `parts`: render(True) renders the page every anonymous reader
+    shares (with NO_TOKEN in its context), render(False) a page for this reader alone.
+    `query`: the page's canonical query string (known_query of its cleaned parameters), which
+    `parts` stand for. A page is kept with the version it was rendered at, so one shared-cache
+    round trip (the version and the page together) tells whether it is still good. This process
+    keeps it too (unless `local` is False), for CachedPageMiddleware to answer the same request
+    next time (it has already looked there when the view is called). A shared page is rendered
+    with request.canonical_path (`path`, default the request's, and `query`), so nothing of the
+    first reader's URL is kept in it. A response with `pagecache_keep = False` is served but not
+    stored; one with `pagecache_until` (a time.time()) is good until then only. `local_key`:
+    keep this process's copy under that key instead of the request's (one copy for any path:
+    the 404 page), looked up here since CachedPageMiddleware cannot know it."""
+    if not shared(request):
+        return render(False)
+    if local_key is not None:
+        body = local_pages.get(local_key)
+        if body is not None:
+            return _respond(request, *body)
+    request.canonical_path = (path or request.path) + (f"?{query}" if query else "")
+
+    def rendered():
+        response = render(True)
+        if not getattr(response, "pagecache_keep", True):
+            raise _NotKept(response)
+        html = response.content
+        return html, gzip.compress(html, compresslevel=6, mtime=0), getattr(response, "pagecache_until", None)
+
+    def fresh(value):
+        return value[2] is None or time.time() < value[2]
+
+    try:
+        current, (html, packed, _until), stale = _versioned(("whole", *parts), rendered, fresh=fresh)
+    except _NotKept as refused:
+        return refused.response
+    if local and not stale:
+        local_pages.keep(local_key or _reader_key(request, query), current, (html, packed, status))
+    return _respond(request, html, packed, status)
+
+
+class _NotKept(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _respond(request, html, packed, status=200):
     if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        response = HttpResponse(packed)
+        response = HttpResponse(packed, status=status)
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(html)
+        response = HttpResponse(html, status=status)
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
@@ -205,23 +290,36 @@ class CachedPageMiddleware:
 
 
 def _connect():
-    from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, SiteSettings, StatusChange
+    from submissions.models import (
+        Campaign,
+        Comment,
+        Region,
+        RelatedLink,
+        Showcase,
+        ShowcasePhoto,
+        ShowcaseSection,
+        SiteSettings,
+        StatusChange,
+    )
 
-    for model in (Showcase, ShowcaseSection, ShowcasePhoto, RelatedLink, SiteSettings):
+    for model in (Showcase, ShowcaseSection, ShowcasePhoto, RelatedLink, SiteSettings, Region, Campaign):
         receiver([post_save, post_delete], sender=model, dispatch_uid=f"pagecache-{model.__name__}")(_changed)
 
-    @receiver(post_save, sender=Comment, dispatch_uid="pagecache-comment-save")
+    # weak=False: these receivers are local functions; held weakly they were collected as soon
+    # as _connect returned, and an article's move or a comment's approval never bumped the version.
+
+    @receiver(post_save, sender=Comment, dispatch_uid="pagecache-comment-save", weak=False)
     def _comment_saved(sender, instance, created, **kwargs):
         # A new pending comment is not shown, so it does not make pages stale (spam cannot flush the cache).
         if not created or instance.state == Comment.State.APPROVED:
             bump()
 
-    @receiver(post_delete, sender=Comment, dispatch_uid="pagecache-comment-delete")
+    @receiver(post_delete, sender=Comment, dispatch_uid="pagecache-comment-delete", weak=False)
     def _comment_deleted(sender, instance, **kwargs):
         if instance.state == Comment.State.APPROVED:
             bump()
 
-    @receiver(post_save, sender=StatusChange, dispatch_uid="pagecache-article-moved")
+    @receiver(post_save, sender=StatusChange, dispatch_uid="pagecache-article-moved", weak=False)
     def _moved(sender, instance, created, **kwargs):
         # workflow.transition() records every article move here; the state itself is written by update().
         if created and instance.showcase_id:

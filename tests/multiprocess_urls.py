@@ -52,7 +52,15 @@ def article(request):
     from tests.factories import published_showcase
 
     made = published_showcase(lead=request.POST["lead"])
-    return JsonResponse({"slug": made.slug})
+    answer = {"slug": made.slug}
+    if request.POST.get("photo"):  # with a published photo, and a private one of an entry in review
+        from tests.factories import SubmissionFactory, add_photo
+
+        shown = add_photo(made.submission)
+        made.photos.create(photo=shown, caption="图")
+        hidden = add_photo(SubmissionFactory())
+        answer.update(photo=shown.display.url, private=hidden.display.url)
+    return JsonResponse(answer)
 
 
 @csrf_exempt

@@ -57,7 +57,7 @@ def test_an_unexpected_error_gives_the_chinese_500_page(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(Paginator, "get_page", boom)
+    monkeypatch.setattr(Paginator, "page", boom)
     response = Client(raise_request_exception=False).get("/showcase/")
     assert response.status_code == 500
     assert "服务器出错了" in response.content.decode() and "a bug" not in response.content.decode()

@@ -99,3 +99,20 @@ def test_a_file_gone_from_disk_is_404_not_500(client, public_photo):
 def test_only_reading_is_allowed(client, public_photo):
     assert client.post(f"/media/{public_photo.display.name}").status_code == 405
     assert client.head(f"/media/{public_photo.display.name}").status_code == 200
+
+
+def test_behind_nginx_a_photo_is_sent_by_x_accel_redirect_after_the_access_check(client, settings, public_photo, entry, editor):
+    """MEDIA_ACCEL_REDIRECT (deploy/nginx.conf): Django decides, nginx sends the bytes."""
+    settings.MEDIA_ACCEL_REDIRECT = "/_media/"
+    response = client.get(f"/media/{public_photo.display.name}")
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/_media/{public_photo.display.name}"
+    assert "immutable" in response["Cache-Control"]
+    assert_safe(response)
+    private = add_photo(entry)
+    assert client.get(f"/media/{private.display.name}").status_code == 404  # no access: no redirect either
+    client.force_login(editor)
+    response = client.get(f"/media/{private.display.name}")
+    assert response["X-Accel-Redirect"] == f"/_media/{private.display.name}" and response["Cache-Control"] == "private, no-store"
+    attachment = add_attachment(entry)
+    assert "X-Accel-Redirect" not in client.get(f"/media/{attachment.file.name}")  # attachments: Django, as downloads

@@ -118,6 +118,8 @@ MATRIX = [
     ("/showcase/{article.slug}/read/", "POST", everyone(204)),  # the reading beacon: no token, nothing of the reader's
     ("/showcase/{draft_article.slug}/read/", "POST", everyone(404)),
     ("/sitemap.xml", "GET", everyone(200)),
+    ("/sitemap-articles.xml", "GET", everyone(200)),
+    ("/sitemap-articles.xml?p=9", "GET", everyone(404)),
     ("/robots.txt", "GET", everyone(200)),
     ("/favicon.ico", "GET", everyone(301)),  # to the static file
     ("/i18n/setlang/", "POST", everyone(302)),

@@ -139,7 +139,9 @@ def test_list_filters_by_kind_city_and_year_and_searches_chinese(client, editor)
     assert titles(q="渔港") == {pioneer.title}  # a Chinese term from the text
     assert titles(q=practice.title.split("|")[1].split("“")[0]) == {practice.title}  # from the title
     assert titles(q="没有这个词") == set()
-    assert titles(kind="nonsense", year="abc") == {practice.title, pioneer.title}  # bad filters ignored
+    refused = client.get(reverse("showcase:list"), {"kind": "nonsense", "year": "abc", "region": qingdao.code})
+    assert refused.status_code == 302 and refused["Location"] == f"/showcase/?region={qingdao.code}"  # bad filters dropped
+    assert titles(kind="nonsense", year="abc") == set()  # a redirect, not a page of its own
 
 
 @pytest.mark.parametrize("url_name", ["showcase:list", "showcase:detail"])
@@ -157,8 +159,8 @@ def test_pages_run_a_constant_number_of_queries(client, django_assert_max_num_qu
         url = reverse(url_name, args=[made[0].slug] if url_name == "showcase:detail" else [])
         cache.clear()
         with django_assert_max_num_queries(
-            36
-        ) as captured:  # the database cache's own reads and writes included (parts and whole page)
+            40
+        ) as captured:  # the database cache's own reads and writes included (parts, whole page, list choices)
             assert client.get(url).status_code == 200
         own = [q["sql"] for q in captured.captured_queries if "portal_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
         assert len(own) <= 6, own
@@ -179,9 +181,11 @@ def test_feed_lists_published_articles(client, article):
 
 def test_sitemap_and_robots(client, article):
     draft = ShowcaseFactory()
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-articles.xml</loc>" in index and "/sitemap-pages.xml</loc>" in index
+    xml = client.get("/sitemap-articles.xml").content.decode()
     assert article.get_absolute_url() in xml and draft.get_absolute_url() not in xml
-    assert reverse("showcase:list") in xml
+    assert reverse("showcase:list") in client.get("/sitemap-pages.xml").content.decode()
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in robots.content.decode() and "/sitemap.xml" in robots.content.decode()

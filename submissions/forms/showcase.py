@@ -45,7 +45,7 @@ class ListFilterForm(forms.Form):
         super().__init__(data)
         everything = [("", _("全部"))]
         self.fields["kind"].choices = everything + list(Kind.choices)
-        self.fields["region"].choices = everything + [(r.code, r.name) for r in regions]
+        self.fields["region"].choices = everything + list(regions)  # (code, name) pairs
         self.fields["year"].choices = everything + [(str(y), str(y)) for y in years]
 
     def filters(self):

@@ -83,6 +83,18 @@ class Campaign(models.Model):
         open_now = cls.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at").first()
         return open_now or cls.objects.order_by("-opens_at").first()
 
+    @classmethod
+    def next_change(cls):
+        """The next time (time.time()) a campaign opens or closes, or None: a cached page that
+        shows whether a call is open is good until then (submissions/pagecache.py)."""
+        now = timezone.now()
+        times = [
+            cls.objects.filter(opens_at__gt=now).aggregate(first=models.Min("opens_at"))["first"],
+            cls.objects.filter(closes_at__gt=now).aggregate(first=models.Min("closes_at"))["first"],
+        ]
+        times = [t for t in times if t is not None]
+        return min(times).timestamp() if times else None
+
 
 class Criterion(models.Model):
     """One scoring criterion of a campaign (e.g. 创新性) with its weight."""

@@ -211,9 +211,10 @@ class Photo(models.Model):
     upload_key = models.CharField(max_length=64, blank=True, db_index=True)
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     caption = models.CharField(_("图片说明"), max_length=100, blank=True)
-    image = models.ImageField(_("图片"), upload_to=photo_path, width_field="width", height_field="height")
-    display = models.ImageField(_("展示图"), upload_to=photo_path)
-    thumbnail = models.ImageField(_("缩略图"), upload_to=photo_path)
+    # Indexed: the media view finds a photo by the stored name asked for (submissions/views/media.py).
+    image = models.ImageField(_("图片"), upload_to=photo_path, width_field="width", height_field="height", db_index=True)
+    display = models.ImageField(_("展示图"), upload_to=photo_path, db_index=True)
+    thumbnail = models.ImageField(_("缩略图"), upload_to=photo_path, db_index=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -233,7 +234,7 @@ class Attachment(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True)
     upload_key = models.CharField(max_length=64, blank=True, db_index=True)
-    file = models.FileField(_("附件"), upload_to=attachment_path)
+    file = models.FileField(_("附件"), upload_to=attachment_path, db_index=True)  # found by name (media view)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(default=0)

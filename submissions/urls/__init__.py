@@ -1,9 +1,8 @@
 """The public site's URLs. Each area keeps its own module; templates mirror these paths."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from submissions.views import calls, ops, public
+from submissions.views import calls, ops, public, sitemaps
 from submissions.views import showcase as showcase_views
 
 urlpatterns = [
@@ -15,7 +14,8 @@ urlpatterns = [
     path("call/", include(("submissions.urls.calls", "calls"))),
     path("track/", include(("submissions.urls.track", "track"))),
     path("showcase/", include(("submissions.urls.showcase", "showcase"))),
-    path("sitemap.xml", sitemap, {"sitemaps": showcase_views.SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", showcase_views.robots_txt, name="robots"),
     path("favicon.ico", showcase_views.favicon, name="favicon"),
 ]

@@ -22,6 +22,26 @@ def _page(template, status):
     return response
 
 
+def not_found(request, exception=None):
+    """handler404: one page per language (and section of the site, for the menu), from the page
+    cache, whatever the path asked for: random paths neither render nor store a page each. A
+    process keeps one copy per language and section (not one per path), so a flood of paths
+    cannot push the column's pages out of its memory."""
+    from django.shortcuts import render
+    from django.utils.translation import get_language
+
+    from submissions import pagecache
+
+    match = request.resolver_match
+    section = (match.namespace, match.url_name) if match else ("", "")
+
+    def render_page(shared):
+        return render(request, "404.html", pagecache.NO_TOKEN if shared else {}, status=404)
+
+    parts = ("404", get_language(), *section)
+    return pagecache.whole_page(request, parts, render_page, path="/", status=404, local_key=parts)
+
+
 def server_error(request):
     """handler500: 503 when the database is unreachable, 500 otherwise."""
     exc = sys.exc_info()[1]

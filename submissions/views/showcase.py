@@ -1,4 +1,4 @@
-"""The public column 优秀党建品牌巡展: list, article, comments, RSS feed, sitemap, robots.txt.
+"""The public column 优秀党建品牌巡展: list, article, comments, RSS feed, robots.txt (the sitemaps: views/sitemaps.py).
 
 Article and list pages are cached (submissions.pagecache) and rendered from a handful of
 queries whatever the number of articles. The comment form is rendered per request, outside
@@ -7,7 +7,6 @@ the cached part, so its CSRF token is always the reader's own.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -21,14 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from portal.text import strip_controls
-from submissions import abuse, pagecache, publishing, search
+from submissions import abuse, listquery, pagecache, publishing, search
 from submissions import articles as article_reads
 from submissions.forms.showcase import CommentForm, ListFilterForm
 from submissions.models import Campaign, Region, SiteSettings
 from submissions.search.suggest import suggestions
 
 PER_PAGE = 10
-LIST_QUERY = ("q", "kind", "region", "year", "page")  # the list's own parameters (its cache key)
 COMMENT_LIMIT, COMMENT_WINDOW = 5, 600  # comments per IP per 10 minutes
 
 
@@ -114,10 +112,19 @@ def _searched(filters):
     return (articles.none() if ranked is None else ranked), search.terms(query)
 
 
-def _list_page(data):
-    regions = list(Region.objects.order_by("order", "pk"))
-    years = sorted({d.year for d in article_reads.published_articles().dates("published_at", "year")}, reverse=True)
-    form = ListFilterForm(data, regions=regions, years=years)
+def _list_choices():
+    """The cities and years the list offers, cached with the pages: (regions, years)."""
+
+    def compute():
+        regions = [(r.code, r.name) for r in Region.objects.order_by("order", "pk")]
+        years = sorted({d.year for d in article_reads.published_articles().dates("published_at", "year")}, reverse=True)
+        return regions, years
+
+    return pagecache.versioned(("list-choices",), compute)[1]
+
+
+def _list_page(query, regions, years):
+    form = ListFilterForm(query.filters, regions=regions, years=years)
     filters = form.filters()
     articles, found = _searched(filters)
 
@@ -125,12 +132,12 @@ def _list_page(data):
         return queryset.select_related("submission__region").prefetch_related(_photos())
 
     if found:
-        page = search.page(articles, data.get("page"), PER_PAGE, whole)
+        page = search.page(articles, query.page, PER_PAGE, whole)
     else:
-        page = Paginator(whole(articles), PER_PAGE).get_page(data.get("page"))
-    params = data.copy()
-    params.pop("page", None)
-    context = {"page": page, "form": form, "filters": filters, "params": params}
+        page = Paginator(whole(articles), PER_PAGE).get_page(query.page)
+    if query.page > page.paginator.num_pages:
+        raise listquery.PastLastPage(page.paginator.num_pages)
+    context = {"page": page, "form": form, "filters": filters, "params": query.params()}
     for article in page:
         article.list_summary = summary_of(article)
         article.cover = next(iter(article.photos.all()), None)
@@ -140,19 +147,33 @@ def _list_page(data):
     if filters and not page.object_list:
         offered = suggestions(filters.get("q", ""), found, filters)
         context["suggestions"] = [(label, "?" + urlencode(query)) for label, query in offered]
-    return {"body": render_to_string("showcase/_list.html", context), "filtered": bool(filters)}
+    body = render_to_string("showcase/_list.html", context)
+    # A search that finds nothing is served but not stored: random search words cannot fill the cache.
+    return {"body": body, "filtered": bool(filters), "kept": page.paginator.count > 0 or "q" not in filters}
+
+
+def _kept(page):
+    return page.get("kept", True)
 
 
 @require_safe
 def article_list(request):
-    data = request.GET
-    parts = ("list", get_language(), *(data.get(k, "") for k in LIST_QUERY))
+    regions, years = _list_choices()
+    query = listquery.parse(request.GET, region_codes=[code for code, _name in regions], years=years)
+    if query.refused:
+        return redirect(query.url(request.path))
+    parts = ("list", get_language(), *query.key())
 
     def render_page(shared):
-        page = pagecache.get_or_render(parts, lambda: _list_page(data))
-        return render(request, "showcase/list.html", {"page": page, **(pagecache.NO_TOKEN if shared else {})})
+        page = pagecache.get_or_render(parts, lambda: _list_page(query, regions, years), keep=_kept)
+        response = render(request, "showcase/list.html", {"page": page, **(pagecache.NO_TOKEN if shared else {})})
+        response.pagecache_keep = _kept(page)
+        return response
 
-    return pagecache.whole_page(request, parts, render_page, query=LIST_QUERY)
+    try:
+        return pagecache.whole_page(request, parts, render_page, query=query.querystring())
+    except listquery.PastLastPage as past:
+        return redirect(query.url(request.path, page=past.last))
 
 
 class LatestArticlesFeed(Feed):
@@ -183,31 +204,6 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         return strip_controls(item.byline or item.source)
-
-
-class ArticleSitemap(Sitemap):
-    changefreq = "weekly"
-    priority = 0.8
-
-    def items(self):
-        return article_reads.published_articles().order_by("-published_at", "-pk").only("slug", "updated_at")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class PageSitemap(Sitemap):
-    changefreq = "daily"
-    priority = 0.5
-
-    def items(self):
-        return ["home", "showcase:list", "calls:current"]
-
-    def location(self, item):
-        return reverse(item)
-
-
-SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}
 
 
 @require_GET
