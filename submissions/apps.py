@@ -7,6 +7,7 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("品牌征集")
 
     def ready(self):
-        from submissions import pagecache
+        from submissions import pagecache, people
 
         pagecache._connect()
+        people.install()

@@ -13,6 +13,7 @@ from submissions.exports import entries as entry_export
 from submissions.forms.review import AssignReviewersForm, MessageForm
 from submissions.models import ReviewAssignment
 from submissions.models import Status as S
+from submissions.people import display_name
 
 VIA = "admin-bulk"
 # Entries that can still be given to reviewers.
@@ -105,7 +106,7 @@ def assign_reviewers(modeladmin, request, queryset):
             refused.append(_("%(ref)s：状态为“%(status)s”，不能分派评审") % {"ref": ref, "status": entry.get_status_display()})
             continue
         for reviewer in reviewers:
-            name = reviewer.get_full_name() or reviewer.username
+            name = display_name(reviewer)
             try:
                 with transaction.atomic():
                     ReviewAssignment.objects.create(submission=entry, reviewer=reviewer, stage=stage, assigned_by=request.user)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from submissions import reviews
 from submissions.models import Campaign, Kind, Review, ReviewAssignment, Status, Submission
+from submissions.people import display_name
 
 WEEKS = 12
 
@@ -35,7 +36,7 @@ def reviewer_progress():
         user = users[row["reviewer"]]
         result.append(
             {
-                "name": user.get_full_name() or user.username,
+                "name": display_name(user),
                 "assigned": row["assigned"],
                 "scored": row["scored_n"],
                 "percent": round(100 * row["scored_n"] / row["assigned"]) if row["assigned"] else 0,

@@ -12,6 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from submissions.people import display_name
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -46,7 +48,7 @@ def _paragraphs(doc, text, **kwargs):
 
 
 def _name(user):
-    return (user.get_full_name() or user.username) if user else ""
+    return display_name(user)
 
 
 def credits_line(article):

@@ -52,9 +52,11 @@ class AssignReviewersForm(forms.Form):
         from django.contrib.auth import get_user_model
 
         self.fields["reviewers"].queryset = (
-            get_user_model().objects.filter(is_active=True, groups__name=GROUP_NAMES[REVIEWER]).order_by("username").distinct()
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=GROUP_NAMES[REVIEWER])
+            .order_by("first_name", "username")
+            .distinct()
         )
-        self.fields["reviewers"].label_from_instance = lambda u: f"{u.get_full_name() or u.username}（{u.username}）"
 
 
 class MessageForm(forms.Form):

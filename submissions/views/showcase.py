@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from submissions import abuse, pagecache, publishing
 from submissions.forms.showcase import CommentForm, ListFilterForm
 from submissions.models import Campaign, Comment, Region, ShowcasePhoto, SiteSettings
+from submissions.people import display_name
 
 PER_PAGE = 10
 LIST_QUERY = ("q", "kind", "region", "year", "page")  # the list's own parameters (its cache key)
@@ -63,7 +64,7 @@ def article_page(article):
 
 
 def _person(user):
-    return (user.get_full_name() or user.username) if user else ""
+    return display_name(user)
 
 
 def load_article(queryset, **lookup):
