@@ -116,3 +116,15 @@ def visible_reviews(user, submission):
     reviews = list(reviews)
     own_stages = {r.stage for r in reviews if r.reviewer_id == user.pk}
     return [r for r in reviews if r.stage in own_stages]
+
+
+def hides_org(user, submission):
+    """Blind review: a reviewer does not see the organization (nor its parent) while scoring is open."""
+    return is_reviewer_only(user) and submission.campaign.blind_review and scoring_open(submission)
+
+
+def entry_label(user, submission):
+    """How an entry is named to this user: without the organization under blind review."""
+    if hides_org(user, submission):
+        return f"{submission.reference or submission.pk} {submission.brand_display}"
+    return str(submission)

@@ -126,14 +126,38 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
         queryset = self.model._default_manager.get_queryset().annotate(first_thumb=Subquery(thumbs))
         if reviews.is_reviewer_only(request.user):
             mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=request.user).order_by("-updated_at")
-            queryset = queryset.filter(reviews.is_assigned(request.user)).annotate(my_total=Subquery(mine.values("total")[:1]))
+            queryset = (
+                queryset.filter(reviews.is_assigned(request.user))
+                .annotate(my_total=Subquery(mine.values("total")[:1]))
+                .select_related("campaign")
+            )
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
     def get_list_display(self, request):
         if reviews.is_reviewer_only(request.user):
-            return ["thumb", "reference", "org_name", "brand_name", "kind", "region", "status", "my_score", "score_display"]
+            return [
+                "thumb",
+                "reference",
+                "org_for_reviewer",
+                "brand_name",
+                "kind",
+                "region",
+                "status",
+                "my_score",
+                "score_display",
+            ]
         return self.list_display
+
+    def get_list_display_links(self, request, list_display):
+        if reviews.is_reviewer_only(request.user):
+            return ["reference"]
+        return super().get_list_display_links(request, list_display)
+
+    def get_search_fields(self, request):
+        if reviews.is_reviewer_only(request.user):
+            return ["reference", "brand_name"]  # never by contact, nor by organization (blind review)
+        return super().get_search_fields(request)
 
     def get_list_filter(self, request):
         if reviews.is_reviewer_only(request.user):
@@ -152,6 +176,10 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             return "—"
         url = Photo._meta.get_field("thumbnail").storage.url(obj.first_thumb)
         return format_html('<img class="entry-thumb" src="{}" alt="" loading="lazy">', url)
+
+    @admin.display(description=gettext_lazy("党组织全称"))
+    def org_for_reviewer(self, obj):
+        return _("（盲评）") if obj.campaign.blind_review and reviews.scoring_open(obj) else obj.org_name
 
     @admin.display(description=gettext_lazy("加权平均分"), ordering="score")
     def score_display(self, obj):
@@ -195,6 +223,8 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
         history = StatusChange.objects.filter(submission=obj).select_related("actor").order_by("created_at", "pk")
         return {
             "entry": entry,
+            "show_contacts": reviews.is_editor(request.user),
+            "hide_org": reviews.hides_org(request.user, entry),
             "history": history,
             "reviews": reviews.visible_reviews(request.user, obj),
             "criteria": list(obj.campaign.criteria.all()),
@@ -258,14 +288,14 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             form.add_error(None, _("该作品当前为“%(status)s”，评分已结束。") % {"status": obj.get_status_display()})
         if request.method == "POST" and is_open and form.is_valid():
             reviews.save_review(obj, request.user, stage, form.scores(), form.cleaned_data["comment"])
-            messages.success(request, _("已保存对 %(entry)s 的评分。") % {"entry": obj})
+            messages.success(request, _("已保存对 %(entry)s 的评分。") % {"entry": reviews.entry_label(request.user, obj)})
             if "save_next" in request.POST:
                 return redirect("admin:submissions_submission_next_unscored")
             return redirect("admin:submissions_submission_score", obj.pk, stage)
         context = {
             **self.admin_site.each_context(request),
             **self.entry_context(request, obj),
-            "title": _("评分：%(entry)s") % {"entry": obj},
+            "title": _("评分：%(entry)s") % {"entry": reviews.entry_label(request.user, obj)},
             "opts": self.opts,
             "original": obj,
             "form": form,

@@ -2,7 +2,7 @@
 
 from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
-from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
+from submissions.models.review import Review, ReviewAssignment, ReviewerProfile, ReviewScore, Stage
 from submissions.models.showcase import (
     Comment,
     RelatedLink,
@@ -41,6 +41,7 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "ReviewScore",
+    "ReviewerProfile",
     "Section",
     "Sector",
     "Showcase",
