@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, OuterRef
 
-from submissions import roles
+from submissions import assignments, roles
 from submissions.models import Review, ReviewAssignment, ReviewScore, Status, Submission
 
 TWO_PLACES = Decimal("0.01")
@@ -50,7 +50,7 @@ def save_review(submission, reviewer, stage, scores, comment=""):
     `scores` maps criterion -> integer score (already validated by the form). Returns the review.
     """
     with transaction.atomic():
-        review, _created = Review.objects.select_for_update().get_or_create(
+        review, created = Review.objects.select_for_update().get_or_create(
             submission=submission, reviewer=reviewer, stage=stage, defaults={"comment": comment}
         )
         review.comment = comment
@@ -59,6 +59,8 @@ def save_review(submission, reviewer, stage, scores, comment=""):
         review.scores.all().delete()
         ReviewScore.objects.bulk_create(ReviewScore(review=review, criterion=c, score=s) for c, s in scores.items())
         refresh_score(submission.pk)
+        if created:
+            assignments.complete_round(submission, stage)  # the editors are told when the round's last review is in
     return review
 
 

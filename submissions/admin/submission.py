@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from submissions import reviews, workflow
-from submissions.admin import actions
+from submissions.admin import actions, workbench
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
 from submissions.forms.review import ScoreForm
@@ -197,6 +197,8 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/transition/", wrap(self.transition_view), name=f"{prefix}_transition"),
+            path("<path:object_id>/assign/", wrap(self.assign_view), name=f"{prefix}_assign"),
+            path("<path:object_id>/unassign/<int:assignment_id>/", wrap(self.unassign_view), name=f"{prefix}_unassign"),
             path("<path:object_id>/score/<str:stage>/", wrap(self.score_view), name=f"{prefix}_score"),
             path("next-unscored/", wrap(self.next_unscored_view), name=f"{prefix}_next_unscored"),
             path("export/<str:fmt>/", wrap(self.export_view), name=f"{prefix}_export"),
@@ -241,9 +243,11 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             return redirect("admin:submissions_submission_score", obj.pk, pending.stage)
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
+            moves = workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else []
             extra_context = {
                 **self.entry_context(request, obj),
-                "moves": workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else [],
+                **(workbench.context(request, obj, moves) if self.has_workflow_permission(request) else {}),
+                "moves": moves,
                 "message_required": workflow.MESSAGE_REQUIRED,
                 **(extra_context or {}),
             }
@@ -255,7 +259,8 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
         if not self.has_workflow_permission(request):
             raise PermissionDenied
         obj = self._entry(request, object_id)
-        to, seen = request.POST.get("to", ""), request.POST.get("from_status", "")
+        # The pressed button's `move` (a form may offer several), else the form's `to`.
+        to, seen = request.POST.get("move") or request.POST.get("to", ""), request.POST.get("from_status", "")
         if seen and seen != obj.status:
             messages.error(
                 request,
@@ -273,7 +278,23 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
                 messages.success(
                     request, _("已办理：%(entry)s → %(status)s") % {"entry": obj, "status": obj.get_status_display()}
                 )
+                workbench.assign_after_move(request, obj, to)
         return redirect("admin:submissions_submission_change", obj.pk)
+
+    def _workbench_post(self, request, object_id):
+        if not self.has_workflow_permission(request):
+            raise PermissionDenied
+        return self._entry(request, object_id)
+
+    def assign_view(self, request, object_id):
+        if request.method != "POST":
+            return redirect("admin:submissions_submission_change", object_id)
+        return workbench.assign_view(request, self._workbench_post(request, object_id))
+
+    def unassign_view(self, request, object_id, assignment_id):
+        if request.method != "POST":
+            return redirect("admin:submissions_submission_change", object_id)
+        return workbench.unassign_view(request, self._workbench_post(request, object_id), assignment_id)
 
     def score_view(self, request, object_id, stage):
         obj = self._entry(request, object_id)
