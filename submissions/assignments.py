@@ -24,6 +24,14 @@ STAGE_OF_STATUS = {
 REVIEW_STATUS_OF_STAGE = {Stage.FIRST: Status.FIRST_REVIEW, Stage.SECOND: Status.SECOND_REVIEW, Stage.FINAL: Status.FINAL_REVIEW}
 
 
+def current_round():
+    """A filter on assignments: those of the round their entry is in now (an old round's are done)."""
+    condition = Q(pk__in=[])
+    for status, stage in STAGE_OF_STATUS.items():
+        condition |= Q(stage=stage, submission__status=status)
+    return condition
+
+
 class AssignmentError(Exception):
     """A refused assignment; str() is for the editor."""
 

@@ -87,12 +87,11 @@ def assigned_entries(user):
 
 
 def unscored_assignments(user):
-    """This user's assignments without a review yet (of entries still open to scoring), oldest first."""
+    """This user's assignments without a review yet, in the round each entry is in now, oldest first."""
     scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=user, stage=OuterRef("stage"))
     return (
-        ReviewAssignment.objects.filter(reviewer=user)
+        ReviewAssignment.objects.filter(assignments.current_round(), reviewer=user)
         .exclude(Exists(scored))
-        .exclude(submission__status__in=SCORING_CLOSED)
         .select_related("submission")
         .order_by("assigned_at", "pk")
     )
@@ -130,3 +129,11 @@ def entry_label(user, submission):
     if hides_org(user, submission):
         return f"{submission.reference or submission.pk} {submission.brand_display}"
     return str(submission)
+
+
+def pending_here(user):
+    """For an entry subquery (OuterRef("pk")): this user has it to score in its current round."""
+    scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=user, stage=OuterRef("stage"))
+    return ReviewAssignment.objects.filter(assignments.current_round(), submission=OuterRef("pk"), reviewer=user).exclude(
+        Exists(scored)
+    )

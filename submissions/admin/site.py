@@ -24,12 +24,58 @@ def configure_admin_site(site):
     original_get_urls = site.get_urls
 
     def get_urls():
+        from submissions.admin import queues
         from submissions.admin.dashboard import dashboard_view
 
-        view = site.admin_view(lambda request: dashboard_view(request, site))
-        return [path("dashboard/", view, name="dashboard"), *original_get_urls()]
+        wrap = site.admin_view
+        return [
+            path("dashboard/", wrap(lambda request: dashboard_view(request, site)), name="dashboard"),
+            path("queue/<slug:name>/", wrap(lambda request, name: queues.queue_view(request, site, name)), name="queue"),
+            path("queue/<slug:name>/next/", wrap(lambda request, name: queues.next_view(request, site, name)), name="queue_next"),
+            *original_get_urls(),
+        ]
 
     site.get_urls = get_urls
+
+    # The first page: each role's waiting work above the models, ordered by the work.
+    site.index_template = "admin/queues_index.html"
+    original_index = site.index
+
+    def index(request, extra_context=None):
+        from submissions.admin import queues
+
+        return original_index(request, {"queues": queues.summary(request.user), **(extra_context or {})})
+
+    site.index = index
+
+    original_app_list = site.get_app_list
+
+    def get_app_list(request, app_label=None):
+        apps = original_app_list(request, app_label)
+        for app in apps:
+            app["models"].sort(
+                key=lambda m: (MODEL_ORDER.index(m["object_name"]) if m["object_name"] in MODEL_ORDER else 99, m["name"])
+            )
+        return sorted(apps, key=lambda a: 0 if a["app_label"] == "submissions" else 1)
+
+    site.get_app_list = get_app_list
+
+
+# The admin's index and sidebar, in the order of the work: entries, reviews, articles, comments,
+# then campaigns, settings and the outbox.
+MODEL_ORDER = [
+    "Submission",
+    "ReviewAssignment",
+    "Review",
+    "ReviewerProfile",
+    "Showcase",
+    "Comment",
+    "Campaign",
+    "Region",
+    "SiteSettings",
+    "NotificationTemplate",
+    "OutboxMessage",
+]
 
 
 @admin.register(SiteSettings)

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -128,7 +128,7 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=request.user).order_by("-updated_at")
             queryset = (
                 queryset.filter(reviews.is_assigned(request.user))
-                .annotate(my_total=Subquery(mine.values("total")[:1]))
+                .annotate(my_total=Subquery(mine.values("total")[:1]), my_pending=Exists(reviews.pending_here(request.user)))
                 .select_related("campaign")
             )
         ordering = self.get_ordering(request)
@@ -189,7 +189,9 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("我的评分"), ordering="my_total")
     def my_score(self, obj):
-        return obj.my_total if obj.my_total is not None else _("未评")
+        if obj.my_total is not None:
+            return obj.my_total
+        return _("未评") if obj.my_pending else "—"  # nothing to score: decided, or an earlier round
 
     # --- pages
     def get_urls(self):
@@ -279,7 +281,7 @@ class SubmissionAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
                     request, _("已办理：%(entry)s → %(status)s") % {"entry": obj, "status": obj.get_status_display()}
                 )
                 workbench.assign_after_move(request, obj, to)
-        return redirect("admin:submissions_submission_change", obj.pk)
+        return workbench.back(request, obj)
 
     def _workbench_post(self, request, object_id):
         if not self.has_workflow_permission(request):

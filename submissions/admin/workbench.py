@@ -5,6 +5,8 @@ take one back. Views are called from SubmissionAdmin (which owns the URLs and pe
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from submissions import assignments
@@ -68,6 +70,13 @@ def context(request, entry, moves):
     }
 
 
+def back(request, entry):
+    """To the entry's page again, still in the queue it was opened from (so "next" stays one click)."""
+    url = reverse("admin:submissions_submission_change", args=[entry.pk])
+    name = request.POST.get("queue", "") or request.GET.get("queue", "")
+    return redirect(f"{url}?{urlencode({'queue': name})}" if name.isidentifier() and len(name) < 40 else url)
+
+
 def chosen_reviewers(request):
     ids = [v for v in request.POST.getlist("reviewers")[:50] if v.isdigit()]
     return list(assignments.reviewer_pool().filter(pk__in=ids))
@@ -95,7 +104,7 @@ def assign_view(request, entry):
         messages.error(request, _("请至少选择一位评审专家。"))
     else:
         report(request, *assignments.assign([(entry, r) for r in reviewers], by=request.user))
-    return redirect("admin:submissions_submission_change", entry.pk)
+    return back(request, entry)
 
 
 def unassign_view(request, entry, assignment_id):
@@ -111,4 +120,4 @@ def unassign_view(request, entry, assignment_id):
             messages.success(
                 request, _("已取消%(name)s的%(stage)s分派。") % {"name": item.reviewer, "stage": item.get_stage_display()}
             )
-    return redirect("admin:submissions_submission_change", entry.pk)
+    return back(request, entry)
