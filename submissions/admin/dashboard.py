@@ -11,15 +11,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions import reviews
-from submissions.models import Campaign, Kind, Review, ReviewAssignment, Status, Submission
+from submissions.models import Campaign, Kind, Region, Review, ReviewAssignment, Status, Submission
 from submissions.people import display_name
 
 WEEKS = 12
 
 
-def counts(queryset, field, labels=None):
+def counts(queryset, field, labels=None, order=None):
+    """[(label, n)], biggest first, or in the given order of values (e.g. the workflow's)."""
     rows = queryset.order_by().values(field).annotate(n=Count("pk")).order_by("-n")
+    if order is not None:
+        rank = {value: i for i, value in enumerate(order)}
+        rows = sorted(rows, key=lambda row: rank.get(row[field], len(rank)))
     return [((labels(row[field]).label if labels and row[field] else row[field]) or "—", row["n"]) for row in rows]
+
+
+def bars(rows, width=260):
+    """A chart's rows for the server-drawn SVG: label, n, bar length (in viewBox units) and y."""
+    top = max((n for _label, n in rows), default=0)
+    return [
+        {"label": label, "n": n, "length": round(width * n / top) if top else 0, "y": index * BAR_STEP}
+        for index, (label, n) in enumerate(rows)
+    ]
+
+
+BAR_STEP = 22
 
 
 def reviewer_progress():
@@ -62,16 +78,22 @@ def dashboard_view(request, site):
         .annotate(n=Count("pk"))
         .order_by("week")
     )
+    by_week = [(timezone.localtime(row["week"]) if timezone.is_aware(row["week"]) else row["week"], row["n"]) for row in weeks]
+    # Cities in the campaign's own order of regions (data), not by count.
+    by_city = counts(entries, "region__name", order=list(Region.objects.order_by("order", "pk").values_list("name", flat=True)))
     context = {
         **site.each_context(request),
         "title": _("统计看板"),
         "campaigns": campaigns,
         "chosen": chosen,
         "total": entries.count(),
-        "by_status": counts(entries, "status", Status),
-        "by_kind": counts(entries, "kind", Kind),
-        "by_city": counts(entries, "region__name"),
-        "by_week": [(row["week"], row["n"]) for row in weeks],
+        "by_status": counts(entries, "status", Status, order=Status.values),  # in the order of the workflow
+        "by_kind": counts(entries, "kind", Kind, order=Kind.values),
+        "by_city": by_city,
+        "by_week": by_week,
+        "city_chart": bars(by_city),
+        "week_chart": bars([(week.strftime("%m-%d"), n) for week, n in by_week]),
+        "bar_step": BAR_STEP,
         "reviewers": reviewer_progress(),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)
