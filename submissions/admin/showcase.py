@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import publishing, revisions, workflow
+from submissions.admin.article_photos import PhotoInline  # thumbnails and sections (newsroom)
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.exports import article_docx
 from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
-from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
+from submissions.models import Comment, RelatedLink, Showcase, ShowcaseSection, Submission
 from submissions.models import Status as S
 from submissions.views.showcase import article_page, load_article
 
@@ -23,12 +24,6 @@ from submissions.views.showcase import article_page, load_article
 class SectionInline(BoundedInline, admin.StackedInline):
     model = ShowcaseSection
     extra = 0
-
-
-class PhotoInline(BoundedInline, admin.TabularInline):
-    model = ShowcasePhoto
-    extra = 0
-    raw_id_fields = ["photo"]
 
 
 class LinkInline(BoundedInline, admin.TabularInline):

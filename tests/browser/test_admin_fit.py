@@ -60,3 +60,19 @@ def test_index_in_the_order_of_the_work(desktop_page, live_server):
     assert names[:3] == ["报送作品", "评审分派", "评审意见"]
     assert names.index("巡展文章") < names.index("征集活动") < names.index("站点设置") < names.index("发件箱")
     assert page.get_by_text("我的待办").is_visible()
+
+
+def test_article_title_field_holds_a_34_character_headline(desktop_page, live_server):
+    from tests.factories import ShowcaseFactory
+
+    page = desktop_page
+    make_user("editor", username="editor")
+    article = ShowcaseFactory(title="优秀党建品牌巡展|泉城示范高速公司东站收费站打造“零距离”特色党建品牌")
+    assert len(article.title) >= 34
+    path = f"/admin/submissions/showcase/{article.pk}/change/"
+    login(page, live_server.url, "editor", path)
+    fits = page.evaluate("() => { const i = document.querySelector('#id_title'); return [i.scrollWidth, i.clientWidth]; }")
+    assert fits[0] <= fits[1], fits  # the whole headline is visible
+    summary = page.locator("#id_summary").bounding_box()
+    assert summary["width"] >= 500
+    assert page.watch.errors == [], page.watch.errors
