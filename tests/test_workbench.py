@@ -146,3 +146,18 @@ def test_the_workbench_page_costs_a_bounded_number_of_queries(client, editor, ex
     page_of(client, entry)
     with django_assert_max_num_queries(32):
         page_of(client, entry)
+
+
+@pytest.mark.django_db
+def test_in_first_review_more_first_round_reviewers_can_be_added(client, editor, experts):
+    entry = submission_in(S.FIRST_REVIEW)
+    assign(entry, experts[0])
+    client.force_login(editor)
+    html = page_of(client, entry)
+    assert "分派（初审）" in html and "再分派初审评审专家" in html  # folded: the primary step offers 复审's
+    assert 'value="second_review"' in html
+    client.post(reverse("admin:submissions_submission_assign", args=[entry.pk]), {"reviewers": [experts[1].pk]})
+    assert sorted(ReviewAssignment.objects.values_list("reviewer__username", "stage")) == [
+        ("wb0", Stage.FIRST),
+        ("wb1", Stage.FIRST),
+    ]

@@ -28,16 +28,20 @@ def split_moves(moves):
     return (forward[0] if forward else None), forward[1:], secondary
 
 
-def pool_rows(entry, stage, taken, ticked):
-    """The reviewers to choose from: name, open load, conflict, ticked."""
-    pool = list(assignments.reviewer_pool())
-    loads = assignments.open_loads([u.pk for u in pool])
-    clash = assignments.conflicted(entry, pool)
-    return [
-        {"user": u, "load": loads.get(u.pk, 0), "conflict": u.pk in clash, "ticked": u.pk in ticked}
-        for u in pool
-        if u.pk not in taken
-    ]
+class Pool:
+    """The reviewers to choose from, read once per page: each with their open load and conflict."""
+
+    def __init__(self, entry):
+        self.users = list(assignments.reviewer_pool())
+        self.loads = assignments.open_loads([u.pk for u in self.users])
+        self.clash = assignments.conflicted(entry, self.users)
+
+    def rows(self, taken, ticked):
+        return [
+            {"user": u, "load": self.loads.get(u.pk, 0), "conflict": u.pk in self.clash, "ticked": u.pk in ticked}
+            for u in self.users
+            if u.pk not in taken
+        ]
 
 
 def context(request, entry, moves):
@@ -47,15 +51,16 @@ def context(request, entry, moves):
     taken = {r.reviewer_id for r in rows}
     # The round the primary step starts: its reviewers are chosen on the same form.
     next_stage = STAGE_OF_TARGET.get(primary.to) if primary else None
+    pool = Pool(entry) if next_stage or stage else None
     primary_pool = []
     if next_stage:
         already = set(ReviewAssignment.objects.filter(submission=entry, stage=next_stage).values_list("reviewer_id", flat=True))
         need = max(PER_ENTRY - len(already), 0)
         suggestion = set()
         if need:
-            plan = assignments.plan([entry], assignments.reviewer_pool(), need, next_stage)
+            plan = assignments.plan([entry], pool.users, need, next_stage)
             suggestion = set(plan.given.get(entry.pk, []))
-        primary_pool = pool_rows(entry, next_stage, already, suggestion)
+        primary_pool = pool.rows(already, suggestion)
     return {
         "wb_primary": primary,
         "wb_primary_pool": primary_pool,
@@ -66,7 +71,9 @@ def context(request, entry, moves):
         "wb_scored": scored,
         "wb_assigned": assigned,
         "wb_complete": bool(assigned) and scored == assigned,
-        "wb_pool": pool_rows(entry, stage, taken, set()) if stage and not next_stage else [],
+        # More reviewers for the current round (not when the primary step assigns that same round).
+        "wb_pool": pool.rows(taken, set()) if stage and stage != next_stage else [],
+        "wb_pool_folded": bool(next_stage),  # the page already offers the next round's reviewers
     }
 
 
