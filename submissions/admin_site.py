@@ -16,6 +16,24 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions import roles
 
+# The admin's index and sidebar, in the order of the work: entries, reviews, articles, comments,
+# then campaigns, settings and the outbox.
+MODEL_ORDER = [
+    "Submission",
+    "MailboxMessage",
+    "ReviewAssignment",
+    "Review",
+    "ReviewerProfile",
+    "Showcase",
+    "Comment",
+    "Campaign",
+    "Region",
+    "SiteSettings",
+    "NotificationTemplate",
+    "OutboxMessage",
+    "ExportJob",
+]
+
 
 class PortalAdminSite(admin.AdminSite):
     site_header = _("党建品牌征集 · 编辑部后台")
@@ -26,12 +44,32 @@ class PortalAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and user.is_staff and roles.roles_of(user))
 
+    # The first page: each role's waiting work above the models, ordered by the work.
+    index_template = "admin/queues_index.html"
+
+    def index(self, request, extra_context=None):
+        from submissions.admin import queues
+
+        return super().index(request, {"queues": queues.summary(request.user), **(extra_context or {})})
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["models"].sort(
+                key=lambda m: (MODEL_ORDER.index(m["object_name"]) if m["object_name"] in MODEL_ORDER else 99, m["name"])
+            )
+        return sorted(apps, key=lambda a: 0 if a["app_label"] == "submissions" else 1)
+
     def get_urls(self):
+        from submissions.admin import queues
         from submissions.admin.dashboard import dashboard_view
         from submissions.views import intake
 
+        wrap = self.admin_view
         return [
-            path("dashboard/", self.admin_view(lambda request: dashboard_view(request, self)), name="dashboard"),
+            path("dashboard/", wrap(lambda request: dashboard_view(request, self)), name="dashboard"),
+            path("queue/<slug:name>/", wrap(lambda request, name: queues.queue_view(request, self, name)), name="queue"),
+            path("queue/<slug:name>/next/", wrap(lambda request, name: queues.next_view(request, self, name)), name="queue_next"),
             # The intake answers for itself: to the login page when signed out, 403 without the permission.
             path("intake/", intake.entry, name="intake"),
             path("r/<path:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"),

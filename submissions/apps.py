@@ -8,10 +8,11 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("品牌征集")
 
     def ready(self):
-        from submissions import pagecache, search
+        from submissions import pagecache, people, search
 
         pagecache._connect()
         search._connect()
+        people.install()
 
         from submissions.overlap import hooks
 

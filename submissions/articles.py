@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from submissions import viewcounts
 from submissions.models import ArticleState, Comment, Showcase, ShowcasePhoto, SiteSettings, StatusChange
 from submissions.models.status import LIVE
+from submissions.people import display_name
 
 
 def published_articles():
@@ -26,10 +27,8 @@ def summary_of(article):
 
 
 def person(user):
-    """How a person is printed on the article (责任编辑 / 签审)."""
-    if user is None:
-        return ""
-    return getattr(user, "display_name", "") or user.get_full_name() or user.username
+    """How a person is printed on the article (责任编辑 / 签审): their display name."""
+    return display_name(user)
 
 
 def load_article(queryset, **lookup):

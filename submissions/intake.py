@@ -45,6 +45,7 @@ class PhotoItem:
     caption: str
     key: str = ""
     renditions: images.Renditions | None = None
+    section: int | None = None  # the number of the section it illustrates (1 = the first), None: at the end
 
 
 @dataclass
@@ -234,6 +235,7 @@ def _save_sections(entry, sections):
 
 def _save_photos(entry, items, written):
     found = photos_by_key([item.key for item in items], entry)
+    sections = {section.order: section for section in entry.sections.all()}  # saved just before
     kept = []
     for order, item in enumerate(items, 1):
         if item.renditions is not None:
@@ -246,6 +248,7 @@ def _save_photos(entry, items, written):
                 continue
             photo.submission = entry
         photo.order, photo.caption = order, item.caption
+        photo.section = sections.get(item.section)
         photo.save()
         kept.append(photo.pk)
     dropped = list(entry.photos.exclude(pk__in=kept))

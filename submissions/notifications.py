@@ -22,6 +22,7 @@ from django.utils import timezone
 from submissions import mailtemplates
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings, StatusChange
 from submissions.models import Status as S
+from submissions.people import display_name
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,19 @@ DEFAULTS = {
         "您好：\n\n巡展文章《{{ article_title }}》被{{ actor_name }}退回修改，意见如下：\n\n{{ message }}\n\n"
         "后台查看：{{ admin_url }}\n\n{{ site.publisher }}",
     ),
+    "assigned": (
+        "评审分派通知（发给评审专家）",
+        "【{{ site.site_name }}】请您评审 {{ assignments|length }} 件作品",
+        "{{ reviewer_name }}您好：\n\n编辑部请您评审以下作品：\n{% for item in assignments %}\n{{ item.stage }} · "
+        "{{ item.reference }} {{ item.brand }}：{{ item.url }}{% endfor %}\n\n全部待评作品：{{ queue_url }}\n\n{{ site.publisher }}",
+    ),
+    "reviews_complete": (
+        "评审完成提醒（发给编辑）",
+        "【{{ site.site_name }}】{{ submission.reference }} {{ stage }}评分已全部提交",
+        "{{ editor_name }}您好：\n\n{{ submission.reference }} {{ submission.org_name }}{{ submission.brand_display }}"
+        "的{{ stage }}评分已全部提交（{{ scored }} 位专家，平均 {{ submission.score }} 分），请办理下一步：\n{{ admin_url }}"
+        "\n\n{{ site.publisher }}",
+    ),
 }
 
 # Status reached -> event the submitter is told about.
@@ -178,10 +192,7 @@ def status_changed(change_pk):
             queue("mailbox_notice", submission.campaign.mailbox, {"admin_url": admin_url}, submission)
 
 
-def _name(user):
-    if user is None:
-        return ""
-    return getattr(user, "display_name", "") or user.get_full_name() or user.get_username()
+_name = display_name  # how a person is named in a message
 
 
 def chief_editors():
@@ -281,3 +292,35 @@ def send_due(now=None, *, force=False):
         else:
             failed += 1
     return sent, failed
+
+
+def reviewers_assigned(reviewer, assignments):
+    """Tell a reviewer which entries were just given to them (reference and brand only: never who sent them)."""
+    if not reviewer.email or not assignments:
+        return None
+    items = [
+        {
+            "stage": a.get_stage_display(),
+            "reference": a.submission.reference,
+            "brand": a.submission.brand_display,
+            "url": absolute(reverse("admin:submissions_submission_score", args=[a.submission_id, a.stage])),
+        }
+        for a in assignments
+    ]
+    context = {
+        "reviewer_name": str(reviewer),
+        "assignments": items,
+        "queue_url": absolute(reverse("admin:submissions_submission_next_unscored")),
+    }
+    return queue("assigned", reviewer.email, context)
+
+
+def reviews_complete(submission, stage_label, editors, scored):
+    """Tell the editors who assigned the round that every review of it is in."""
+    admin_url = absolute(reverse("admin:submissions_submission_change", args=[submission.pk]))
+    sent = []
+    for editor in editors:
+        if editor.email:
+            context = {"editor_name": str(editor), "stage": stage_label, "scored": scored, "admin_url": admin_url}
+            sent.append(queue("reviews_complete", editor.email, context, submission))
+    return sent

@@ -43,10 +43,10 @@ def fill_editor_note(template, *, organization, short_name, brand):
     return template.replace("{organization}", organization).replace("{short_name}", short_name).replace("{brand}", brand)
 
 
-def byline_for(source, reporters):
-    """The house byline: `大众日报记者 王晓 刘洋` (the source's reporters)."""
+def byline_for(medium, reporters):
+    """The house byline: `大众日报记者 王晓 刘洋` (the campaign's byline medium, then the reporters)."""
     reporters = " ".join(reporters.split())
-    return f"{source}记者 {reporters}" if reporters else ""
+    return f"{medium} {reporters}" if reporters else ""
 
 
 def draft_from_entry(submission, *, editor, short_name="", reporters="", interns="", correspondents=""):
@@ -66,7 +66,7 @@ def draft_from_entry(submission, *, editor, short_name="", reporters="", interns
             title=house_title(campaign.column_name, short_name, brand)[:120],
             short_name=short_name,
             brand_name=submission.brand_name,
-            byline=byline_for(campaign.source, reporters),
+            byline=byline_for(campaign.byline_medium, reporters),  # the byline's medium and the source line are set apart
             source=campaign.source,
             summary=" ".join(submission.introduction.split())[:120],
             editor_note=fill_editor_note(
@@ -80,12 +80,27 @@ def draft_from_entry(submission, *, editor, short_name="", reporters="", interns
             correspondents=correspondents.strip(),
             responsible_editor=editor,
         )
+        entry_sections = list(submission.sections.all())
         ShowcaseSection.objects.bulk_create(
             ShowcaseSection(showcase=article, order=section.order, heading=section.heading, body=section.body)
-            for section in submission.sections.all()
+            for section in entry_sections
         )
+        if submission.model_story.strip():  # the model person's story: a titled part of its own (newsroom)
+            last = max((section.order for section in entry_sections), default=0)
+            ShowcaseSection.objects.create(
+                showcase=article, order=last + 1, heading=_("典型人物事迹"), body=submission.model_story
+            )
+        # Each photo after the section it illustrates (the submitter's choice), else at the end.
+        order_of = {section.pk: section.order for section in entry_sections}
+        by_order = {section.order: section for section in article.sections.all()}
         ShowcasePhoto.objects.bulk_create(
-            ShowcasePhoto(showcase=article, photo=photo, order=index, caption=photo.caption)
+            ShowcasePhoto(
+                showcase=article,
+                photo=photo,
+                order=index,
+                caption=photo.caption,
+                section=by_order.get(order_of.get(photo.section_id)),
+            )
             for index, photo in enumerate(submission.photos.all())
         )
         edited(article, editor, note=_("由作品 %(ref)s 生成初稿") % {"ref": submission.reference or submission.pk})

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, OuterRef
 
-from submissions import roles
+from submissions import assignments, roles
 from submissions.models import Review, ReviewAssignment, ReviewScore, Submission
 from submissions.models.status import SCORING_CLOSED  # declared once, beside the statuses
 
@@ -50,7 +50,7 @@ def save_review(submission, reviewer, stage, scores, comment=""):
     `scores` maps criterion -> integer score (already validated by the form). Returns the review.
     """
     with transaction.atomic():
-        review, _created = Review.objects.select_for_update().get_or_create(
+        review, created = Review.objects.select_for_update().get_or_create(
             submission=submission, reviewer=reviewer, stage=stage, defaults={"comment": comment}
         )
         review.comment = comment
@@ -59,6 +59,8 @@ def save_review(submission, reviewer, stage, scores, comment=""):
         review.scores.all().delete()
         ReviewScore.objects.bulk_create(ReviewScore(review=review, criterion=c, score=s) for c, s in scores.items())
         refresh_score(submission.pk)
+        if created:
+            assignments.complete_round(submission, stage)  # the editors are told when the round's last review is in
     return review
 
 
@@ -85,12 +87,11 @@ def assigned_entries(user):
 
 
 def unscored_assignments(user):
-    """This user's assignments without a review yet (of entries still open to scoring), oldest first."""
+    """This user's assignments without a review yet, in the round each entry is in now, oldest first."""
     scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=user, stage=OuterRef("stage"))
     return (
-        ReviewAssignment.objects.filter(reviewer=user)
+        ReviewAssignment.objects.filter(assignments.current_round(), reviewer=user)
         .exclude(Exists(scored))
-        .exclude(submission__status__in=SCORING_CLOSED)
         .select_related("submission")
         .order_by("assigned_at", "pk")
     )
@@ -116,3 +117,23 @@ def visible_reviews(user, submission):
     reviews = list(reviews)
     own_stages = {r.stage for r in reviews if r.reviewer_id == user.pk}
     return [r for r in reviews if r.stage in own_stages]
+
+
+def hides_org(user, submission):
+    """Blind review: a reviewer does not see the organization (nor its parent) while scoring is open."""
+    return is_reviewer_only(user) and submission.campaign.blind_review and scoring_open(submission)
+
+
+def entry_label(user, submission):
+    """How an entry is named to this user: without the organization under blind review."""
+    if hides_org(user, submission):
+        return f"{submission.reference or submission.pk} {submission.brand_display}"
+    return str(submission)
+
+
+def pending_here(user):
+    """For an entry subquery (OuterRef("pk")): this user has it to score in its current round."""
+    scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=user, stage=OuterRef("stage"))
+    return ReviewAssignment.objects.filter(assignments.current_round(), submission=OuterRef("pk"), reviewer=user).exclude(
+        Exists(scored)
+    )

@@ -76,19 +76,18 @@ def test_decline_asks_for_the_message_then_declines(client, editor, django_captu
 def test_assign_reviewers_through_an_intermediate_page(client, editor):
     reviewers = [make_user("reviewer", username=f"expert{i}") for i in range(2)]
     open_entry, closed = submission_in(S.FIRST_REVIEW), submission_in(S.DECLINED)
-    assign(open_entry, reviewers[0], Stage.SECOND)
+    assign(open_entry, reviewers[0], Stage.FIRST)
     client.force_login(editor)
     page = run(client, "assign_reviewers", [open_entry, closed])
     html = page.content.decode()
-    assert "expert0" in html and "expert1" in html and "editor" not in html.split("评审专家", 1)[-1].split("评审轮次")[0]
-    response = run(
-        client, "assign_reviewers", [open_entry, closed], apply="1", stage=Stage.SECOND, reviewers=[r.pk for r in reviewers]
-    )
+    picker = html.split("评审专家", 1)[-1].split("每件作品分派人数")[0]
+    assert "用户" in picker and "expert0" not in picker and "editor" not in picker  # by name, reviewers only
+    response = run(client, "assign_reviewers", [open_entry, closed], apply="1", reviewers=[r.pk for r in reviewers])
     messages = " ".join(texts(response))
     assert "已分派 1 项" in messages
     assert "已分派给" in messages and "不能分派评审" in messages
     pairs = set(ReviewAssignment.objects.values_list("submission_id", "reviewer__username", "stage", "assigned_by__username"))
-    assert (open_entry.pk, "expert1", Stage.SECOND, "editor") in pairs
+    assert (open_entry.pk, "expert1", Stage.FIRST, "editor") in pairs
     assert not ReviewAssignment.objects.filter(submission=closed).exists()
 
 
@@ -103,3 +102,47 @@ def test_bulk_actions_are_not_offered_to_reviewers(client, reviewer):
     run(client, "shortlist", [entry])
     entry.refresh_from_db()
     assert entry.status == S.FIRST_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_round_follows_each_entrys_status(client, editor):
+    expert = make_user("reviewer", username="expert-round")
+    first, second, final = submission_in(S.FIRST_REVIEW), submission_in(S.SECOND_REVIEW), submission_in(S.SHORTLISTED)
+    client.force_login(editor)
+    run(client, "assign_reviewers", [first, second, final], apply="1", reviewers=[expert.pk])
+    stages = dict(ReviewAssignment.objects.values_list("submission_id", "stage"))
+    assert stages == {first.pk: Stage.FIRST, second.pk: Stage.SECOND, final.pk: Stage.FINAL}
+
+
+@pytest.mark.django_db
+def test_balanced_distribution_from_the_list(client, editor, django_capture_on_commit_callbacks):
+    from submissions.models import OutboxMessage, ReviewerProfile
+
+    experts = [make_user("reviewer", username=f"pool{i}") for i in range(3)]
+    entries = [submission_in(S.FIRST_REVIEW, org_parent="示范公司党委") for _i in range(6)]
+    entries[0].org_parent = "回避党委"
+    entries[0].save()
+    ReviewerProfile.objects.create(reviewer=experts[0], affiliations="回避党委")
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run(client, "assign_reviewers", entries, apply="1", reviewers=[e.pk for e in experts], per_entry=2)
+    assert "已分派 12 项" in " ".join(texts(response))
+    per_entry = {e.pk: ReviewAssignment.objects.filter(submission=e, stage=Stage.FIRST).count() for e in entries}
+    assert set(per_entry.values()) == {2}
+    loads = sorted(ReviewAssignment.objects.filter(reviewer=e).count() for e in experts)
+    assert loads == [4, 4, 4]
+    assert not ReviewAssignment.objects.filter(submission=entries[0], reviewer=experts[0]).exists()  # conflict skipped
+    mails = OutboxMessage.objects.filter(event="assigned")
+    assert sorted(mails.values_list("to", flat=True)) == ["pool0@example.com", "pool1@example.com", "pool2@example.com"]
+    for mail in mails:
+        assert "张三" not in mail.body and "13800138000" not in mail.body  # nothing of the submitter's contact
+
+
+@pytest.mark.django_db
+def test_more_per_entry_than_chosen_is_refused_next_to_the_field(client, editor):
+    expert = make_user("reviewer", username="lonely")
+    entry = submission_in(S.FIRST_REVIEW)
+    client.force_login(editor)
+    page = run(client, "assign_reviewers", [entry], apply="1", reviewers=[expert.pk], per_entry=2)
+    assert "不能多于选中的专家人数" in page.content.decode()
+    assert not ReviewAssignment.objects.exists()

@@ -76,3 +76,21 @@ def test_the_dashboard_counts_in_one_grouped_scan(client, editor, django_assert_
 def test_reviewers_cannot_open_the_dashboard(client, reviewer):
     client.force_login(reviewer)
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_dashboard_is_in_workflow_order_with_bar_charts(client, editor):
+    for status in (S.SHORTLISTED, S.SUBMITTED, S.SUBMITTED, S.SUBMITTED, S.FIRST_REVIEW, S.FIRST_REVIEW):
+        submission_in(status)
+    qingdao = Region.objects.get(name="青岛")
+    from submissions.models import Submission
+
+    Submission.objects.filter(pk=Submission.objects.order_by("pk").first().pk).update(region=qingdao)
+    client.force_login(editor)
+    response = client.get(URL)
+    assert response.context["by_status"] == [("已报送", 3), ("初审中", 2), ("已入围", 1)]  # the workflow's order, not by count
+    assert response.context["by_city"] == [("济南", 5), ("青岛", 1)]  # the regions' own order
+    assert [(bar["label"], bar["length"]) for bar in response.context["city_chart"]] == [("济南", 260), ("青岛", 52)]
+    html = response.content.decode()
+    assert html.count('class="bar-chart"') == 2 and '<rect x="80" y="3" height="15" width="260"' in html
+    assert "style=" not in html.split('id="content"', 1)[1]  # the CSP forbids inline style

@@ -33,6 +33,7 @@ from submissions.models import (
     NotificationTemplate,
     OutboxMessage,
     Photo,
+    ReviewerProfile,
     Showcase,
     SiteSettings,
     Status,
@@ -176,6 +177,17 @@ MATRIX = [
     ("/admin/submissions/submission/{assigned.pk}/score/final/", "GET", admin(NOBODY)),  # not their round
     ("/admin/submissions/submission/{entry.pk}/score/first/", "GET", admin(EDITORS, ok=403) | {REVIEWER: 404}),
     ("/admin/submissions/submission/next-unscored/", "GET", admin(NEWSROOM, ok=302)),
+    # The workbench: assign and unassign on the entry's page (a scored assignment is kept).
+    ("/admin/submissions/submission/{entry.pk}/assign/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/submission/{entry.pk}/assign/", "GET", admin(NEWSROOM, ok=302)),
+    ("/admin/submissions/submission/{assigned.pk}/unassign/{assignment.pk}/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/submission/{assigned.pk}/unassign/{assignment.pk}/", "GET", admin(NEWSROOM, ok=302)),
+    # The queues (待办): each role's own; another role's queue does not exist for them.
+    ("/admin/queue/triage/", "GET", admin(EDITORS) | {REVIEWER: 404}),
+    ("/admin/queue/triage/next/", "GET", admin(EDITORS, ok=302) | {REVIEWER: 404}),
+    ("/admin/queue/signoff/", "GET", admin({CHIEF}) | {REVIEWER: 404, EDITOR: 404}),
+    ("/admin/queue/score/", "GET", admin({REVIEWER}) | {EDITOR: 404, CHIEF: 404}),
+    ("/admin/queue/no-such-queue/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
     ("/admin/submissions/submission/export/csv/", "GET", admin(EDITORS)),
     ("/admin/submissions/submission/export/xlsx/", "GET", admin(EDITORS)),
     ("/admin/submissions/submission/export/pdf/", "GET", admin(NOBODY)),
@@ -211,6 +223,7 @@ ADMIN_MODELS = [
     ("submissions/region", "region", EDITORS, NOBODY, NOBODY),
     ("submissions/review", "review", NEWSROOM, NOBODY, NOBODY),  # scored on the entry's page; reviewers: their own
     ("submissions/reviewassignment", "assignment", EDITORS, EDITORS, EDITORS),
+    ("submissions/reviewerprofile", "profile", EDITORS, EDITORS, EDITORS),  # declared affiliations, for conflicts
     ("submissions/showcase", "article", EDITORS, EDITORS, NOBODY),
     ("submissions/comment", "comment", EDITORS, NOBODY, NOBODY),
     ("submissions/sitesettings", "site", EDITORS, NOBODY, NOBODY),
@@ -313,6 +326,7 @@ def world():
         review=review(assigned, users[REVIEWER]),
         foreign_review=review(entry, UserFactory(username="m-reviewer-2", role="reviewer")),
         assignment=assignment,
+        profile=ReviewerProfile.objects.create(reviewer=users[REVIEWER], affiliations="示范党委"),
         comment=Comment.objects.create(showcase=article, name="读者", body="很好"),
         site=SiteSettings.load(),
         template=NotificationTemplate.objects.first(),

@@ -3,23 +3,19 @@ each action reports what was done and what was refused, and why."""
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from submissions import workflow
+from submissions import assignments, workflow
 from submissions.exports import entries as entry_export
 from submissions.exports import jobs as export_jobs
 from submissions.forms.review import AssignReviewersForm, MessageForm
-from submissions.models import ReviewAssignment
 from submissions.models import Status as S
 
 VIA = "admin-bulk"
-# Entries that can still be given to reviewers.
-ASSIGNABLE = workflow.ASSIGNABLE  # declared once, beside the statuses
 
 
 def apply_transition(request, queryset, to, message="", note=""):
@@ -95,28 +91,39 @@ def return_for_revision(modeladmin, request, queryset):
     return _with_message(modeladmin, request, queryset, S.RETURNED, _("退回修改：给报送单位的说明"), "return_for_revision")
 
 
-@admin.action(description=gettext_lazy("分派评审专家"), permissions=["workflow"])
+@admin.action(description=gettext_lazy("分派评审专家（可自动均衡分配）"), permissions=["workflow"])
 def assign_reviewers(modeladmin, request, queryset):
+    """Each chosen reviewer on every entry, or N per entry spread evenly over the chosen pool.
+    The round follows each entry's status (an entry in 复审 is given for 复审)."""
     form = AssignReviewersForm(request.POST if "apply" in request.POST else None)
     if not form.is_valid():
         return _intermediate(modeladmin, request, queryset, form, _("分派评审专家"), "assign_reviewers")
-    stage, reviewers = form.cleaned_data["stage"], list(form.cleaned_data["reviewers"])
-    done, refused = [], []
-    for entry in queryset.order_by("pk"):
-        ref = entry.reference or str(entry.pk)
-        if entry.status not in ASSIGNABLE:
-            refused.append(_("%(ref)s：状态为“%(status)s”，不能分派评审") % {"ref": ref, "status": entry.get_status_display()})
-            continue
-        for reviewer in reviewers:
-            name = reviewer.get_full_name() or reviewer.username
-            try:
-                with transaction.atomic():
-                    ReviewAssignment.objects.create(submission=entry, reviewer=reviewer, stage=stage, assigned_by=request.user)
-            except IntegrityError:
-                refused.append(_("%(ref)s：已分派给%(name)s") % {"ref": ref, "name": name})
-            else:
-                done.append(f"{ref}→{name}")
-    if done:
+    pool, per_entry = list(form.cleaned_data["reviewers"]), form.cleaned_data["per_entry"]
+    selected = list(queryset.select_related("campaign").order_by("pk"))
+    pairs, refused = [], []
+    if per_entry:
+        users = {u.pk: u for u in pool}
+        by_stage = {}
+        for entry in selected:
+            by_stage.setdefault(assignments.stage_for(entry), []).append(entry)
+        for stage, entries in by_stage.items():
+            if stage is None:
+                pairs += [(entry, pool[0]) for entry in entries]  # refused by assign(), with the reason
+                continue
+            plan = assignments.plan(entries, pool, per_entry, stage)
+            for entry in entries:
+                pairs += [(entry, users[key]) for key in plan.given[entry.pk]]
+                if entry.pk in plan.short:
+                    refused.append(
+                        _("%(ref)s：回避后可分派的专家不足，少 %(n)d 位")
+                        % {"ref": entry.reference or entry.pk, "n": plan.short[entry.pk]}
+                    )
+    else:
+        pairs = [(entry, reviewer) for entry in selected for reviewer in pool]
+    created, not_done = assignments.assign(pairs, by=request.user)
+    refused = list(dict.fromkeys(not_done)) + refused
+    if created:
+        done = [f"{a.submission.reference or a.submission_id}→{a.reviewer}（{a.get_stage_display()}）" for a in created]
         messages.success(request, _("已分派 %(n)d 项：%(items)s") % {"n": len(done), "items": _("、").join(done)})
     if refused:
         messages.warning(request, _("%(n)d 项未分派：") % {"n": len(refused)} + _("；").join(refused))

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import articles, publishing, revisions, workflow
+from submissions.admin.article_photos import PhotoInline  # thumbnails and sections (newsroom)
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.exports import article_docx
 from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
 from submissions.forms.showcase import CommentForm
-from submissions.models import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, Submission
+from submissions.models import Comment, RelatedLink, Showcase, ShowcaseSection, Submission
 from submissions.models import Status as S
 from submissions.viewcounts import views_column
 
@@ -24,12 +25,6 @@ from submissions.viewcounts import views_column
 class SectionInline(BoundedInline, admin.StackedInline):
     model = ShowcaseSection
     extra = 0
-
-
-class PhotoInline(BoundedInline, admin.TabularInline):
-    model = ShowcasePhoto
-    extra = 0
-    raw_id_fields = ["photo"]
 
 
 class LinkInline(BoundedInline, admin.TabularInline):

@@ -5,18 +5,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from submissions import reviews, workflow
-from submissions.admin import actions
+from submissions.admin import actions, workbench
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
 from submissions.forms.review import ScoreForm
@@ -88,7 +89,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         "score_display",
         "review_count",
         "overlap_display",
-        "submitted_at",
+        "submitted_display",
     ]
     list_display_links = ["reference", "org_name"]
     list_filter = ["campaign", "status", "kind", "region", "sector", ScoreBandFilter, overlap_admin.OverlapShareFilter]
@@ -134,7 +135,11 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         queryset = overlap_admin.annotate(queryset)
         if reviews.is_reviewer_only(request.user):
             mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=request.user).order_by("-updated_at")
-            queryset = queryset.filter(reviews.is_assigned(request.user)).annotate(my_total=Subquery(mine.values("total")[:1]))
+            queryset = (
+                queryset.filter(reviews.is_assigned(request.user))
+                .annotate(my_total=Subquery(mine.values("total")[:1]), my_pending=Exists(reviews.pending_here(request.user)))
+                .select_related("campaign")
+            )
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -143,7 +148,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
             return [
                 "thumb",
                 "reference",
-                "org_name",
+                "org_for_reviewer",
                 "brand_name",
                 "kind",
                 "region",
@@ -153,6 +158,16 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
                 "overlap_display",
             ]
         return self.list_display
+
+    def get_list_display_links(self, request, list_display):
+        if reviews.is_reviewer_only(request.user):
+            return ["reference"]
+        return super().get_list_display_links(request, list_display)
+
+    def get_search_fields(self, request):
+        if reviews.is_reviewer_only(request.user):
+            return ["reference", "brand_name"]  # never by contact, nor by organization (blind review)
+        return super().get_search_fields(request)
 
     def get_list_filter(self, request):
         if reviews.is_reviewer_only(request.user):
@@ -184,15 +199,29 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         url = Photo._meta.get_field("thumbnail").storage.url(obj.first_thumb)
         return format_html('<img class="entry-thumb" src="{}" alt="" loading="lazy">', url)
 
+    @admin.display(description=gettext_lazy("党组织全称"))
+    def org_for_reviewer(self, obj):
+        return _("（盲评）") if obj.campaign.blind_review and reviews.scoring_open(obj) else obj.org_name
+
     @admin.display(description=gettext_lazy("加权平均分"), ordering="score")
     def score_display(self, obj):
         if getattr(obj, "my_total", "editor") is None:
             return _("评分后可见")
         return obj.score if obj.score is not None else "—"
 
+    @admin.display(description=gettext_lazy("报送时间"), ordering="submitted_at")
+    def submitted_display(self, obj):
+        """Date over time, so that the column stays narrow."""
+        if obj.submitted_at is None:
+            return "—"
+        local = timezone.localtime(obj.submitted_at)
+        return format_html("{}<br>{}", local.strftime("%Y-%m-%d"), local.strftime("%H:%M"))
+
     @admin.display(description=gettext_lazy("我的评分"), ordering="my_total")
     def my_score(self, obj):
-        return obj.my_total if obj.my_total is not None else _("未评")
+        if obj.my_total is not None:
+            return obj.my_total
+        return _("未评") if obj.my_pending else "—"  # nothing to score: decided, or an earlier round
 
     # --- pages
     def get_urls(self):
@@ -200,6 +229,8 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/transition/", wrap(self.transition_view), name=f"{prefix}_transition"),
+            path("<path:object_id>/assign/", wrap(self.assign_view), name=f"{prefix}_assign"),
+            path("<path:object_id>/unassign/<int:assignment_id>/", wrap(self.unassign_view), name=f"{prefix}_unassign"),
             path("<path:object_id>/score/<str:stage>/", wrap(self.score_view), name=f"{prefix}_score"),
             path("next-unscored/", wrap(self.next_unscored_view), name=f"{prefix}_next_unscored"),
             path("export/<str:fmt>/", wrap(self.export_view), name=f"{prefix}_export"),
@@ -226,6 +257,8 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         history = StatusChange.objects.filter(submission=obj).select_related("actor").order_by("created_at", "pk")
         return {
             "entry": entry,
+            "show_contacts": reviews.is_editor(request.user),
+            "hide_org": reviews.hides_org(request.user, entry),
             "history": history,
             "reviews": reviews.visible_reviews(request.user, obj),
             "criteria": list(obj.campaign.criteria.all()),
@@ -242,9 +275,11 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
             return redirect("admin:submissions_submission_score", obj.pk, pending.stage)
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
+            moves = workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else []
             extra_context = {
                 **self.entry_context(request, obj),
-                "moves": workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else [],
+                **(workbench.context(request, obj, moves) if self.has_workflow_permission(request) else {}),
+                "moves": moves,
                 "message_required": workflow.MESSAGE_REQUIRED,
                 **self.overlap_context(request, obj),
                 **(extra_context or {}),
@@ -261,7 +296,8 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         if not self.has_workflow_permission(request):
             raise PermissionDenied
         obj = self._entry(request, object_id)
-        to, seen = request.POST.get("to", ""), request.POST.get("from_status", "")
+        # The pressed button's `move` (a form may offer several), else the form's `to`.
+        to, seen = request.POST.get("move") or request.POST.get("to", ""), request.POST.get("from_status", "")
         if seen and seen != obj.status:
             messages.error(
                 request,
@@ -279,7 +315,23 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
                 messages.success(
                     request, _("已办理：%(entry)s → %(status)s") % {"entry": obj, "status": obj.get_status_display()}
                 )
-        return redirect("admin:submissions_submission_change", obj.pk)
+                workbench.assign_after_move(request, obj, to)
+        return workbench.back(request, obj)
+
+    def _workbench_post(self, request, object_id):
+        if not self.has_workflow_permission(request):
+            raise PermissionDenied
+        return self._entry(request, object_id)
+
+    def assign_view(self, request, object_id):
+        if request.method != "POST":
+            return redirect("admin:submissions_submission_change", object_id)
+        return workbench.assign_view(request, self._workbench_post(request, object_id))
+
+    def unassign_view(self, request, object_id, assignment_id):
+        if request.method != "POST":
+            return redirect("admin:submissions_submission_change", object_id)
+        return workbench.unassign_view(request, self._workbench_post(request, object_id), assignment_id)
 
     def score_view(self, request, object_id, stage):
         obj = self._entry(request, object_id)
@@ -294,14 +346,14 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
             form.add_error(None, _("该作品当前为“%(status)s”，评分已结束。") % {"status": obj.get_status_display()})
         if request.method == "POST" and is_open and form.is_valid():
             reviews.save_review(obj, request.user, stage, form.scores(), form.cleaned_data["comment"])
-            messages.success(request, _("已保存对 %(entry)s 的评分。") % {"entry": obj})
+            messages.success(request, _("已保存对 %(entry)s 的评分。") % {"entry": reviews.entry_label(request.user, obj)})
             if "save_next" in request.POST:
                 return redirect("admin:submissions_submission_next_unscored")
             return redirect("admin:submissions_submission_score", obj.pk, stage)
         context = {
             **self.admin_site.each_context(request),
             **self.entry_context(request, obj),
-            "title": _("评分：%(entry)s") % {"entry": obj},
+            "title": _("评分：%(entry)s") % {"entry": reviews.entry_label(request.user, obj)},
             "opts": self.opts,
             "original": obj,
             "form": form,

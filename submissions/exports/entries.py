@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from portal.text import strip_controls
 from submissions.models import Criterion, Review, Section
+from submissions.people import display_name
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
@@ -90,7 +91,7 @@ def rows(queryset):
         for review in entry.reviews.all():
             for score in review.scores.all():
                 per_name[score.criterion.name].append(score.score)
-            who = review.reviewer.get_full_name() or review.reviewer.username
+            who = display_name(review.reviewer)
             comments.append(f"[{review.get_stage_display()}] {who} {review.total}: {review.comment}")
         averages = [round(sum(v) / len(v), 2) if (v := per_name.get(name)) else "" for name in names]
         yield [safe(get(entry)) for get, _label in FIELDS] + averages + [safe("\n".join(comments))]

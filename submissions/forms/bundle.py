@@ -73,7 +73,8 @@ class EntryBundle:
         for photo in missing:  # photos entered in the admin get a handle for the page
             photo.upload_key = intake.new_key()
         Photo.objects.bulk_update(missing, ["upload_key"])
-        return [{"key": photo.upload_key, "caption": photo.caption} for photo in photos]
+        number = {section.pk: section.order for section in self.entry.sections.all()}
+        return [{"key": photo.upload_key, "caption": photo.caption, "section": number.get(photo.section_id)} for photo in photos]
 
     def _attachment_initial(self):
         attachments = list(self.entry.attachments.all())

@@ -7,6 +7,7 @@ static/js/submit.js adds, removes and reorders items in the page by filling thos
 from django import forms
 from django.forms import formset_factory
 from django.forms.formsets import BaseFormSet
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,8 +43,11 @@ class SectionForm(PartForm):
             self.fields["heading"].required = self.fields["body"].required = False
 
 
+_section_label = lazy(lambda n: _("第 %(n)d 个做法章节") % {"n": n}, str)  # translated when shown
+
+
 class PhotoForm(PartForm):
-    content_fields = ("key", "image", "caption")
+    content_fields = ("key", "image", "caption", "section")
 
     key = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-photo-key": ""}))
     image = forms.FileField(
@@ -53,6 +57,18 @@ class PhotoForm(PartForm):
         widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT, "data-photo-input": ""}),
     )
     caption = forms.CharField(label=gettext_lazy("图片说明"), max_length=100, required=False)
+    # The section the photo illustrates, by its number on the page (the article places it after that section).
+    section = forms.TypedChoiceField(
+        label=gettext_lazy("配在哪个做法章节之后"),
+        choices=[
+            ("", gettext_lazy("文末（不指定）")),
+            *((n, _section_label(n)) for n in range(1, MAX_SECTIONS + 1)),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("请从列表中选择章节。")},
+    )
 
     renditions = None
 
@@ -143,7 +159,10 @@ class BasePhotoFormSet(PartFormSet):
     def items(self):
         return [
             intake.PhotoItem(
-                caption=form.cleaned_data.get("caption", ""), key=form.cleaned_data.get("key", ""), renditions=form.renditions
+                caption=form.cleaned_data.get("caption", ""),
+                key=form.cleaned_data.get("key", ""),
+                renditions=form.renditions,
+                section=form.cleaned_data.get("section"),
             )
             for form in self.live_forms()
             if form.renditions or form.cleaned_data.get("key")

@@ -3,9 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from submissions.models import Stage
-from submissions.roles import GROUP_NAMES, REVIEWER
-
 
 class ScoreForm(forms.Form):
     comment = forms.CharField(label=_("评语"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=2000)
@@ -39,22 +36,36 @@ class ScoreForm(forms.Form):
 
 
 class AssignReviewersForm(forms.Form):
+    """Reviewers for the selected entries: every chosen reviewer on each entry, or (with a number per
+    entry) a balanced distribution over the chosen pool. The round follows each entry's status."""
+
     reviewers = forms.ModelMultipleChoiceField(
         label=_("评审专家"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少选择一位评审专家。")},
     )
-    stage = forms.ChoiceField(label=_("评审轮次"), choices=Stage.choices)
+    per_entry = forms.IntegerField(
+        label=_("每件作品分派人数（自动均衡分配）"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("留空则每件作品分给所有选中的专家；填写人数则在选中的专家中均衡分配，并回避有利害关系的专家。"),
+        error_messages={"min_value": _("人数至少为 1。"), "max_value": _("人数不能超过 20。"), "invalid": _("请输入整数。")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
+        from submissions.assignments import reviewer_pool
 
-        self.fields["reviewers"].queryset = (
-            get_user_model().objects.filter(is_active=True, groups__name=GROUP_NAMES[REVIEWER]).order_by("username").distinct()
-        )
-        self.fields["reviewers"].label_from_instance = lambda u: f"{u.get_full_name() or u.username}（{u.username}）"
+        self.fields["reviewers"].queryset = reviewer_pool()
+
+    def clean(self):
+        cleaned = super().clean()
+        per_entry, chosen = cleaned.get("per_entry"), cleaned.get("reviewers")
+        if per_entry and chosen is not None and per_entry > len(chosen):
+            self.add_error("per_entry", _("每件作品的人数不能多于选中的专家人数（%(n)d 位）。") % {"n": len(chosen)})
+        return cleaned
 
 
 class MessageForm(forms.Form):

@@ -5,7 +5,7 @@ from submissions.models.export import ExportJob
 from submissions.models.mailbox import MailboxMessage
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
-from submissions.models.review import Review, ReviewAssignment, ReviewScore, Stage
+from submissions.models.review import Review, ReviewAssignment, ReviewerProfile, ReviewScore, Stage
 from submissions.models.search import SearchDocument, ShowcaseViews
 from submissions.models.showcase import (
     Comment,
@@ -51,6 +51,7 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "ReviewScore",
+    "ReviewerProfile",
     "SearchDocument",
     "Section",
     "Sector",

@@ -44,7 +44,7 @@ class Campaign(models.Model):
     )
     standing_call = models.TextField(_("征集说明（附于每篇文章末尾）"), blank=True)
     mailbox = models.EmailField(_("征集邮箱"))
-    source = models.CharField(_("发布来源"), max_length=60, default="大众日报")
+    source = models.CharField(_("发布来源"), max_length=60, default="大众日报", help_text=_("文章“发布来源”一栏的默认值。"))
     # The campaign mailbox read over IMAP (TLS) by `manage.py fetch_mailbox` (submissions/mailbox.py).
     # The password is not shown in the admin: it comes from the environment
     # (PORTAL_IMAP_PASSWORD_<SLUG>, see mailbox.password_of) or is set from the shell.
@@ -58,6 +58,16 @@ class Campaign(models.Model):
         default=30,
         help_text=_("作品的文字复制比达到此百分比时，在作品列表中标记提醒。"),
         validators=[MaxValueValidator(100)],
+    )
+    byline_medium = models.CharField(
+        _("署名媒体"), max_length=60, default="大众日报记者", help_text=_("署名中记者姓名前的默认文字，如“大众日报记者”。")
+    )
+    # Reviewing
+    blind_review = models.BooleanField(
+        _("盲评"), default=False, help_text=_("评审专家在评分结束前看不到报送单位及其上级党组织的名称。")
+    )
+    conflict_same_city = models.BooleanField(
+        _("回避同城作品"), default=False, help_text=_("自动分派时，不把作品分给所在市与之相同的评审专家。")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from submissions.models.campaign import Criterion
+from submissions.models.campaign import Criterion, Region
 from submissions.models.submission import Submission
 
 
@@ -76,3 +76,30 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.score}"
+
+
+class ReviewerProfile(models.Model):
+    """What a reviewer declared about themselves, for conflicts of interest when entries are distributed."""
+
+    reviewer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile", verbose_name=_("评审专家")
+    )
+    affiliations = models.TextField(
+        _("所属单位"),
+        blank=True,
+        max_length=2000,
+        help_text=_("评审专家任职或有利害关系的党组织、单位，每行一个；同名或为作品上级党组织的作品不分派给他。"),
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("所在市")
+    )
+
+    class Meta:
+        verbose_name = _("评审专家回避信息")
+        verbose_name_plural = _("评审专家回避信息")
+
+    def __str__(self):
+        return str(self.reviewer)
+
+    def affiliation_list(self):
+        return [line.strip() for line in self.affiliations.splitlines() if line.strip()]

@@ -133,6 +133,15 @@ class ShowcasePhoto(models.Model):
     photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+", verbose_name=_("图片"))
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     caption = models.CharField(_("图片说明"), max_length=100, blank=True)
+    section = models.ForeignKey(
+        ShowcaseSection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+        verbose_name=_("所配章节"),
+        help_text=_("图片放在哪个章节之后；留空则放在文末。"),
+    )
 
     class Meta:
         ordering = ["showcase", "order", "pk"]

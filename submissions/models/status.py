@@ -52,6 +52,8 @@ OPEN_STATUSES = (S.SUBMITTED, *REVIEW_STATUSES, S.SHORTLISTED, S.RETURNED, S.RES
 WITH_EDITORS = (S.SUBMITTED, *REVIEW_STATUSES, S.SHORTLISTED, S.RESUBMITTED)
 # May still be withdrawn by the submitter.
 WITHDRAWABLE = (S.DRAFT, *OPEN_STATUSES)
+# Waiting for an editor's first look (the editor's triage queue).
+AWAITING_TRIAGE = (S.SUBMITTED, S.RESUBMITTED)
 # Not a live entry: left out of duplicate detection and of the one-brand-per-campaign constraint.
 NOT_LIVE = (S.DRAFT, S.WITHDRAWN)
 # Scoring is closed: reviews are neither asked for nor accepted.

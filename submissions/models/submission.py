@@ -211,6 +211,15 @@ class Photo(models.Model):
     upload_key = models.CharField(max_length=64, blank=True, db_index=True)
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     caption = models.CharField(_("图片说明"), max_length=100, blank=True)
+    section = models.ForeignKey(
+        "Section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+        verbose_name=_("所配章节"),
+        help_text=_("图片放在哪个做法章节之后；留空则放在文末。"),
+    )
     # Indexed: the media view finds a photo by the stored name asked for (submissions/views/media.py).
     image = models.ImageField(_("图片"), upload_to=photo_path, width_field="width", height_field="height", db_index=True)
     display = models.ImageField(_("展示图"), upload_to=photo_path, db_index=True)

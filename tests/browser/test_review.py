@@ -34,8 +34,9 @@ def test_editor_triages_returns_and_shortlists(desktop_page, live_server):
 
     page.goto(f"{live_server.url}/admin/submissions/submission/")
     open_entry(page, to_return)
+    page.get_by_text("退回修改…").click()  # a secondary step: its message box opens on demand
     page.fill(f"#msg-{S.RETURNED}", "请补充近三年的具体数据和活动照片。")
-    page.get_by_role("button", name="办理为“退回修改”").click()
+    page.get_by_role("button", name="确认办理为“退回修改”").click()
     page.wait_for_selector(".messagelist .success")
     assert "请补充近三年的具体数据和活动照片。" in page.locator(".entry-panel").filter(has_text="办理记录").inner_text()
 

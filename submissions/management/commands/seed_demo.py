@@ -26,6 +26,7 @@ from submissions.models import (
     Region,
     RelatedLink,
     ReviewAssignment,
+    ReviewerProfile,
     Section,
     Stage,
     Submission,
@@ -59,8 +60,8 @@ ACCOUNTS = [
     ("admin", None, "系统管理员"),
     ("editor", roles.EDITOR, "王编辑"),
     ("chief", roles.CHIEF, "李签审"),
-    ("reviewer", roles.REVIEWER, "赵专家"),
-    ("reviewer2", roles.REVIEWER, "钱专家"),
+    ("reviewer", roles.REVIEWER, "张专家"),
+    ("reviewer2", roles.REVIEWER, "赵专家"),
 ]
 PALETTE = [(183, 28, 28), (21, 101, 192), (46, 125, 50), (239, 108, 0), (106, 27, 154), (0, 121, 107)]
 
@@ -127,6 +128,8 @@ class Command(BaseCommand):
             if role:
                 user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[role]))
             users[username] = user
+        # A declared affiliation, so that automatic distribution has a conflict to skip.
+        ReviewerProfile.objects.get_or_create(reviewer=users["reviewer2"], defaults={"affiliations": demo.ORGS[0][2]})
         return users
 
     def campaign(self):
