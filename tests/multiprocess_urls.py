@@ -67,7 +67,8 @@ def article(request):
 @require_POST
 def article_edit(request):
     """An editor's edit of an article: saved, then publishing.edited() as the admin's save_related
-    calls it. With quiet=1, a write behind the portal's back (no signal, no edited()), to show
+    calls it, then signed off again and published (an edit of a published article needs a new
+    sign-off). With quiet=1, a write behind the portal's back (no signal, no edited()), to show
     that the page is served from the shared cache."""
     found = Showcase.objects.get(slug=request.POST["slug"])
     if request.POST.get("quiet"):
@@ -76,6 +77,9 @@ def article_edit(request):
     found.lead = request.POST["lead"]
     found.save()
     publishing.edited(found, found.responsible_editor, note="多进程测试")
+    from tests.factories import publish_again
+
+    publish_again(found)
     return HttpResponse("edited")
 
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from submissions import abuse, pagecache, publishing
 from submissions.models import Comment, Showcase
-from tests.factories import published_showcase
+from tests.factories import publish_again, published_showcase
 
 pytestmark = pytest.mark.django_db
 TOKEN_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -187,6 +187,8 @@ def test_an_edit_refreshes_the_whole_page(client, editor):
     article.lead = "新导语"
     article.save()
     publishing.edited(article, editor)
+    assert client.get(article.get_absolute_url()).status_code == 404  # back for sign-off: off the column
+    publish_again(article)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "新导语" in html and "旧导语" not in html
 

@@ -10,7 +10,16 @@ import pytest
 from submissions import publishing
 from submissions.models import Comment, Status
 from tests.browser.admin import login
-from tests.factories import UserFactory, add_attachment, add_photo, assign, make_user, published_showcase, submission_in
+from tests.factories import (
+    UserFactory,
+    add_attachment,
+    add_photo,
+    assign,
+    make_user,
+    publish_again,
+    published_showcase,
+    submission_in,
+)
 from tests.submit_data import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,6 +83,7 @@ def world():
     publishing.moderate(Comment.objects.filter(pk=comment.pk), Comment.State.APPROVED, editor)
     for note in ("新建", "修改"):
         publishing.edited(article, editor, note=note)
+    publish_again(article)  # the photos added: a new sign-off, published again
     return {"entry": entry, "returned": returned, "article": article, "campaign": article.campaign}
 
 

@@ -37,7 +37,9 @@ def test_from_entry_to_reader_comment(desktop_page, phone_page, live_server, set
     admin.fill("#id_expert_commentary", "扎根渔港，服务渔民，值得推广。")
     admin.locator("input[name=_continue]").click()
     admin.wait_for_load_state()
-    assert "等待另一位签审编辑签审" in admin.content()
+    admin.get_by_role("button", name="提交签审").click()
+    admin.wait_for_load_state()
+    assert "已提交签审，等待另一位签审编辑签审" in admin.content()
     article = Showcase.objects.get(submission=entry)
 
     # The chief editor signs it off and publishes it.
