@@ -116,3 +116,20 @@ def test_behind_nginx_a_photo_is_sent_by_x_accel_redirect_after_the_access_check
     assert response["X-Accel-Redirect"] == f"/_media/{private.display.name}" and response["Cache-Control"] == "private, no-store"
     attachment = add_attachment(entry)
     assert "X-Accel-Redirect" not in client.get(f"/media/{attachment.file.name}")  # attachments: Django, as downloads
+
+
+def test_behind_nginx_a_published_photo_is_decided_from_the_page_cache(
+    client, settings, public_photo, chief, django_assert_max_num_queries
+):
+    from submissions import workflow
+    from submissions.models import Showcase
+
+    settings.MEDIA_ACCEL_REDIRECT = "/_media/"
+    url = f"/media/{public_photo.thumbnail.name}"
+    assert client.get(url)["X-Accel-Redirect"]
+    with django_assert_max_num_queries(1):  # the shared cache's one read, no query of the photo
+        assert client.get(url)["X-Accel-Redirect"] == f"/_media/{public_photo.thumbnail.name}"
+    article = Showcase.objects.get(photos__photo=public_photo)
+    workflow.transition(article, Showcase.State.UNPUBLISHED, actor=chief, message="撤稿")
+    assert client.get(url).status_code == 404  # taken down: private again at once
+    assert client.get("/media/photos/no/such.jpg").status_code == 404
