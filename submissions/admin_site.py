@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions import roles
 
-# The admin's index and sidebar, in the order of the work: entries, reviews, articles, comments,
-# then campaigns, settings and the outbox.
+# The admin's index and sidebar, in the order of the work: entries (and the mailbox entries
+# waiting to become one), reviews, articles, comments, then campaigns, settings, the outbox and
+# the export jobs.
 MODEL_ORDER = [
     "Submission",
     "MailboxMessage",

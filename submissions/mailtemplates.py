@@ -33,6 +33,17 @@ PLACEHOLDERS = {
     "article_url": gettext_lazy("巡展文章链接"),
     "draft_url": gettext_lazy("草稿继续填写链接"),
     "entries": gettext_lazy("该邮箱的全部报送及查询链接（每行一件）"),
+    "article_title": gettext_lazy("巡展文章标题"),
+    "actor_name": gettext_lazy("办理人姓名"),
+    "note": gettext_lazy("提交签审时的附言"),
+    "reviewer_name": gettext_lazy("评审专家姓名"),
+    "assignment_count": gettext_lazy("分派的作品件数"),
+    "assignments": gettext_lazy("分派的作品及评分链接（每行一件）"),
+    "queue_url": gettext_lazy("全部待评作品链接"),
+    "editor_name": gettext_lazy("编辑姓名"),
+    "stage": gettext_lazy("评审轮次（初审/复审）"),
+    "scored": gettext_lazy("已评分的专家人数"),
+    "score": gettext_lazy("加权平均分"),
 }
 ENTRY = ("site_name", "publisher", "reference", "brand", "organization", "contact_name", "tracking_url")
 EVENT_PLACEHOLDERS = {
@@ -46,6 +57,23 @@ EVENT_PLACEHOLDERS = {
     "published": (*ENTRY, "article_url"),
     "link_resend": ("site_name", "publisher", "entries"),
     "draft_saved": ("site_name", "publisher", "draft_url"),
+    # The newsroom's own mails: never the submitter's contact (reviewers review blind).
+    "signoff_requested": ("site_name", "publisher", "article_title", "actor_name", "note", "admin_url"),
+    "signed_off": ("site_name", "publisher", "article_title", "actor_name", "admin_url"),
+    "signoff_returned": ("site_name", "publisher", "article_title", "actor_name", "message", "admin_url"),
+    "assigned": ("site_name", "publisher", "reviewer_name", "assignment_count", "assignments", "queue_url"),
+    "reviews_complete": (
+        "site_name",
+        "publisher",
+        "reference",
+        "brand",
+        "organization",
+        "editor_name",
+        "stage",
+        "scored",
+        "score",
+        "admin_url",
+    ),
 }
 
 
@@ -93,11 +121,17 @@ def values(event, site, context):
             kind=submission.get_kind_display(),
             region=submission.region.name if submission.region_id else "",
         )
-    for name in ("tracking_url", "message", "admin_url", "article_url", "draft_url"):
+        found["score"] = "" if submission.score is None else str(submission.score)
+    plain = ("tracking_url", "message", "admin_url", "article_url", "draft_url", "article_title", "actor_name", "note")
+    for name in (*plain, "reviewer_name", "queue_url", "editor_name", "stage", "scored"):
         if name in context:
-            found[name] = context[name] or ""
+            found[name] = context[name] if context[name] is not None else ""
     if "entries" in context:
         found["entries"] = "\n".join(f"{item['reference']} {item['brand']}：{item['url']}" for item in context["entries"])
+    if "assignments" in context:
+        items = context["assignments"]
+        found["assignment_count"] = len(items)
+        found["assignments"] = "\n".join(f"{i['stage']} · {i['reference']} {i['brand']}：{i['url']}" for i in items)
     names = allowed(event)
     return {name: str(value) for name, value in found.items() if name in names}
 

@@ -99,34 +99,34 @@ DEFAULTS = {
     ),
     "signoff_requested": (
         "提交签审通知（发给签审编辑）",
-        "【{{ site.site_name }}】待签审：{{ article_title }}",
+        "【{{ site_name }}】待签审：{{ article_title }}",
         "您好：\n\n{{ actor_name }}提交了巡展文章《{{ article_title }}》，请签审。\n{{ note }}\n\n"
-        "后台查看：{{ admin_url }}\n\n{{ site.publisher }}",
+        "后台查看：{{ admin_url }}\n\n{{ publisher }}",
     ),
     "signed_off": (
         "签审通过通知（发给编辑）",
-        "【{{ site.site_name }}】已签审：{{ article_title }}",
+        "【{{ site_name }}】已签审：{{ article_title }}",
         "您好：\n\n巡展文章《{{ article_title }}》已由{{ actor_name }}签审通过，可以发布。\n\n"
-        "后台查看：{{ admin_url }}\n\n{{ site.publisher }}",
+        "后台查看：{{ admin_url }}\n\n{{ publisher }}",
     ),
     "signoff_returned": (
         "签审退回通知（发给编辑）",
-        "【{{ site.site_name }}】签审退回：{{ article_title }}",
+        "【{{ site_name }}】签审退回：{{ article_title }}",
         "您好：\n\n巡展文章《{{ article_title }}》被{{ actor_name }}退回修改，意见如下：\n\n{{ message }}\n\n"
-        "后台查看：{{ admin_url }}\n\n{{ site.publisher }}",
+        "后台查看：{{ admin_url }}\n\n{{ publisher }}",
     ),
     "assigned": (
         "评审分派通知（发给评审专家）",
-        "【{{ site.site_name }}】请您评审 {{ assignments|length }} 件作品",
-        "{{ reviewer_name }}您好：\n\n编辑部请您评审以下作品：\n{% for item in assignments %}\n{{ item.stage }} · "
-        "{{ item.reference }} {{ item.brand }}：{{ item.url }}{% endfor %}\n\n全部待评作品：{{ queue_url }}\n\n{{ site.publisher }}",
+        "【{{ site_name }}】请您评审 {{ assignment_count }} 件作品",
+        "{{ reviewer_name }}您好：\n\n编辑部请您评审以下作品：\n{{ assignments }}\n\n"
+        "全部待评作品：{{ queue_url }}\n\n{{ publisher }}",
     ),
     "reviews_complete": (
         "评审完成提醒（发给编辑）",
-        "【{{ site.site_name }}】{{ submission.reference }} {{ stage }}评分已全部提交",
-        "{{ editor_name }}您好：\n\n{{ submission.reference }} {{ submission.org_name }}{{ submission.brand_display }}"
-        "的{{ stage }}评分已全部提交（{{ scored }} 位专家，平均 {{ submission.score }} 分），请办理下一步：\n{{ admin_url }}"
-        "\n\n{{ site.publisher }}",
+        "【{{ site_name }}】{{ reference }} {{ stage }}评分已全部提交",
+        "{{ editor_name }}您好：\n\n{{ reference }} {{ organization }}{{ brand }}"
+        "的{{ stage }}评分已全部提交（{{ scored }} 位专家，平均 {{ score }} 分），请办理下一步：\n{{ admin_url }}"
+        "\n\n{{ publisher }}",
     ),
 }
 
@@ -308,7 +308,7 @@ def reviewers_assigned(reviewer, assignments):
         for a in assignments
     ]
     context = {
-        "reviewer_name": str(reviewer),
+        "reviewer_name": _name(reviewer),
         "assignments": items,
         "queue_url": absolute(reverse("admin:submissions_submission_next_unscored")),
     }
@@ -321,6 +321,6 @@ def reviews_complete(submission, stage_label, editors, scored):
     sent = []
     for editor in editors:
         if editor.email:
-            context = {"editor_name": str(editor), "stage": stage_label, "scored": scored, "admin_url": admin_url}
+            context = {"editor_name": _name(editor), "stage": stage_label, "scored": scored, "admin_url": admin_url}
             sent.append(queue("reviews_complete", editor.email, context, submission))
     return sent

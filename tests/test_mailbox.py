@@ -167,7 +167,7 @@ def test_the_editor_enters_the_draft_through_the_workflow(client, campaign, imap
     with django_assert_max_num_queries(25):
         queue = client.get(reverse("admin:submissions_mailboxmessage_changelist"))
     assert queue.status_code == 200 and f"?mail={item.pk}" in queue.content.decode()
-    page = client.get(reverse("intake"), {"mail": item.pk})
+    page = client.get(reverse("admin:intake"), {"mail": item.pk})
     bundle = page.context["bundle"]
     assert bundle.form["org_name"].value() == "临沂市兰山区金雀山街道沂蒙社区党委"
     assert [f["heading"].value() for f in bundle.sections.forms][:5] == [
@@ -193,7 +193,7 @@ def test_the_editor_enters_the_draft_through_the_workflow(client, campaign, imap
         )
     )
     data.update(mail=str(item.pk), attachment_keys=" ".join(item.attachment_keys))
-    response = client.post(reverse("intake"), data)
+    response = client.post(reverse("admin:intake"), data)
     entry = Submission.objects.get()
     assert response.status_code == 302
     assert entry.status == Status.SUBMITTED and entry.via_email and entry.entered_by == editor
@@ -211,7 +211,7 @@ def test_the_editor_rejects_a_draft_and_its_files_go(client, campaign, imap_serv
     mailbox.fetch(campaign)
     item = MailboxMessage.objects.get(message_id="<reject@foxmail.example>")
     client.force_login(make_user(roles.EDITOR, username="ed2"))
-    response = client.post(f"{reverse('intake')}?mail={item.pk}", {"mail": item.pk, "action": "reject"})
+    response = client.post(f"{reverse('admin:intake')}?mail={item.pk}", {"mail": item.pk, "action": "reject"})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.outcome == MailboxMessage.Outcome.REJECTED

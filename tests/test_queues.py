@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from submissions import publishing, queues, reviews
 from submissions.models import Showcase, Stage, Status
-from tests.factories import ShowcaseFactory, assign, make_user, review, submission_in
+from tests.factories import ShowcaseFactory, article_in, assign, make_user, review, submission_in
 
 S = Status
 INDEX = reverse("admin:index")
@@ -40,16 +40,31 @@ def test_editor_queues(editor):
     assert refs("decide", editor) == [complete.pk]
     assert refs("accepted", editor) == [accepted.pk]
     assert unassigned.pk not in refs("decide", editor)
-    assert [q.name for q in queues.queues_for(editor)] == ["triage", "decide", "accepted"]
+    assert [q.name for q in queues.queues_for(editor)] == ["triage", "decide", "accepted", "sent_back"]
 
 
 @pytest.mark.django_db
 def test_chief_queues_awaiting_signoff_never_their_own(chief):
-    others = ShowcaseFactory()
-    ShowcaseFactory(responsible_editor=chief)
+    others = article_in(Showcase.State.AWAITING_SIGNOFF)
+    article_in(Showcase.State.AWAITING_SIGNOFF, responsible_editor=chief)  # sent for sign-off by the chief as its editor
+    ShowcaseFactory()  # a draft nobody sent for sign-off yet
+    article_in(Showcase.State.SIGNED_OFF)
     assert refs("signoff", chief) == [others.pk]
     assert refs("scheduled", chief) == []
-    assert [q.name for q in queues.queues_for(chief)] == ["triage", "decide", "accepted", "signoff", "scheduled"]
+    assert [q.name for q in queues.queues_for(chief)] == ["triage", "decide", "accepted", "sent_back", "signoff", "scheduled"]
+
+
+@pytest.mark.django_db
+def test_sent_back_holds_the_editors_drafts_a_chief_returned(editor, chief):
+    returned = article_in(Showcase.State.AWAITING_SIGNOFF, responsible_editor=editor)
+    publishing.send_back(returned, chief, "导语再改改")
+    ShowcaseFactory(responsible_editor=editor)  # a draft never sent for sign-off
+    article_in(Showcase.State.AWAITING_SIGNOFF, responsible_editor=editor)  # still waiting for the chief
+    someone_elses = article_in(Showcase.State.AWAITING_SIGNOFF)
+    publishing.send_back(someone_elses, chief, "标题太长")
+    assert refs("sent_back", editor) == [returned.pk]
+    publishing.request_sign_off(returned, editor, note="已修改")  # sent again: no longer sent back
+    assert refs("sent_back", editor) == []
 
 
 @pytest.mark.django_db
@@ -145,9 +160,9 @@ def test_scheduled_articles_wait_for_the_chief(chief):
 
     from django.utils import timezone
 
-    article, draft = ShowcaseFactory(), ShowcaseFactory()
+    article, waiting = article_in(Showcase.State.AWAITING_SIGNOFF), article_in(Showcase.State.AWAITING_SIGNOFF)
     publishing.sign_off(article, chief)
     publishing.schedule(article, chief, timezone.now() + timedelta(days=1))
     assert Showcase.objects.get(pk=article.pk).state == Showcase.State.SCHEDULED
     assert refs("scheduled", chief) == [article.pk]
-    assert refs("signoff", chief) == [draft.pk]
+    assert refs("signoff", chief) == [waiting.pk]

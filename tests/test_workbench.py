@@ -71,6 +71,8 @@ def test_primary_step_moves_and_assigns_in_one_press(client, editor, experts, dj
         "wb0@example.com",
         "wb1@example.com",
     ]
+    for mail in OutboxMessage.objects.filter(event="assigned"):
+        assert "请您评审 1 件作品" in mail.subject and f"初审 · {entry.reference} {entry.brand_display}：http" in mail.body
 
 
 @pytest.mark.django_db
@@ -122,6 +124,7 @@ def test_editor_is_told_when_the_rounds_reviews_are_all_in(editor, experts, djan
     mails = OutboxMessage.objects.filter(event="reviews_complete")
     assert list(mails.values_list("to", flat=True)) == ["editor@example.com"]
     assert "初审" in mails.get().subject
+    assert f"{entry.reference} {entry.org_name}{entry.brand_display}的初审评分已全部提交（2 位专家" in mails.get().body
 
 
 @pytest.mark.django_db

@@ -54,7 +54,9 @@ class MailboxMessageAdmin(admin.ModelAdmin):
                     '<a href="{}">{}</a>', reverse("admin:submissions_submission_change", args=[item.entry_id]), item.entry
                 )
             return "—"
-        return format_html('<a class="button" href="{}?mail={}">{}</a>', reverse("intake"), item.pk, gettext("打开并代录入"))
+        return format_html(
+            '<a class="button" href="{}?mail={}">{}</a>', reverse("admin:intake"), item.pk, gettext("打开并代录入")
+        )
 
     @admin.action(description=_("拒收所选邮箱来稿"))
     def reject_selected(self, request, queryset):
