@@ -10,7 +10,7 @@ from django.urls import reverse
 from submissions import publishing, search
 from submissions.models import Kind, Region, SearchDocument, Showcase, ShowcaseSection, ShowcaseViews, Submission
 from submissions.search.tokens import terms, tokens
-from tests.factories import SubmissionFactory, published_showcase
+from tests.factories import SubmissionFactory, publish_again, published_showcase
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ def make(editor, slug, title, body="", day=1, **entry):
     ShowcaseSection.objects.create(showcase=article, heading="做法", body=body)
     article.lead = "导语。"
     article.save()
-    publishing.edited(article, editor)
+    publishing.edited(article, editor)  # an edit of a published article goes back to 待签审
+    publish_again(article)
     Showcase.objects.filter(pk=article.pk).update(published_at=datetime(2024, 1, day, tzinfo=UTC))
     return article
 
@@ -127,6 +128,8 @@ def test_the_index_follows_edits_and_unpublished_articles_are_not_found(client, 
     assert slugs(client, q="原来") == ["a"]
     ShowcaseSection.objects.filter(showcase=article).update(body="改写后的正文")
     publishing.edited(article, editor)
+    assert slugs(client, q="原来") == [] and slugs(client, q="改写") == []  # 待签审: off the column
+    publish_again(article)
     assert slugs(client, q="原来") == [] and slugs(client, q="改写") == ["a"]
     publishing.unpublish(article, chief, "撤稿")
     assert slugs(client, q="改写") == []
