@@ -106,21 +106,35 @@ def test_an_empty_result_suggests_fewer_words_no_filters_and_popular_brands(clie
     assert 'href="?q=%E9%9B%B6%E8%B7%9D%E7%A6%BB">零距离</a>' in html  # the most read brand
 
 
+CANONICAL = "/showcase/?q=%E6%B8%94%E6%B8%AF"  # ?q=渔港
+
+
 @pytest.mark.parametrize(
-    "query",
+    ("query", "status", "location"),
     [
-        {"q": "渔" * 51},  # too long: ignored
-        {"q": "渔\x00港"},
-        {"q": "'\"():*&|!<-> AND OR NOT NEAR title:"},  # the syntax of tsquery and FTS5
-        {"q": "渔港", "page": "abc"},
-        {"q": "渔港", "kind": "nonsense", "year": "0", "region": "x" * 500},
-        {"q": ["渔港", "灯塔"]},
+        ({"q": "渔" * 51}, 200, None),  # too long: cut to 50, as the field's maxlength
+        ({"q": "渔\x00港"}, 400, None),  # a NUL: refused by portal.middleware.CleanInputMiddleware
+        ({"q": "'\"():*&|!<-> AND OR NOT NEAR title:"}, 200, None),  # the syntax of tsquery and FTS5
+        ({"q": "渔港", "page": "abc"}, 302, CANONICAL),  # a refused value: to the canonical URL
+        ({"q": "渔港", "kind": "nonsense", "year": "0", "region": "x" * 500}, 302, CANONICAL),
+        ({"q": ["渔港", "灯塔"]}, 200, None),  # the last one counts, as QueryDict.get
     ],
 )
-def test_bad_input_never_fails(client, editor, query):
+def test_bad_input_never_fails(client, editor, query, status, location):
     make(editor, "a", "渔港一")
     response = client.get(reverse("showcase:list"), query)
-    assert response.status_code == 200
+    assert response.status_code == status
+    if status == 400:
+        assert "请求无法处理" in response.content.decode()
+    if location:
+        assert response["Location"] == location
+        followed = client.get(location)  # where it leads: the list searched
+        assert followed.status_code == 200 and '/showcase/a/"' in followed.content.decode()
+    if query["q"] == "渔" * 51:
+        html = response.content.decode()
+        assert f'value="{"渔" * 50}"' in html and "渔" * 51 not in html
+    if isinstance(query["q"], list):
+        assert 'value="灯塔"' in response.content.decode()
 
 
 def test_the_index_follows_edits_and_unpublished_articles_are_not_found(client, editor, chief):
