@@ -104,6 +104,23 @@ def test_an_empty_result_suggests_fewer_words_no_filters_and_popular_brands(clie
     assert 'href="?kind=pioneer&amp;q=%E6%B8%94%E6%B8%AF">渔港</a>' in html  # one word at a time
     assert 'href="?q=%E6%B8%94%E6%B8%AF+%E7%81%AF%E5%A1%94">渔港 灯塔</a>' in html  # without the filter
     assert 'href="?q=%E9%9B%B6%E8%B7%9D%E7%A6%BB">零距离</a>' in html  # the most read brand
+    # with two filters the links are still canonical (listquery): parameters in one fixed order
+    qingdao = Region.objects.get(name="青岛").code
+    html = client.get(reverse("showcase:list"), {"region": qingdao, "q": "渔港 灯塔", "kind": "pioneer"}).content.decode()
+    assert 'href="?kind=pioneer&amp;q=%E6%B8%94%E6%B8%AF&amp;region=qingdao">渔港</a>' in html
+
+
+def test_the_pages_of_a_search_link_the_canonical_query_only(client, editor):
+    qingdao = Region.objects.get(name="青岛")
+    for i in range(12):
+        make(editor, f"p{i}", f"渔港{i}", day=i + 1, kind=Kind.PIONEER, region=qingdao)
+    asked = {"region": "qingdao", "utm_source": "x", "q": "  渔港 ", "from": "timeline", "kind": "pioneer"}
+    first = client.get(reverse("showcase:list"), asked).content.decode()
+    assert 'href="?kind=pioneer&amp;page=2&amp;q=%E6%B8%94%E6%B8%AF&amp;region=qingdao">下一页</a>' in first
+    second = client.get(reverse("showcase:list"), {**asked, "page": "2"}).content.decode()
+    assert 'href="?kind=pioneer&amp;q=%E6%B8%94%E6%B8%AF&amp;region=qingdao">上一页</a>' in second  # page 1: no page
+    assert "utm_source" not in first + second and "timeline" not in first + second
+    assert slugs(client, q="渔港", kind="pioneer", region="qingdao", page="2") == ["p1", "p0"]  # the oldest two
 
 
 CANONICAL = "/showcase/?q=%E6%B8%94%E6%B8%AF"  # ?q=渔港
