@@ -16,8 +16,6 @@ then too (PastLastPage), before anything is stored.
 
 from dataclasses import dataclass, field
 
-from django.http import QueryDict
-
 from submissions import pagecache
 from submissions.models import Kind
 
@@ -42,13 +40,11 @@ class ListQuery:
         query = self.querystring(page=page)
         return f"{path}?{query}" if query else path
 
-    def params(self):
-        """The filters as a QueryDict, for the page's links (`{% querystring params page=… %}`)."""
-        params = QueryDict(mutable=True)
-        for name in FILTERS:
-            if name in self.filters:
-                params[name] = self.filters[name]
-        return params
+    def href(self, path, *, page=None):
+        """A link from the list page to this query (its pages, its suggestions): `?` and the
+        canonical query string, or `path` itself when there is none (page 1 of the whole list)."""
+        query = self.querystring(page=page)
+        return f"?{query}" if query else path
 
     def key(self):
         return (*(self.filters.get(name, "") for name in FILTERS), self.page)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from submissions import publishing, search
 from submissions.models import Kind, Region, SearchDocument, Showcase, ShowcaseSection, ShowcaseViews, Submission
 from submissions.search.tokens import terms, tokens
-from tests.factories import SubmissionFactory, published_showcase
+from tests.factories import SubmissionFactory, publish_again, published_showcase
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ def make(editor, slug, title, body="", day=1, **entry):
     ShowcaseSection.objects.create(showcase=article, heading="做法", body=body)
     article.lead = "导语。"
     article.save()
-    publishing.edited(article, editor)
+    publishing.edited(article, editor)  # an edit of a published article goes back to 待签审
+    publish_again(article)
     Showcase.objects.filter(pk=article.pk).update(published_at=datetime(2024, 1, day, tzinfo=UTC))
     return article
 
@@ -103,23 +104,54 @@ def test_an_empty_result_suggests_fewer_words_no_filters_and_popular_brands(clie
     assert 'href="?kind=pioneer&amp;q=%E6%B8%94%E6%B8%AF">渔港</a>' in html  # one word at a time
     assert 'href="?q=%E6%B8%94%E6%B8%AF+%E7%81%AF%E5%A1%94">渔港 灯塔</a>' in html  # without the filter
     assert 'href="?q=%E9%9B%B6%E8%B7%9D%E7%A6%BB">零距离</a>' in html  # the most read brand
+    # with two filters the links are still canonical (listquery): parameters in one fixed order
+    qingdao = Region.objects.get(name="青岛").code
+    html = client.get(reverse("showcase:list"), {"region": qingdao, "q": "渔港 灯塔", "kind": "pioneer"}).content.decode()
+    assert 'href="?kind=pioneer&amp;q=%E6%B8%94%E6%B8%AF&amp;region=qingdao">渔港</a>' in html
+
+
+def test_the_pages_of_a_search_link_the_canonical_query_only(client, editor):
+    qingdao = Region.objects.get(name="青岛")
+    for i in range(12):
+        make(editor, f"p{i}", f"渔港{i}", day=i + 1, kind=Kind.PIONEER, region=qingdao)
+    asked = {"region": "qingdao", "utm_source": "x", "q": "  渔港 ", "from": "timeline", "kind": "pioneer"}
+    first = client.get(reverse("showcase:list"), asked).content.decode()
+    assert 'href="?kind=pioneer&amp;page=2&amp;q=%E6%B8%94%E6%B8%AF&amp;region=qingdao">下一页</a>' in first
+    second = client.get(reverse("showcase:list"), {**asked, "page": "2"}).content.decode()
+    assert 'href="?kind=pioneer&amp;q=%E6%B8%94%E6%B8%AF&amp;region=qingdao">上一页</a>' in second  # page 1: no page
+    assert "utm_source" not in first + second and "timeline" not in first + second
+    assert slugs(client, q="渔港", kind="pioneer", region="qingdao", page="2") == ["p1", "p0"]  # the oldest two
+
+
+CANONICAL = "/showcase/?q=%E6%B8%94%E6%B8%AF"  # ?q=渔港
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "status", "location"),
     [
-        {"q": "渔" * 51},  # too long: ignored
-        {"q": "渔\x00港"},
-        {"q": "'\"():*&|!<-> AND OR NOT NEAR title:"},  # the syntax of tsquery and FTS5
-        {"q": "渔港", "page": "abc"},
-        {"q": "渔港", "kind": "nonsense", "year": "0", "region": "x" * 500},
-        {"q": ["渔港", "灯塔"]},
+        ({"q": "渔" * 51}, 200, None),  # too long: cut to 50, as the field's maxlength
+        ({"q": "渔\x00港"}, 400, None),  # a NUL: refused by portal.middleware.CleanInputMiddleware
+        ({"q": "'\"():*&|!<-> AND OR NOT NEAR title:"}, 200, None),  # the syntax of tsquery and FTS5
+        ({"q": "渔港", "page": "abc"}, 302, CANONICAL),  # a refused value: to the canonical URL
+        ({"q": "渔港", "kind": "nonsense", "year": "0", "region": "x" * 500}, 302, CANONICAL),
+        ({"q": ["渔港", "灯塔"]}, 200, None),  # the last one counts, as QueryDict.get
     ],
 )
-def test_bad_input_never_fails(client, editor, query):
+def test_bad_input_never_fails(client, editor, query, status, location):
     make(editor, "a", "渔港一")
     response = client.get(reverse("showcase:list"), query)
-    assert response.status_code == 200
+    assert response.status_code == status
+    if status == 400:
+        assert "请求无法处理" in response.content.decode()
+    if location:
+        assert response["Location"] == location
+        followed = client.get(location)  # where it leads: the list searched
+        assert followed.status_code == 200 and '/showcase/a/"' in followed.content.decode()
+    if query["q"] == "渔" * 51:
+        html = response.content.decode()
+        assert f'value="{"渔" * 50}"' in html and "渔" * 51 not in html
+    if isinstance(query["q"], list):
+        assert 'value="灯塔"' in response.content.decode()
 
 
 def test_the_index_follows_edits_and_unpublished_articles_are_not_found(client, editor, chief):
@@ -127,6 +159,8 @@ def test_the_index_follows_edits_and_unpublished_articles_are_not_found(client, 
     assert slugs(client, q="原来") == ["a"]
     ShowcaseSection.objects.filter(showcase=article).update(body="改写后的正文")
     publishing.edited(article, editor)
+    assert slugs(client, q="原来") == [] and slugs(client, q="改写") == []  # 待签审: off the column
+    publish_again(article)
     assert slugs(client, q="原来") == [] and slugs(client, q="改写") == ["a"]
     publishing.unpublish(article, chief, "撤稿")
     assert slugs(client, q="改写") == []

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -137,7 +136,15 @@ def _list_page(query, regions, years):
         page = Paginator(whole(articles), PER_PAGE).get_page(query.page)
     if query.page > page.paginator.num_pages:
         raise listquery.PastLastPage(page.paginator.num_pages)
-    context = {"page": page, "form": form, "filters": filters, "params": query.params()}
+    path = reverse("showcase:list")
+    context = {
+        "page": page,
+        "form": form,
+        "filters": filters,
+        # links carry the canonical query only (listquery): the same list is always the same URL
+        "previous_href": query.href(path, page=page.previous_page_number()) if page.has_previous() else "",
+        "next_href": query.href(path, page=page.next_page_number()) if page.has_next() else "",
+    }
     for article in page:
         article.list_summary = summary_of(article)
         article.cover = next(iter(article.photos.all()), None)
@@ -146,7 +153,10 @@ def _list_page(query, regions, years):
             article.passage = search.passage(article.search_text, found, fallback=article.list_summary)
     if filters and not page.object_list:
         offered = suggestions(filters.get("q", ""), found, filters)
-        context["suggestions"] = [(label, "?" + urlencode(query)) for label, query in offered]
+        codes = [code for code, _name in regions]
+        context["suggestions"] = [
+            (label, listquery.parse(params, region_codes=codes, years=years).href(path)) for label, params in offered
+        ]
     body = render_to_string("showcase/_list.html", context)
     # A search that finds nothing is served but not stored: random search words cannot fill the cache.
     return {"body": body, "filtered": bool(filters), "kept": page.paginator.count > 0 or "q" not in filters}
