@@ -131,7 +131,7 @@ STAMP_MARK = "form-stamp-9b2e4a6c1f07"
 
 
 def empty_form(request, slug):
-    """The empty entry form, as show_form renders it, rendered once per campaign, language and
+    """The empty entry form, as submit() renders it (从 Word 导入 included), rendered once per campaign, language and
     page-cache version (submissions/pagecache.py) with stand-ins for the reader's CSRF token and
     form stamp, which are put in per request. {% crispy form %} costs about 4 400 variable
     lookups a page (95 % of the page's time, bench/pages.py); this costs a string replace. The
@@ -142,7 +142,7 @@ def empty_form(request, slug):
         campaign = get_object_or_404(Campaign, slug=slug)
         bundle = EntryBundle(Submission(campaign=campaign), form_class=PublicEntryForm)
         bundle.form.fields["started"].initial = STAMP_MARK
-        html = show_form(request, bundle, csrf_token=TOKEN_MARK).content.decode()
+        html = show_form(request, bundle, csrf_token=TOKEN_MARK, importer=word.WordImportForm()).content.decode()
         return html, campaign.opens_at.timestamp(), campaign.closes_at.timestamp()
 
     _version, (html, opens, closes) = pagecache.versioned(("entry-form", get_language(), slug), compute)

@@ -38,6 +38,8 @@ PUBLIC_PAGES = [
     ("/showcase/", 200),
     ("/showcase/?q=党建&kind={article.submission.kind}&region={article.submission.region.code}", 200),
     ("/showcase/{article.slug}/", 200),  # photos and an approved comment
+    ("/showcase/{article.slug}/poster/", 200),  # the share poster
+    ("/showcase/{article.slug}/print/", 200),  # the article laid out for paper
     ("/showcase/feed/", 200),
     ("/no-such-page/", 404),
 ]
@@ -45,6 +47,8 @@ PUBLIC_PAGES = [
 ADMIN_PAGES = [
     ("/admin/", 200),
     ("/admin/dashboard/", 200),  # the charts
+    ("/admin/queue/triage/", 200),  # a queue of entries (我的待办)
+    ("/admin/queue/signoff/", 200),  # a queue of articles
     ("/admin/intake/", 200),  # the entry form in the admin's look
     ("/admin/submissions/submission/", 200),
     ("/admin/submissions/submission/?status=first_review&q=党", 200),
@@ -57,6 +61,7 @@ ADMIN_PAGES = [
     ("/admin/submissions/showcase/", 200),
     ("/admin/submissions/showcase/{article.pk}/change/", 200),  # inlines, raw id widgets
     ("/admin/submissions/outboxmessage/", 200),  # filters
+    ("/admin/submissions/mailboxmessage/", 200),  # the campaign mailbox's entries
 ]
 
 # Registered before any page script runs: every CSP violation is kept for the test to read.
