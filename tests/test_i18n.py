@@ -116,8 +116,8 @@ def test_tracking_lookup_in_english(client):
 
 def test_showcase_list_in_english(client, article):
     html = check_public_page(
-        client, reverse("showcase:list"), ["Search titles and text", "Filter", "1 article"], content_of(article)
-    )
+        client, reverse("showcase:list"), ["Search titles and text", "Filter", "1 article"], content_of(article, article.campaign)
+    )  # the heading is the campaign's column name (its data)
     assert article.title in html
 
 

@@ -287,3 +287,21 @@ def test_footer_labels_come_from_the_site_settings(client, article):
     html = client.get(reverse("showcase:list")).content.decode()
     assert '备案号：<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener">鲁ICP备00000000号</a>' in html
     assert "新闻许可证：37000000001" in html
+
+
+def test_paragraphs_escape_and_link_only_the_mailbox():
+    from submissions.templatetags.article_tags import paragraphs
+
+    html = paragraphs("<b>x</b>\n\n　　报送邮箱：a@b.cn。", "a@b.cn")
+    assert html == '<p>&lt;b&gt;x&lt;/b&gt;</p><p>报送邮箱：<a href="mailto:a@b.cn">a@b.cn</a>。</p>'
+
+
+def test_call_deadline_has_no_seconds(client, article):
+    from django.utils import timezone
+
+    from submissions.models import Campaign
+
+    Campaign.objects.filter(pk=article.campaign_id).update(closes_at=datetime(2030, 5, 31, 9, 30, 15, tzinfo=UTC))
+    html = client.get(reverse("calls:detail", args=[article.campaign.slug])).content.decode()
+    assert "2030-05-31 17:30" in html and "2030-05-31 17:30:15" not in html
+    assert timezone.get_current_timezone_name() == "Asia/Shanghai"
