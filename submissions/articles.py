@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from submissions import viewcounts
 from submissions.models import ArticleState, Comment, Showcase, ShowcasePhoto, SiteSettings, StatusChange
@@ -29,6 +30,28 @@ def summary_of(article):
 def person(user):
     """How a person is printed on the article (责任编辑 / 签审): their display name."""
     return display_name(user)
+
+
+def credits_of(article):
+    """The credits line in brackets, as the paper prints it: the campaign's template (medium and
+    closing word), each overridable on the article, around the article's people, e.g.
+    `（大众日报客户端记者 王晓 刘洋 实习生 陈晨 通讯员 赵磊 报道）`. Empty when nobody is named."""
+    people = [
+        (label, " ".join(names.split()))
+        for label, names in (
+            (_("记者"), article.reporters),
+            (_("实习生"), article.interns),
+            (_("通讯员"), article.correspondents),
+        )
+    ]
+    parts = [f"{label} {names}" for label, names in people if names]
+    if not parts:
+        return ""
+    medium = (article.credits_medium or article.campaign.credits_medium).strip()
+    closing = (article.credits_closing or article.campaign.credits_closing).strip()
+    if medium and article.reporters.strip():
+        parts[0] = medium + parts[0]
+    return "（" + " ".join(parts + ([closing] if closing else [])) + "）"
 
 
 def load_article(queryset, **lookup):
@@ -64,6 +87,8 @@ def article_page(article):
         "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
         "share_image": f"{settings.SITE_URL}{photos[0].photo.display.url}" if photos else "",
         "summary": summary_of(article),
+        "credits": credits_of(article),
+        "column_name": article.campaign.column_name,
         "view_count": viewcounts.count_of(article),
         "site": site,
     }

@@ -74,7 +74,7 @@ def check_public_page(client, url, expected, content):
     response = english(client).get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html  # an article page adds itemscope (its itemprop tags)
     for text in [*NAV, *FOOTER, *expected]:
         assert text in html, text
     assert leftover_chinese(chrome(html), content_of()) == []
@@ -116,8 +116,8 @@ def test_tracking_lookup_in_english(client):
 
 def test_showcase_list_in_english(client, article):
     html = check_public_page(
-        client, reverse("showcase:list"), ["Search titles and text", "Filter", "1 article"], content_of(article)
-    )
+        client, reverse("showcase:list"), ["Search titles and text", "Filter", "1 article"], content_of(article, article.campaign)
+    )  # the heading is the campaign's column name (its data)
     assert article.title in html
 
 
@@ -148,7 +148,7 @@ def test_accept_language_alone_keeps_chinese(client, article, campaign):
     ]
     for url in urls:
         html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert '<html lang="zh-CN">' in html, url
+        assert '<html lang="zh-CN"' in html, url
         assert "征集启事" in html and "进度查询" in html and "Call for entries" not in html, url
     assert "编辑部后台" in client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 

@@ -191,3 +191,14 @@ def test_query_count_of_the_revision_form(client, django_assert_max_num_queries,
     client.get(url("edit", entry))
     with django_assert_max_num_queries(9):
         assert client.get(url("edit", entry)).status_code == 200
+
+
+def test_the_tracking_page_links_to_the_published_article(client):
+    from tests.factories import article_in, published_showcase
+
+    article = published_showcase()
+    entry = article.submission
+    html = client.get(url("detail", entry)).content.decode()
+    assert f'<a href="{article.get_absolute_url()}">{article.title}</a>' in html
+    draft = article_in("draft")
+    assert "data-article" not in client.get(url("detail", draft.submission)).content.decode()

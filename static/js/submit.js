@@ -45,12 +45,20 @@
     if (this.onItem) { this.onItem(item); }
     counters(item);
   };
+  // Each item's buttons say which item they act on ("上移第2节"), for screen readers.
+  Formset.prototype.label = function (name, number) {
+    return (this.box.getAttribute(name) || "").replace("%s", number);
+  };
   Formset.prototype.renumber = function () {
+    var self = this;
     this.visible().forEach(function (item, index) {
       var order = field(item, "ORDER");
       if (order) { order.value = index + 1; }
       var number = item.querySelector("[data-number]");
       if (number) { number.textContent = index + 1; }
+      $all(item, "[data-move='-1']").forEach(function (b) { b.setAttribute("aria-label", self.label("data-up", index + 1)); });
+      $all(item, "[data-move='1']").forEach(function (b) { b.setAttribute("aria-label", self.label("data-down", index + 1)); });
+      $all(item, "[data-remove]").forEach(function (b) { b.setAttribute("aria-label", self.label("data-remove-label", index + 1)); });
     });
     this.addButton.disabled = this.visible().length >= this.max;
   };
@@ -64,7 +72,7 @@
         if (el.type === "checkbox") { el.checked = false; } else if (el.type !== "hidden" || el.hasAttribute("data-photo-key")) { el.value = ""; }
       });
       $all(item, "[data-uploaded-note]").forEach(function (el) { el.remove(); });
-      $all(item, "[data-preview]").forEach(function (img) { img.hidden = true; img.removeAttribute("src"); });
+      $all(item, "[data-preview]").forEach(function (img) { img.remove(); });
       item.hidden = false;
       this.list.appendChild(item);
     } else {
@@ -90,7 +98,14 @@
     if (!other) { return; }
     if (step < 0) { this.list.insertBefore(item, other); } else { this.list.insertBefore(other, item); }
     this.renumber();
-    item.querySelector("[data-move='" + step + "']").focus();
+    var button = item.querySelector("[data-move='" + step + "']");
+    var now = this.visible().indexOf(item) + 1;
+    // At the top (or bottom) the same button cannot move it further: focus its partner.
+    if ((step < 0 && now === 1) || (step > 0 && now === this.visible().length)) {
+      button = item.querySelector("[data-move='" + (-step) + "']");
+    }
+    button.focus();
+    announce(this.label("data-moved", now));
     changed();
   };
   Formset.prototype.remove = function (item) {
@@ -99,10 +114,25 @@
     if (filled && !window.confirm(question)) { return; }
     var del = field(item, "DELETE");
     if (del) { del.checked = true; }
+    var visible = this.visible();
+    var at = visible.indexOf(item);
+    var next = visible[at + 1] || visible[at - 1];
     item.hidden = true;
     this.renumber();
+    // Focus stays in the list: on the next item's delete button (or the previous one's), else the add button.
+    var target = next ? next.querySelector("[data-remove]") : this.addButton;
+    if (target && !target.disabled) { target.focus(); }
+    announce(this.label("data-removed", this.visible().length));
     changed();
   };
+
+  // The form's one polite live region: moves and removals are read out, nothing else.
+  function announce(text) {
+    var region = document.querySelector("[data-announce]");
+    if (!region || !text) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
 
   // Photos: preview of a newly chosen file, before it is sent --------------------------------
   function photoItem(item) {
@@ -111,7 +141,14 @@
     input.addEventListener("change", function () {
       var img = item.querySelector("[data-preview]");
       var file = input.files && input.files[0];
-      if (!img || !file || !window.URL) { return; }
+      if (!file || !window.URL) { return; }
+      if (!img) {  // made only when there is a picture to show (never an <img> without src)
+        img = document.createElement("img");
+        img.className = "photo-preview";
+        img.alt = "";
+        img.setAttribute("data-preview", "");
+        item.querySelector(".photo-slot").appendChild(img);
+      }
       img.src = window.URL.createObjectURL(file);
       img.hidden = false;
       var note = item.querySelector("[data-uploaded-note]");
@@ -127,7 +164,6 @@
       var counter = document.createElement("div");
       counter.className = "form-text entry-counter";
       counter.setAttribute("data-counter-of", el.name);
-      counter.setAttribute("aria-live", "polite");
       el.insertAdjacentElement("afterend", counter);
       var update = function () {
         counter.textContent = el.value.length + " / " + max;
@@ -245,8 +281,13 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("submit", save);
-  var invalid = form.querySelector(".is-invalid, [data-part-errors]");
-  if (invalid) {
-    invalid.scrollIntoView({ block: "center" });
+  // After a failed submit, focus goes to the error summary at the top (read out first), then
+  // the first field to fix is one Tab away in the order of the form.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  } else {
+    var invalid = form.querySelector(".is-invalid, [data-part-errors]");
+    if (invalid) { invalid.scrollIntoView({ block: "center" }); }
   }
 })();

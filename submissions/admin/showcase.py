@@ -47,7 +47,10 @@ class ShowcaseAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "signed_off_by", "signed_off_at", "publish_at", "published_at", "unpublished_reason"]
     fieldsets = [
         (None, {"fields": ["campaign", "submission", "slug", "title", "short_name", "brand_name", "summary"]}),
-        (gettext_lazy("署名与来源"), {"fields": ["byline", "source", "reporters", "interns", "correspondents"]}),
+        (
+            gettext_lazy("署名与来源"),
+            {"fields": ["byline", "source", "reporters", "interns", "correspondents", "credits_medium", "credits_closing"]},
+        ),
         (gettext_lazy("正文"), {"fields": ["editor_note", "lead", "closing", "standing_call"]}),
         (gettext_lazy("专家点评（可选）"), {"fields": ["expert_commentary", "expert_name"]}),
         (

@@ -62,6 +62,18 @@ class Campaign(models.Model):
     byline_medium = models.CharField(
         _("署名媒体"), max_length=60, default="大众日报记者", help_text=_("署名中记者姓名前的默认文字，如“大众日报记者”。")
     )
+    # The credits line in brackets at the article's end (a template; each article may override
+    # the medium and the closing word): （大众日报客户端记者 A B 实习生 C 通讯员 D 报道）.
+    credits_medium = models.CharField(
+        _("文末署名媒体"),
+        max_length=60,
+        blank=True,
+        default="大众日报客户端",
+        help_text=_("文末括号署名中“记者”前的文字，如“大众日报客户端”。"),
+    )
+    credits_closing = models.CharField(
+        _("文末署名结尾"), max_length=20, blank=True, default="报道", help_text=_("文末括号署名最后的文字，如“报道”。")
+    )
     # Reviewing
     blind_review = models.BooleanField(
         _("盲评"), default=False, help_text=_("评审专家在评分结束前看不到报送单位及其上级党组织的名称。")

@@ -37,6 +37,8 @@ class Showcase(models.Model):
     reporters = models.CharField(_("记者"), max_length=120, blank=True)
     interns = models.CharField(_("实习生"), max_length=120, blank=True)
     correspondents = models.CharField(_("通讯员"), max_length=120, blank=True)
+    credits_medium = models.CharField(_("文末署名媒体"), max_length=60, blank=True, help_text=_("留空则用征集活动的设置。"))
+    credits_closing = models.CharField(_("文末署名结尾"), max_length=20, blank=True, help_text=_("留空则用征集活动的设置。"))
 
     responsible_editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="edited_showcases", verbose_name=_("责任编辑")

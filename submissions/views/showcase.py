@@ -159,7 +159,18 @@ def _list_page(query, regions, years):
         ]
     body = render_to_string("showcase/_list.html", context)
     # A search that finds nothing is served but not stored: random search words cannot fill the cache.
-    return {"body": body, "filtered": bool(filters), "kept": page.paginator.count > 0 or "q" not in filters}
+    return {
+        "body": body,
+        "column_name": _column_name(),
+        "filtered": bool(filters),
+        "kept": page.paginator.count > 0 or "q" not in filters,
+    }
+
+
+def _column_name():
+    """The column's name (优秀党建品牌巡展) as the current campaign spells it: the list's heading and the feed's title."""
+    campaign = Campaign.current()
+    return strip_controls(campaign.column_name if campaign else _("优秀党建品牌巡展"))
 
 
 def _kept(page):
@@ -191,8 +202,7 @@ class LatestArticlesFeed(Feed):
     control characters, and one stored in an older row must not take the feed down."""
 
     def title(self):
-        campaign = Campaign.current()
-        return strip_controls(campaign.column_name if campaign else _("优秀党建品牌巡展"))
+        return _column_name()
 
     def link(self):
         return reverse("showcase:list")

@@ -12,7 +12,7 @@ from submissions.forms.bundle import EntryBundle
 from submissions.forms.entry import PublicEntryForm
 from submissions.forms.track import LinkResendForm, WithdrawForm
 from submissions.models import Status, Submission
-from submissions.models.status import EDITABLE  # declared once, beside the statuses
+from submissions.models.status import EDITABLE, LIVE  # declared once, beside the statuses
 from submissions.views.calls import POST_WINDOW, closed, draft_saved, show_form, too_many_posts
 
 RESEND_LIMIT, RESEND_WINDOW = 5, 3600
@@ -20,7 +20,13 @@ RESEND_PER_ADDRESS_SECONDS = 600
 
 
 def _entry(token):
-    return get_object_or_404(Submission.objects.select_related("campaign"), tracking_token=token)
+    return get_object_or_404(Submission.objects.select_related("campaign", "showcase"), tracking_token=token)
+
+
+def _published_article(entry):
+    """The entry's article if readers can see it (the tracking page links to it), else None."""
+    article = getattr(entry, "showcase", None)
+    return article if article is not None and article.state in LIVE else None
 
 
 @never_cache
@@ -65,6 +71,7 @@ def detail(request, token):
         "returned": returned if entry.status == Status.RETURNED else None,
         "can_edit": entry.status in EDITABLE,
         "can_withdraw": Status.WITHDRAWN in moves,
+        "article": _published_article(entry),
     }
     return render(request, "track/detail.html", context)
 
