@@ -142,7 +142,7 @@ def empty_form(request, slug):
         campaign = get_object_or_404(Campaign, slug=slug)
         bundle = EntryBundle(Submission(campaign=campaign), form_class=PublicEntryForm)
         bundle.form.fields["started"].initial = STAMP_MARK
-        html = show_form(request, bundle, csrf_token=TOKEN_MARK).content.decode()
+        html = show_form(request, bundle, csrf_token=TOKEN_MARK, importer=word.WordImportForm()).content.decode()
         return html, campaign.opens_at.timestamp(), campaign.closes_at.timestamp()
 
     _version, (html, opens, closes) = pagecache.versioned(("entry-form", get_language(), slug), compute)
