@@ -11,7 +11,7 @@ answers as an empty cache would, so the public site is served uncached with sett
 the database, never a 500 (issue 11, finding 7). A read misses, a write is dropped, `add`
 answers True (so a rate limit lets the request through rather than refusing everyone) and
 `incr` answers 1. The outage is logged once when it starts and once when it ends, and for
-DOWN_SECONDS after a failure no call waits for Redis again. /healthz reports it (down()).
+DOWN_SECONDS after a failure no call waits for Redis again. /healthz asks Redis itself (ping()); down() says whether it failed a moment ago.
 """
 
 import functools
@@ -131,6 +131,19 @@ class ReusingRedisCache(RedisCache):
     def down(self):
         """True while Redis failed less than DOWN_SECONDS ago (for /healthz)."""
         return bool(self._outage.skipping())
+
+    def ping(self):
+        """Ask Redis itself, past the degrading wrapper (for /healthz, whose set and get never
+        fail while Redis is down): raises redis' ConnectionError or TimeoutError when it is
+        unreachable, at once while a failure is less than DOWN_SECONDS old."""
+        if self._outage.skipping():
+            raise redis.exceptions.ConnectionError(f"Redis failed less than {DOWN_SECONDS:.0f} s ago")
+        try:
+            self._cache.get_client(write=True).ping()
+        except UNREACHABLE as error:
+            self._outage.failed(error)
+            raise
+        self._outage.worked()
 
     _get = _degrading(_miss)(RedisCache.get)
 

@@ -52,6 +52,9 @@ def _database():
 
 
 def _cache():
+    ping = getattr(cache, "ping", None)  # our Redis backend: its set and get answer even while Redis is down
+    if ping is not None:
+        ping()
     key = "healthz-probe"
     cache.set(key, "1", 30)
     if cache.get(key) != "1":
