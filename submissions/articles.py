@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 
-from submissions import viewcounts
+from submissions import public_media, viewcounts
 from submissions.models import ArticleState, Comment, Showcase, ShowcasePhoto, SiteSettings, StatusChange
 from submissions.models.status import LIVE
 from submissions.people import display_name
@@ -62,7 +62,7 @@ def article_page(article):
         "editor_name": person(article.responsible_editor),
         "signer_name": person(article.signed_off_by),
         "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
-        "share_image": f"{settings.SITE_URL}{photos[0].photo.display.url}" if photos else "",
+        "share_image": f"{settings.SITE_URL}{public_media.url(photos[0].photo.display)}" if photos else "",
         "summary": summary_of(article),
         "view_count": viewcounts.count_of(article),
         "site": site,
