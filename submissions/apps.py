@@ -13,6 +13,10 @@ class SubmissionsConfig(AppConfig):
         pagecache._connect()
         search._connect()
         public_media._connect()
+
+        from submissions.search import entries
+
+        entries.connect()
         people.install()
 
         from submissions.overlap import hooks
