@@ -16,7 +16,7 @@ import re
 
 from django.db.models.signals import post_save
 
-from submissions.search import filter_ids, index
+from submissions.search import filter_ids
 from submissions.search.tokens import normalize, tokens
 
 ENTRY = "submission"
@@ -27,8 +27,21 @@ def _texts(org_name, reference, brand_name, contact_name):
     return org_name or "", "\n".join(part or "" for part in (reference, brand_name, contact_name))
 
 
+def _document(pk, fields):
+    from submissions.models import SearchDocument
+
+    title, body = _texts(*fields)
+    return SearchDocument(kind=ENTRY, object_id=pk, title=tokens(title), body=tokens(f"{title}\n{body}"))
+
+
 def index_entry(entry):
-    index(ENTRY, entry.pk, *_texts(entry.org_name, entry.reference, entry.brand_name, entry.contact_name))
+    """One statement (an upsert) on every save of an entry."""
+    from submissions.models import SearchDocument
+
+    document = _document(entry.pk, (entry.org_name, entry.reference, entry.brand_name, entry.contact_name))
+    SearchDocument.objects.bulk_create(
+        [document], update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=["title", "body", "indexed_at"]
+    )
 
 
 def reindex_all(batch=2000):
@@ -39,8 +52,7 @@ def reindex_all(batch=2000):
     rows = Submission.objects.order_by("pk").values_list("pk", "org_name", "reference", "brand_name", "contact_name")
     documents, count = [], 0
     for pk, *fields in rows.iterator(chunk_size=batch):
-        title, body = _texts(*fields)
-        documents.append(SearchDocument(kind=ENTRY, object_id=pk, title=tokens(title), body=tokens(f"{title}\n{body}")))
+        documents.append(_document(pk, fields))
         if len(documents) >= batch:
             count += len(SearchDocument.objects.bulk_create(documents))
             documents = []
