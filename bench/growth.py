@@ -38,9 +38,7 @@ def prepare_pages(articles):
 
 
 def prepare_admin(entries):
-    env, data = admin_list.prepare(entries, False)
-    manage(env, "reindex_search")  # the cloned entries were written in SQL, behind the index's back
-    return env, data
+    return admin_list.prepare(entries, False)
 
 
 def public_paths(running, data):
