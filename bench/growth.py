@@ -93,7 +93,7 @@ def _run(pairs, rounds, repeat):
     return {name: {size: median(values) for size, values in sides.items()} for name, sides in samples.items()}
 
 
-def measure(*, quick=False, articles=None):
+def measure(*, quick=False, articles=None, only=("public", "admin")):
     large = articles or (QUICK_LARGE_ARTICLES if quick else LARGE_ARTICLES)
     rounds, repeat = (3, 3) if quick else (5, 5)
     result = {"articles": [SMALL_ARTICLES, large], "entries": [SMALL_ENTRIES, LARGE_ENTRIES], "rounds": rounds, "repeat": repeat}
@@ -102,6 +102,8 @@ def measure(*, quick=False, articles=None):
         ("public", (SMALL_ARTICLES, large), prepare_pages, lambda running, data, _size: public_paths(running, data)),
         ("admin", (SMALL_ENTRIES, LARGE_ENTRIES), prepare_admin, admin_paths),
     ):
+        if kind not in only:
+            continue
         prepared = {size: prepare(size) for size in sizes}
         servers = {}
         try:
@@ -151,8 +153,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--articles", type=int, help="the large archive's published articles")
+    parser.add_argument("--only", choices=["public", "admin"], help="one half of the run")
     args = parser.parse_args(argv)
-    result = measure(quick=args.quick, articles=args.articles)
+    result = measure(quick=args.quick, articles=args.articles, only=(args.only,) if args.only else ("public", "admin"))
     write_results("growth", result)
     print(report(result))
     return result
