@@ -245,6 +245,9 @@ def admin(entries):
                 list(Submission.objects.order_by("pk").values_list("pk", flat=True)[:templates]),
                 math.ceil((entries - templates) / templates),
             )
+            from submissions.search import entries as entry_search
+
+            entry_search.reindex_all()  # the clones were written in SQL: index them for the admin's search
     if entries <= 100 and Submission.objects.filter(status=FILTERED).count() < PAGE:
         raise SystemExit(f"The {entries}-entry bench database was made by an older bench: run bench.admin_list --fresh.")
     rare = Submission.objects.exclude(reference=None).order_by("-pk").values_list("reference", flat=True).first()

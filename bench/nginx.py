@@ -22,6 +22,7 @@ def site_config(folder, *, nginx_port, upstream_port, media):
     text = re.sub(r"^\s*ssl_certificate(_key)?\s.*$", "", text, flags=re.M)
     text = text.replace("server 127.0.0.1:8000", f"server 127.0.0.1:{upstream_port}")
     text = text.replace("/var/cache/nginx/portal", str(folder / "cache")).replace("/srv/portal/media/", f"{media}/")
+    text = text.replace("/srv/portal/media-public/", f"{media}-public/")
     text = text.replace("/srv/portal/staticfiles/", f"{ROOT / 'staticfiles'}/")
     assert "listen 443" not in text and f"{upstream_port}" in text
     main = f"""

@@ -47,13 +47,34 @@ def markdown(data):
         ]
         lines += [
             f"| {k} `/{n[k]['path']}` | {n[k]['rps']} | {n[k]['p99_ms']} |"
-            for k in ("floor", "article_nginx", "static_nginx", "photo_nginx")
+            for k in ("floor", "article_nginx", "static_nginx", "static_photo", "photo_nginx", "photo_checked")
+            if k in n
         ]
+        photo = (
+            f"published photo on its public path: **{n['photo_vs_same_static']} ×** the same bytes as a static file through nginx "
+            f"({n['photo_vs_static']} × the 1 KB favicon; by its checked `/media/` address {n['checked_photo_vs_static']} ×)"
+            if "photo_vs_same_static" in n
+            else f"published photo through nginx: **{n['photo_vs_static']} ×** a static file through nginx"
+        )
         lines += [
             "",
-            f"Article through nginx's microcache: **{n['article_vs_floor']} ×** the bare Django view; published photo through nginx: **{n['photo_vs_static']} ×** a static file through nginx.",
+            f"Article through nginx's microcache: **{n['article_vs_floor']} ×** the bare Django view; {photo}.",
             "",
         ]
+    if "growth" in data:
+        g = data["growth"]
+        lines += [
+            f"**Growth run** (`python -m bench.growth`, PostgreSQL; {g['articles'][0]:,} against {g['articles'][1]:,} published articles, "
+            f"{g['entries'][0]:,} against {g['entries'][1]:,} entries; median of {g['rounds']}×{g['repeat']} requests; target ≤ 1.5 ×):",
+            "",
+            "| path | small / large | ms small | ms large | × |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {name} | {r['small']:,} / {r['large']:,} | {r['ms_small']} | {r['ms_large']} | {r['ratio']:.2f} |"
+            for name, r in g["paths"].items()
+        ]
+        lines.append("")
     if "admin_list" in data:
         a = data["admin_list"]
         small, big = list(a["sizes"])

@@ -204,6 +204,10 @@ POSTER_FONT_BOLD = env.text("POSTER_FONT_BOLD", "")
 # Behind nginx with media on its disk: photos are sent by nginx after the access decision
 # (X-Accel-Redirect to this internal location, deploy/nginx.conf). Empty: Django sends them.
 MEDIA_ACCEL_REDIRECT = env.text("MEDIA_ACCEL_REDIRECT", "") if MEDIA_STORAGE == "filesystem" else ""
+# Published renditions on a public path nginx serves from disk like static files
+# (submissions/public_media.py, deploy/nginx.conf location /pub/). Empty: photos go through the media view.
+MEDIA_PUBLIC_ROOT = env.text("MEDIA_PUBLIC_ROOT", "") if MEDIA_STORAGE == "filesystem" else ""
+MEDIA_PUBLIC_URL = env.text("MEDIA_PUBLIC_URL", "/pub/")
 
 # Uploads: large files stream to disk; the request as a whole is bounded.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from submissions import viewcounts
+from submissions import public_media, viewcounts
 from submissions.models import ArticleState, Comment, Showcase, ShowcasePhoto, SiteSettings, StatusChange
 from submissions.models.status import LIVE
 from submissions.people import display_name
@@ -85,7 +85,7 @@ def article_page(article):
         "editor_name": person(article.responsible_editor),
         "signer_name": person(article.signed_off_by),
         "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
-        "share_image": f"{settings.SITE_URL}{photos[0].photo.display.url}" if photos else "",
+        "share_image": f"{settings.SITE_URL}{public_media.url(photos[0].photo.display)}" if photos else "",
         "summary": summary_of(article),
         "credits": credits_of(article),
         "column_name": article.campaign.column_name,

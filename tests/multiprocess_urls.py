@@ -83,6 +83,15 @@ def article_edit(request):
     return HttpResponse("edited")
 
 
+@csrf_exempt
+@require_POST
+def article_unpublish(request):
+    """A chief editor takes the article down (publishing.unpublish, through the workflow)."""
+    found = Showcase.objects.get(slug=request.POST["slug"])
+    publishing.unpublish(found, found.responsible_editor, "撤下测试")
+    return HttpResponse("unpublished")
+
+
 def counts(request):
     entries = Submission.objects.filter(campaign__slug="multiprocess").prefetch_related("photos")
     return JsonResponse(
@@ -107,6 +116,7 @@ urlpatterns = [
     path("_test/call", call),
     path("_test/article", article),
     path("_test/article-edit", article_edit),
+    path("_test/article-unpublish", article_unpublish),
     path("_test/counts", counts),
     *portal_urlpatterns,
 ]

@@ -39,6 +39,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
         "CACHE_KEY_PREFIX": prefix,
         "MEDIA_ROOT": str(media),
         "MEDIA_ACCEL_REDIRECT": "/_media/",
+        "MEDIA_PUBLIC_ROOT": f"{media}-public",
         "GUNICORN_WORKERS": "1",
         "GUNICORN_LOG_LEVEL": "warning",
         "LOG_LEVEL": "WARNING",
@@ -114,3 +115,30 @@ def test_photos_go_out_by_nginx_after_the_access_check(stack):
         status, headers, body = proxy.get(made["private"])
         assert status == 404 and image[:3] != body[:3]
     assert proxy.get("/_media/" + made["photo"].removeprefix("/media/"))[0] == 404  # internal only
+
+
+@pytest.mark.django_db(transaction=True)
+def test_published_renditions_are_served_from_the_public_folder_and_leave_it_on_unpublish(stack):
+    app, proxy = stack
+    status, body = app.post("/_test/article", {"lead": "公开图", "photo": "1"})
+    made = json.loads(body)
+    name = made["photo"].removeprefix("/media/")
+    private = made["private"].removeprefix("/media/")
+    public_root = Path(proxy.folder) / "media-public"
+    page = f"/showcase/{made['slug']}/"
+    html = proxy.get(page)[2].decode()
+    assert f'src="/pub/{name}"' in html and made["photo"] not in html  # the page points at the public path
+    assert (public_root / name).is_file() and not (public_root / private).exists()
+    status, headers, image = proxy.get(f"/pub/{name}")
+    assert status == 200 and image[:3] == b"\xff\xd8\xff" and headers["Content-Type"] == "image/jpeg"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["X-Content-Type-Options"] == "nosniff" and "sandbox" in headers["Content-Security-Policy"]
+    assert "X-Cache" not in headers  # straight from disk, not from the portal
+    # A private photo's name on the public path: not in the folder, so the media view's check: 404.
+    for guess in (f"/pub/{private}", "/pub/../media/" + private, "/pub/" + private.replace("/", "%2F")):
+        status, headers, body = proxy.get(guess)
+        assert status in (400, 404) and body[:3] != b"\xff\xd8\xff", guess
+    assert app.post("/_test/article-unpublish", {"slug": made["slug"]}) == (200, "unpublished")
+    assert not (public_root / name).exists()
+    status, headers, body = proxy.get(f"/pub/{name}")
+    assert status == 404 and body[:3] != b"\xff\xd8\xff"  # taken down: private again

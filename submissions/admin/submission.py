@@ -24,6 +24,7 @@ from submissions.forms.review import ScoreForm
 from submissions.models import Attachment, Photo, Review, Section, Stage, StatusChange, Submission
 from submissions.overlap import admin as overlap_admin
 from submissions.overlap import panel as overlap_panel
+from submissions.search import entries as entry_search
 
 
 class VersionedSubmissionForm(forms.ModelForm):
@@ -168,6 +169,11 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         if reviews.is_reviewer_only(request.user):
             return ["reference", "brand_name"]  # never by contact, nor by organization (blind review)
         return super().get_search_fields(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Chinese words: narrowed first by the bigram index, then Django's own filter on what is left.
+        narrowed = entry_search.narrowed(queryset, search_term)
+        return super().get_search_results(request, queryset if narrowed is None else narrowed, search_term)
 
     def get_list_filter(self, request):
         if reviews.is_reviewer_only(request.user):

@@ -1,10 +1,11 @@
-"""Index every article again (after a restore, an upgrade of the tokenizer, or data loaded in bulk)."""
+"""Index every article and every entry again (after a restore, an upgrade of the tokenizer, or data loaded in bulk)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from submissions import publishing, search
 from submissions.models import Showcase
+from submissions.search import entries
 
 
 class Command(BaseCommand):
@@ -21,4 +22,4 @@ class Command(BaseCommand):
                     text = publishing.search_text(article)
                     Showcase.objects.filter(pk=article.pk).update(search_text=text)
                     search.index_showcase(article, text)
-        self.stdout.write(f"{len(ids)}")
+        self.stdout.write(f"{len(ids)} articles, {entries.reindex_all()} entries")
