@@ -209,7 +209,7 @@ def test_the_data_migration_turns_the_old_seeded_templates_into_placeholders():
     from submissions import mailtemplates
     from submissions.notifications import DEFAULTS
 
-    migration = importlib.import_module("submissions.migrations.0007_security_data")
+    migration = importlib.import_module("submissions.migrations.0008_security_data")
     assert migration.to_placeholders(OLD_RECEIVED) == DEFAULTS["received"][2]
     assert migration.to_placeholders(OLD_LINK_RESEND) == DEFAULTS["link_resend"][2]
     assert migration.to_placeholders("【{{site.site_name}}】{{ submission.reference }}") == "【{{ site_name }}】{{ reference }}"

@@ -16,6 +16,6 @@ def index_articles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("submissions", "0006_search")]
+    dependencies = [("submissions", "0012_search")]
 
     operations = [migrations.RunPython(index_articles, migrations.RunPython.noop)]

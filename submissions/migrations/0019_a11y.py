@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0007_perf2_data"),
+        ("submissions", "0018_perf2_data"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ import submissions.models.submission
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0007_search_data"),
+        ("submissions", "0013_search_data"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0006_word"),
+        ("submissions", "0010_word"),
     ]
 
     operations = [

@@ -12,5 +12,5 @@ def seed_templates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("submissions", "0006_newsroom")]
+    dependencies = [("submissions", "0015_newsroom")]
     operations = [migrations.RunPython(seed_templates, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0006_tasks"),
+        ("submissions", "0009_tasks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

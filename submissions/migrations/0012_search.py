@@ -53,7 +53,7 @@ drop_index = _run({"postgresql": POSTGRES_UNDO, "sqlite": SQLITE_UNDO})
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0006_overlap"),
+        ("submissions", "0011_overlap"),
     ]
 
     operations = [

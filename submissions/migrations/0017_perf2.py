@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0007_newsroom_data"),
+        ("submissions", "0016_newsroom_data"),
     ]
 
     operations = [

@@ -26,6 +26,6 @@ def forget_entries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("submissions", "0006_perf2")]
+    dependencies = [("submissions", "0017_perf2")]
 
     operations = [migrations.RunPython(index_entries, forget_entries)]

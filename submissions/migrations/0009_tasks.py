@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0007_security_data"),
+        ("submissions", "0008_security_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
