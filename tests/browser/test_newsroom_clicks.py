@@ -30,10 +30,16 @@ class CountedPage:
     def login(self, username):
         """Log in (not counted); the person starts from the admin's first page, the queues."""
         self.who = username
+        self.settle()
         login(self.page, self.base, username)
+
+    def settle(self):
+        """Let the current page finish loading (its favicon too) before leaving it, as a person does."""
+        self.page.wait_for_load_state("networkidle")
 
     def click(self, locator):
         self.counts[self.who] += 1
+        self.settle()
         locator.click()
         self.page.wait_for_load_state()
 
