@@ -49,6 +49,15 @@ def byline_for(medium, reporters):
     return f"{medium} {reporters}" if reporters else ""
 
 
+def free_slug(base):
+    """`base`, or `base-2`, `base-3` … when an article already has it (an article whose source
+    entry was changed keeps the address it was given, so its first entry's own draft needs another)."""
+    slug, n = base, 2
+    while Showcase.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def draft_from_entry(submission, *, editor, short_name="", reporters="", interns="", correspondents=""):
     """Create the draft article of an accepted entry, prefilled in the house style; returns it."""
     if submission.status != S.ACCEPTED:
@@ -62,7 +71,7 @@ def draft_from_entry(submission, *, editor, short_name="", reporters="", interns
         article = Showcase.objects.create(
             campaign=campaign,
             submission=submission,
-            slug=f"brand-{submission.reference}" if submission.reference else uuid.uuid4().hex[:12],
+            slug=free_slug(f"brand-{submission.reference}" if submission.reference else uuid.uuid4().hex[:12]),
             title=house_title(campaign.column_name, short_name, brand)[:120],
             short_name=short_name,
             brand_name=submission.brand_name,

@@ -77,6 +77,18 @@ def test_only_an_accepted_entry_without_an_article(draft, entry, editor):
         publishing.draft_from_entry(submission_in(Status.SHORTLISTED), editor=editor)
 
 
+def test_an_entry_whose_article_moved_to_another_entry_gets_a_draft_at_a_free_address(draft, entry, editor):
+    """Found by the stateful test: the article's source was changed, then its first entry's own
+    draft took the same address (brand-<reference>) and the database refused it."""
+    other = submission_in(Status.ACCEPTED, brand_name="红色引擎")
+    draft.submission = other
+    draft.save()
+    publishing.edited(draft, editor)
+    again = publishing.draft_from_entry(entry, editor=editor)
+    assert draft.slug == f"brand-{entry.reference}"
+    assert again.slug == f"brand-{entry.reference}-2"
+
+
 def test_responsible_editor_cannot_sign_off_own_article(draft, chief):
     draft.responsible_editor = chief
     draft.save()
