@@ -6,12 +6,11 @@ in turns, one request at a time, and the median times compared (target: under 1.
 `python -m bench.admin_list [--quick] [--fresh]`.
 """
 
-import argparse
 import http.client
 import time
 import urllib.parse
 
-from bench.common import Server, base_env, db_name, django_run, ensure_pg_database, manage, median, table, write_results
+from bench.common import Server, base_env, cli, db_name, django_run, ensure_pg_database, manage, median, table
 
 SIZES = (100, 100_000)
 CHANGELIST = "/admin/submissions/submission/"
@@ -105,14 +104,14 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--fresh", action="store_true", help="drop and remake the two bench databases")
-    args = parser.parse_args(argv)
-    result = measure(quick=args.quick, fresh=args.fresh)
-    write_results("admin_list", result)
-    print(report(result))
-    return result
+    return cli(
+        "admin_list",
+        __doc__,
+        measure,
+        report,
+        argv,
+        arguments=[(("--fresh",), {"action": "store_true", "help": "drop and remake the two bench databases"})],
+    )
 
 
 if __name__ == "__main__":

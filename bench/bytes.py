@@ -4,12 +4,11 @@ WhiteNoise sends; the HTML: gzip, as nginx would). Images are not counted (lazy,
 screen). `python -m bench.bytes` (needs `make static`; uses the pages bench database).
 """
 
-import argparse
 import gzip
 import re
 import urllib.request
 
-from bench.common import ROOT, table, write_results
+from bench.common import ROOT, cli, table
 from bench.pages import prepare
 
 STATIC_ROOT = ROOT / "staticfiles"
@@ -59,13 +58,7 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args(argv)
-    result = measure(quick=args.quick)
-    write_results("bytes", result)
-    print(report(result))
-    return result
+    return cli("bytes", __doc__, measure, report, argv)
 
 
 if __name__ == "__main__":

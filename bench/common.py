@@ -213,6 +213,21 @@ def machine():
     }
 
 
+def cli(name, doc, measure, report, argv=None, arguments=()):
+    """The command line every benchmark shares: `--quick` and its own `arguments` ((flags, options)
+    pairs for argparse) become measure()'s keywords; the figures are kept and printed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--quick", action="store_true")
+    for flags, options in arguments:
+        parser.add_argument(*flags, **options)
+    result = measure(**vars(parser.parse_args(argv)))
+    write_results(name, result)
+    print(report(result))
+    return result
+
+
 def write_results(name, data):
     """Merge one benchmark's figures into bench/results/latest.json."""
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -9,14 +9,13 @@ Timed in turns, round after round; medians compared. Then the peak memory of one
 fresh process. `python -m bench.documents [--quick]`.
 """
 
-import argparse
 import io
 import json
 import subprocess
 import sys
 import time
 
-from bench.common import PYTHON, ROOT, base_env, median, table, write_results
+from bench.common import PYTHON, ROOT, base_env, cli, median, table
 from bench.photos import setup_django
 
 PAGES = 20
@@ -179,13 +178,7 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args(argv)
-    result = measure(quick=args.quick)
-    write_results("documents", result)
-    print(report(result))
-    return result
+    return cli("documents", __doc__, measure, report, argv)
 
 
 if __name__ == "__main__":

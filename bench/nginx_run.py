@@ -11,14 +11,13 @@ production gunicorn, measured side by side in turns:
 `python -m bench.nginx_run [--quick]`.
 """
 
-import argparse
 import json
 import re
 import tempfile
 from pathlib import Path
 
 from bench import pages
-from bench.common import ROOT, free_port, manage, median, server, table, write_results
+from bench.common import ROOT, cli, free_port, manage, median, server, table
 from bench.loadgen import load, wrk_path
 from bench.nginx import NGINX, Nginx
 
@@ -97,12 +96,7 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args(argv)
-    result = measure(quick=args.quick)
-    write_results("nginx", result)
-    print(report(result))
+    return cli("nginx", __doc__, measure, report, argv)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ the recall of the planted copies (target ≥ 0.95), the share of boilerplate-onl
 (target ≤ 0.02) and the time of one report (target ≤ 0.5 s at 10 000, ≤ 2 × that at 100 000).
 """
 
-import argparse
-
-from bench.common import base_env, db_name, django_run, ensure_pg_database, manage, table, write_results
+from bench.common import base_env, cli, db_name, django_run, ensure_pg_database, manage, table
 
 
 def measure(*, quick=False, large=False, fresh=False, db="postgres"):
@@ -72,15 +70,18 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--large", action="store_true", help="also 100 000 entries (about half an hour to load)")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the archives")
-    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
-    args = parser.parse_args(argv)
-    result = measure(quick=args.quick, large=args.large, fresh=args.fresh, db=args.db)
-    write_results("overlap", result)
-    print(report(result))
+    return cli(
+        "overlap",
+        __doc__,
+        measure,
+        report,
+        argv,
+        arguments=[
+            (("--large",), {"action": "store_true", "help": "also 100 000 entries (about half an hour to load)"}),
+            (("--fresh",), {"action": "store_true", "help": "rebuild the archives"}),
+            (("--db",), {"choices": ["postgres", "sqlite"], "default": "postgres"}),
+        ],
+    )
 
 
 if __name__ == "__main__":

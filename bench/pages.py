@@ -5,9 +5,7 @@ The three are measured in turns, round after round, and the medians compared, so
 busy neighbour slows all three alike. `python -m bench.pages [--quick]`.
 """
 
-import argparse
-
-from bench.common import base_env, db_name, django_run, ensure_pg_database, manage, median, server, table, write_results
+from bench.common import base_env, cli, db_name, django_run, ensure_pg_database, manage, median, server, table
 from bench.loadgen import load, wrk_path
 
 DATABASE = db_name()
@@ -120,14 +118,7 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--articles", type=int, default=200)
-    args = parser.parse_args(argv)
-    result = measure(quick=args.quick, articles=args.articles)
-    write_results("pages", result)
-    print(report(result))
-    return result
+    return cli("pages", __doc__, measure, report, argv, arguments=[(("--articles",), {"type": int, "default": 200})])
 
 
 if __name__ == "__main__":

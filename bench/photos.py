@@ -10,7 +10,6 @@ does (one after another, each released before the next), in a fresh process.
 `python -m bench.photos [--quick]`.
 """
 
-import argparse
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from bench.common import PYTHON, ROOT, base_env, median, table, write_results
+from bench.common import PYTHON, ROOT, base_env, cli, median, table
 
 SIZE = (4000, 3000)
 ORIENTATIONS = [1, 6, 1, 3, 8, 1, 6, 1, 1]  # some photos taken sideways, as phones write them
@@ -177,13 +176,7 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args(argv)
-    result = measure(quick=args.quick)
-    write_results("photos", result)
-    print(report(result))
-    return result
+    return cli("photos", __doc__, measure, report, argv)
 
 
 if __name__ == "__main__":
