@@ -7,11 +7,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from submissions import mailbox, roles
+from submissions.admin.readonly import ReadOnlyAdmin
 from submissions.models import MailboxMessage
 
 
 @admin.register(MailboxMessage)
-class MailboxMessageAdmin(admin.ModelAdmin):
+class MailboxMessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["subject", "sender", "fetched_at", "outcome", "open_link"]
     list_filter = ["outcome", "campaign"]
     search_fields = ["subject", "sender", "message_id"]
@@ -36,15 +37,6 @@ class MailboxMessageAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return roles.has_role(request.user, roles.EDITOR, roles.CHIEF)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("操作"))
     def open_link(self, item):

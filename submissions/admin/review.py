@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from submissions import reviews
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import QuickActionCheckbox
+from submissions.admin.readonly import ReadOnlyAdmin
 from submissions.models import Review, ReviewAssignment, ReviewerProfile, ReviewScore
 
 
@@ -23,7 +24,7 @@ class ReviewScoreInline(BoundedInline, admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(QuickActionCheckbox, admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin, QuickActionCheckbox, admin.ModelAdmin):
     list_display = ["submission", "reviewer", "stage", "total", "created_at"]
     list_filter = ["stage"]
     list_select_related = ["submission", "reviewer"]
@@ -60,15 +61,6 @@ class ReviewAdmin(QuickActionCheckbox, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self._for_reviewer(request, super().get_readonly_fields(request, obj))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewAssignment)

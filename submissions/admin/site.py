@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions import mailtemplates, tasks
 from submissions.admin.listing import QuickActionCheckbox
+from submissions.admin.readonly import ReadOnlyAdmin
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
 
 
@@ -73,7 +74,7 @@ def resend(modeladmin, request, queryset):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(QuickActionCheckbox, admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin, QuickActionCheckbox, admin.ModelAdmin):  # the outbox is the record of every mail
     list_display = ["created_at", "event", "to", "subject", "state", "attempts", "sent_at", "next_attempt_at", "error"]
     list_filter = ["state", "event"]
     search_fields = ["to", "subject"]
@@ -85,12 +86,3 @@ class OutboxMessageAdmin(QuickActionCheckbox, admin.ModelAdmin):
     @admin.display(description=_("最近错误"))
     def error(self, obj):
         return obj.last_error[:80]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the outbox is the record of every mail
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
