@@ -184,7 +184,7 @@ def _reader_key(request, query=None):
     return (request.path, query, get_language())
 
 
-def versioned(parts, compute, *, keep=None, fresh=None):
+def versioned(parts, compute, *, keep=None, fresh=None, serve_stale=True):
     """The value under `parts` as of the current version, with that version, in one shared-cache
     round trip: (version, value). compute() makes it again when it is missing or stale; it is
     stored unless keep(value) says no. fresh(value) False: stale whatever its version.
@@ -192,11 +192,12 @@ def versioned(parts, compute, *, keep=None, fresh=None):
     After a change (the version moved) one process renders the value again while the others go
     on serving the one before for as long as that render takes (stale while revalidating, under
     a lock per value and version): a change does not make every reader's next page cold at
-    once. A render that fails (Http404: the article was taken down) removes the old value."""
-    return _versioned(parts, compute, keep=keep, fresh=fresh)[:2]
+    once. A render that fails (Http404: the article was taken down) removes the old value.
+    serve_stale=False: never the value before (a form whose choices must be current)."""
+    return _versioned(parts, compute, keep=keep, fresh=fresh, serve_stale=serve_stale)[:2]
 
 
-def _versioned(parts, compute, *, keep=None, fresh=None):
+def _versioned(parts, compute, *, keep=None, fresh=None, serve_stale=True):
     page_key = "showcase-versioned:" + _digest(parts)
     found = cache.get_many([VERSION_KEY, page_key])
     current, kept = found.get(VERSION_KEY), found.get(page_key)
@@ -204,7 +205,7 @@ def _versioned(parts, compute, *, keep=None, fresh=None):
     if usable and current is not None:
         if kept[0] == current:
             return current, kept[1], False
-        if not cache.add(f"{page_key}:rendering:{current}", 1, RENDER_SECONDS):
+        if serve_stale and not cache.add(f"{page_key}:rendering:{current}", 1, RENDER_SECONDS):
             return kept[0], kept[1], True  # another process is rendering it: the page before meanwhile
     current = version()  # read before computing: a change meanwhile makes this value stale at once
     try:

@@ -145,7 +145,9 @@ def empty_form(request, slug):
         html = show_form(request, bundle, csrf_token=TOKEN_MARK, importer=word.WordImportForm()).content.decode()
         return html, campaign.opens_at.timestamp(), campaign.closes_at.timestamp()
 
-    _version, (html, opens, closes) = pagecache.versioned(("entry-form", get_language(), slug), compute)
+    # Never the form before a change: its choices (cities, the campaign) must be the current
+    # ones, or the submitter's post would be refused with "选择一个有效的选项".
+    _version, (html, opens, closes) = pagecache.versioned(("entry-form", get_language(), slug), compute, serve_stale=False)
     if not opens <= time.time() < closes:
         return None
     html = html.replace(TOKEN_MARK, get_token(request)).replace(STAMP_MARK, abuse.stamp())
