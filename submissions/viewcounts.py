@@ -23,11 +23,9 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.contrib import admin
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import gettext_lazy
 
 from submissions import abuse
 from submissions.abuse import client_ip
@@ -119,12 +117,6 @@ def count_of(article):
         return article.views.count
     except ShowcaseViews.DoesNotExist:
         return 0
-
-
-@admin.display(description=gettext_lazy("阅读量"), ordering="views__count")
-def views_column(article):
-    """The admin's article list column (with list_select_related "views")."""
-    return count_of(article)
 
 
 def current(article_id):

@@ -8,13 +8,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from submissions import pagecache, posters, publishing, viewcounts
+from submissions import articles, pagecache, posters, viewcounts
 from submissions.models import Campaign
 from submissions.views.showcase import _photos, article_page, load_article, summary_of
 
 
 def _article(slug):
-    article = publishing.published_articles().filter(slug=slug).select_related("campaign").prefetch_related(_photos()).first()
+    article = articles.published_articles().filter(slug=slug).select_related("campaign").prefetch_related(_photos()).first()
     if article is None:
         raise Http404
     return article
@@ -52,7 +52,7 @@ def print_page(request, slug):
     """The article alone, laid out for paper: the 打印 button's page when script does not print."""
     page = pagecache.get_or_render(
         ("detail", get_language(), slug),
-        lambda: article_page(load_article(publishing.published_articles(), slug=slug)),
+        lambda: article_page(load_article(articles.published_articles(), slug=slug)),
     )
     return render(request, "showcase/print.html", {"page": page, "slug": slug})
 
@@ -61,7 +61,7 @@ def print_page(request, slug):
 @require_http_methods(["POST", "GET"])
 def read(request, slug):
     """The reading beacon: 204, counted (or not) by viewcounts.record(); ?count=1 answers the count."""
-    article = publishing.published_articles().filter(slug=slug).only("pk").first()
+    article = articles.published_articles().filter(slug=slug).only("pk").first()
     if article is None:
         raise Http404
     viewcounts.record(request, article.pk)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from submissions import pagecache, publishing
+from submissions import articles, pagecache
 
 PER_SITEMAP = 1000
 
@@ -21,14 +21,14 @@ class ArticleSitemap(Sitemap):
     limit = PER_SITEMAP
 
     def items(self):
-        return publishing.published_articles().order_by("-published_at", "-pk").only("slug", "updated_at")
+        return articles.published_articles().order_by("-published_at", "-pk").only("slug", "updated_at")
 
     def lastmod(self, item):
         return item.updated_at
 
     def get_latest_lastmod(self):
         # One aggregate, not every article's lastmod (Django's default reads them all for the index).
-        return publishing.published_articles().aggregate(latest=Max("updated_at"))["latest"]
+        return articles.published_articles().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PageSitemap(Sitemap):
