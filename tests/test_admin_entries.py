@@ -235,6 +235,17 @@ def test_a_transition_after_the_page_was_opened_refuses_the_stale_edit(client, e
 
 
 @pytest.mark.django_db
+def test_the_version_the_page_was_opened_at_is_a_hidden_input_of_the_form_without_a_label(client, editor):
+    entry = submission_in(S.SUBMITTED)
+    client.force_login(editor)
+    html = client.get(change_url(entry)).content.decode()
+    form = html[html.index('<form enctype="multipart/form-data" method="post" id="submission_form"') :]
+    form = form[: form.index("</form>")]
+    assert f'<input type="hidden" name="seen_version" value="{entry.version}" id="id_seen_version">' in form
+    assert html.count('name="seen_version"') == 1 and 'for="id_seen_version"' not in html
+
+
+@pytest.mark.django_db
 def test_nobody_without_a_role_reaches_the_admin(client):
     stranger = make_user(None, username="stranger", is_staff=True)
     client.force_login(stranger)

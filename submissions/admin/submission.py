@@ -28,7 +28,10 @@ from submissions.search import entries as entry_search
 
 
 class VersionedSubmissionForm(forms.ModelForm):
-    """A plain edit is saved only if nobody changed the entry since the editor opened it."""
+    """A plain edit is saved only if nobody changed the entry since the editor opened it.
+
+    `seen_version` is in no fieldset (a fieldset row would give the hidden input a <label>):
+    the change form's template writes it after the fieldsets."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -102,7 +105,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
     paginator = EstimatedCountPaginator
     readonly_fields = ["reference", "status", "submitted_at", "score", "review_count", "entered_by", "via_email"]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "campaign", "kind", "seen_version"]}),
+        (None, {"fields": ["reference", "status", "campaign", "kind"]}),
         (gettext_lazy("党组织"), {"fields": ["org_name", "org_parent", "org_type", "sector", "region"]}),
         (gettext_lazy("联系人"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
         (gettext_lazy("品牌"), {"fields": ["brand_name", "brand_slogan", "brand_idea"]}),
@@ -386,8 +389,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
 
     def get_readonly_fields(self, request, obj=None):
         if getattr(request, "history_read_only", False):
-            fields = [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
-            return [name for name in fields if name != "seen_version"]  # a hidden field of the form
+            return [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
         return super().get_readonly_fields(request, obj)
 
     def next_unscored_view(self, request):
