@@ -8,8 +8,8 @@ tokens in submissions.search.tokens; passages and highlighting in submissions.se
   `index_showcase(article, text)` once the sections are saved too.
 - `ranked(queryset, query, kind=SHOWCASE)`: the queryset narrowed to what matches `query`, in
   the order of relevance (see `RANKING`), or None if the query has nothing searchable.
-- `page(ranked, number, per_page, fetch)`: one page of it, ranked on the index alone, then
-  the page's rows fetched whole;
+- `page(queryset, query, number, per_page, fetch)`: one page of ranked(), ranked on the index
+  alone, then the page's rows fetched whole (what the list view calls);
 - `filter_ids(queryset, query, kind)`: only narrowed (no ranking): what an admin search uses
   (see `admin_search`).
 
@@ -20,7 +20,7 @@ Ranking, as stated to readers and tested (tests/test_search.py):
 
 A word found in more than CAP objects (党建 in every article) is ranked over the newest matches
 only, at least CAP of them after the list's filters (`window()`): the count and the ranking then
-handle a bounded number of rows whatever the archive's size, and the page says so ("超过 500 篇").
+handle a bounded number of rows whatever the archive's size, and the page says so ("超过 200 篇").
 """
 
 from django.db import connection
@@ -33,7 +33,7 @@ from submissions.search.tokens import terms, tokens
 
 SHOWCASE = "showcase"
 RANKING = ("-search_words", "-search_title", "-published_at", "-pk")
-CAP = 500  # a search ranks every match up to this many; past it, the newest (at least CAP)
+CAP = 200  # a search ranks every match up to this many; past it, the newest (at least CAP)
 
 __all__ = [
     "RANKING",
@@ -117,11 +117,13 @@ def _narrowed(queryset, kind, found, since, dated):
 
 
 def window(queryset, kind, found, dated="published_at"):
-    """None when at most CAP objects of `kind` match any of `found` (every match is ranked); else
-    the earliest date (`sort_key`, the queryset's field `dated`) from which at least CAP rows of
-    `queryset` match: the window is widened fourfold until it holds CAP of them, so a filter
-    (a city, a kind) still gets CAP results when there are that many. Each step costs what the
-    window holds, not what the archive holds."""
+    """(since, count). since None when at most CAP objects of `kind` match any of `found` (every
+    match is ranked); else the earliest date (`sort_key`, the queryset's field `dated`) from
+    which at least CAP rows of `queryset` match, and `count` how many do: the window is widened
+    until it holds CAP of them, so a filter (a city, a kind) still gets CAP results
+    when there are that many: wider in proportion to the matches the last window held, so a word
+    in one article in sixteen takes two steps. Each step costs what the window holds, not what
+    the archive holds."""
     from submissions.models import SearchDocument
 
     engine = backend()
@@ -129,50 +131,59 @@ def window(queryset, kind, found, dated="published_at"):
     with engine.planned(), connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found", [*params, CAP + 1])  # noqa: S608 - SQL of the backend
         if cursor.fetchone()[0] <= CAP:
-            return None
+            return None, None
         dates = SearchDocument.objects.filter(kind=kind, sort_key__isnull=False).order_by("-sort_key")
         size = CAP
         while True:
             since = dates.values_list("sort_key", flat=True)[size - 1 : size].first()
             if since is None:  # fewer dated objects than that: rank them all
-                return None
-            if _narrowed(queryset, kind, found, since, dated)[:CAP].count() >= CAP:
-                return since
-            size *= 4
+                return None, None
+            count = _narrowed(queryset, kind, found, since, dated).count()  # at most what the window holds
+            if count >= CAP:
+                return since, count
+            # Wide enough for CAP at the density just seen (a quarter more), 2 to 32 times wider.
+            size = min(size * 32, max(size * 2, size * CAP * 5 // (4 * max(count, 1))))
 
 
 def ranked(queryset, query, kind=SHOWCASE, dated="published_at"):
     """Narrowed as filter_ids() (to window()'s newest matches when the query's words are common),
     annotated `search_words` and `search_title` (how many of the query's words the row has
-    anywhere / in its title) and ordered by RANKING. Its `search_since` is the window's start
-    (None: every match), which page() passes on to the page."""
+    anywhere / in its title) and ordered by RANKING; None if the query has nothing searchable.
+    Its `search_since` and `search_count` are window()'s (None: every match)."""
     found = terms(query)
     if not found:
         return None
-    since = window(queryset, kind, found, dated)
+    since, count = window(queryset, kind, found, dated)
     narrowed = _narrowed(queryset, kind, found, since, dated)
     # With one word every row found has it: no need to count (and no subquery to run).
     one = Value(1, output_field=IntegerField())
     words = _count_of(queryset, kind, found, "body", since) if len(found) > 1 else one
     result = narrowed.annotate(search_words=words, search_title=_count_of(queryset, kind, found, "title", since))
     result = result.order_by(*RANKING)
-    result.search_since = since
+    result.search_since, result.search_count = since, count
     return result
 
 
-def page(ranked_queryset, number, per_page, fetch):
-    """One page of a ranked queryset, in two steps: the page's ids are ranked and counted on
+def page(queryset, query, number, per_page, fetch, kind=SHOWCASE, dated="published_at"):
+    """One page of `queryset` searched for `query` in the order of RANKING (None: nothing
+    searchable), in one planned() block: the window, then the page's ids ranked and counted on
     the narrow index columns alone, then `fetch(queryset)` loads those rows whole (joins and
-    prefetches). Sorting whole rows, with their joins, for every match costs far more."""
+    prefetches; sorting whole rows, with their joins, for every match costs far more).
+    `page.search_capped`: the window was used ("超过 CAP 篇")."""
     from django.core.paginator import Paginator
 
     with backend().planned():
-        found = Paginator(ranked_queryset.values_list("pk", flat=True), per_page).get_page(number)
+        ranked_queryset = ranked(queryset, query, kind, dated)
+        if ranked_queryset is None:
+            return None
+        paginator = Paginator(ranked_queryset.values_list("pk", flat=True), per_page)
+        if ranked_queryset.search_count is not None:
+            paginator.count = ranked_queryset.search_count  # known from window(): not counted again
+        found = paginator.get_page(number)
         ids = list(found.object_list)
-    rows = fetch(ranked_queryset.model._default_manager.filter(pk__in=ids)).in_bulk()
+    rows = fetch(queryset.model._default_manager.filter(pk__in=ids)).in_bulk()
     found.object_list = [rows[pk] for pk in ids if pk in rows]
-    found.search_capped = getattr(ranked_queryset, "search_since", None) is not None  # "超过 CAP 篇"
-    found.search_cap = CAP
+    found.search_capped, found.search_cap = ranked_queryset.search_since is not None, CAP
     return found
 
 
