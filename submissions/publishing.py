@@ -223,12 +223,6 @@ def publish_due(now=None):
     return count
 
 
-def published_articles():
-    from submissions.articles import published_articles
-
-    return published_articles()
-
-
 def ip_hash(ip):
     return hashlib.sha256(f"{settings.SECRET_KEY}|{ip}".encode()).hexdigest()
 

@@ -21,9 +21,13 @@ class SearchDocument(models.Model):
     title = models.TextField(blank=True)  # tokens of the title
     body = models.TextField(blank=True)  # tokens of the rest (the title's too, so one match finds both)
     indexed_at = models.DateTimeField(auto_now=True)
+    # The object's date in the list's order (an article's publication): a search of a word found
+    # in more than search.CAP objects ranks the newest of them (submissions.search.window).
+    sort_key = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")]
+        indexes = [models.Index(fields=["kind", "sort_key"], name="search_document_recent")]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"

@@ -8,8 +8,8 @@ tokens in submissions.search.tokens; passages and highlighting in submissions.se
   `index_showcase(article, text)` once the sections are saved too.
 - `ranked(queryset, query, kind=SHOWCASE)`: the queryset narrowed to what matches `query`, in
   the order of relevance (see `RANKING`), or None if the query has nothing searchable.
-- `page(ranked, number, per_page, fetch)`: one page of it, ranked on the index alone, then
-  the page's rows fetched whole;
+- `page(queryset, query, number, per_page, fetch)`: one page of ranked(), ranked on the index
+  alone, then the page's rows fetched whole (what the list view calls);
 - `filter_ids(queryset, query, kind)`: only narrowed (no ranking): what an admin search uses
   (see `admin_search`).
 
@@ -17,8 +17,13 @@ Ranking, as stated to readers and tested (tests/test_search.py):
   1. more of the query's words found (title or body) first;
   2. then more of them found in the title;
   3. then the newest first.
+
+A word found in more than CAP objects (党建 in every article) is ranked over the newest matches
+only, at least CAP of them after the list's filters (`window()`): the count and the ranking then
+handle a bounded number of rows whatever the archive's size, and the page says so ("超过 200 篇").
 """
 
+from django.db import connection
 from django.db.models import IntegerField, Value
 from django.db.models.expressions import RawSQL
 
@@ -28,6 +33,7 @@ from submissions.search.tokens import terms, tokens
 
 SHOWCASE = "showcase"
 RANKING = ("-search_words", "-search_title", "-published_at", "-pk")
+CAP = 200  # a search ranks every match up to this many; past it, the newest (at least CAP)
 
 __all__ = [
     "RANKING",
@@ -41,15 +47,19 @@ __all__ = [
     "passage",
     "ranked",
     "terms",
+    "window",
 ]
 
 
-def index(kind, object_id, title, body):
-    """Index (or index again) one object; `body` should not repeat the title (it is added)."""
+def index(kind, object_id, title, body, sort_key=None):
+    """Index (or index again) one object; `body` should not repeat the title (it is added).
+    `sort_key`: its date in the list's order (an article's publication), for window()."""
     from submissions.models import SearchDocument
 
     SearchDocument.objects.update_or_create(
-        kind=kind, object_id=object_id, defaults={"title": tokens(title), "body": tokens(f"{title}\n{body}")}
+        kind=kind,
+        object_id=object_id,
+        defaults={"title": tokens(title), "body": tokens(f"{title}\n{body}"), "sort_key": sort_key},
     )
 
 
@@ -60,7 +70,18 @@ def forget(kind, object_id):
 
 
 def index_showcase(article, text):
-    index(SHOWCASE, article.pk, article.title, text)
+    index(SHOWCASE, article.pk, article.title, text, sort_key=article.published_at)
+
+
+def _dated(showcase_id):
+    """An article's sort_key is its publication date again: the workflow writes published_at
+    with an UPDATE (no post_save), then records the StatusChange, whose post_save calls this."""
+    from django.db.models import Subquery
+
+    from submissions.models import SearchDocument, Showcase
+
+    published = Showcase.objects.filter(pk=showcase_id).values("published_at")[:1]
+    SearchDocument.objects.filter(kind=SHOWCASE, object_id=showcase_id).update(sort_key=Subquery(published))
 
 
 def _column(queryset):
@@ -68,12 +89,12 @@ def _column(queryset):
     return f'"{meta.db_table}"."{meta.pk.column}"'
 
 
-def _count_of(queryset, kind, found, field):
+def _count_of(queryset, kind, found, field, since=None):
     """SQL summing, over the terms, 1 for each term that the row's `field` matches."""
     engine, column = backend(), _column(queryset)
     parts, params = [], []
     for term in found:
-        sql, term_params = engine.any_of(kind, [term], field=field)
+        sql, term_params = engine.any_of(kind, [term], field=field, since=since)
         parts.append(f"(CASE WHEN {column} IN ({sql}) THEN 1 ELSE 0 END)")
         params += term_params
     return RawSQL(" + ".join(parts), params, output_field=IntegerField())  # noqa: S611 - values are parameters
@@ -88,29 +109,81 @@ def filter_ids(queryset, query, kind):
     return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - values are parameters
 
 
-def ranked(queryset, query, kind=SHOWCASE):
-    """Narrowed as filter_ids(), annotated `search_words` and `search_title` (how many of the
-    query's words the row has anywhere / in its title) and ordered by RANKING."""
+def _narrowed(queryset, kind, found, since, dated):
+    sql, params = backend().any_of(kind, found, since=since)
+    if since is not None:  # the same bound on the queryset's own date: its index then serves the window
+        queryset = queryset.filter(**{f"{dated}__gte": since})
+    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - values are parameters
+
+
+def window(queryset, kind, found, dated="published_at"):
+    """(since, count). since None when at most CAP objects of `kind` match any of `found` (every
+    match is ranked); else the earliest date (`sort_key`, the queryset's field `dated`) from
+    which at least CAP rows of `queryset` match, and `count` how many do: the window is widened
+    until it holds CAP of them, so a filter (a city, a kind) still gets CAP results
+    when there are that many: wider in proportion to the matches the last window held, so a word
+    in one article in sixteen takes two steps. Each step costs what the window holds, not what
+    the archive holds."""
+    from submissions.models import SearchDocument
+
+    engine = backend()
+    sql, params = engine.any_of(kind, found)
+    with engine.planned(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found", [*params, CAP + 1])  # noqa: S608 - SQL of the backend
+        if cursor.fetchone()[0] <= CAP:
+            return None, None
+        dates = SearchDocument.objects.filter(kind=kind, sort_key__isnull=False).order_by("-sort_key")
+        size = CAP
+        while True:
+            since = dates.values_list("sort_key", flat=True)[size - 1 : size].first()
+            if since is None:  # fewer dated objects than that: rank them all
+                return None, None
+            count = _narrowed(queryset, kind, found, since, dated).count()  # at most what the window holds
+            if count >= CAP:
+                return since, count
+            # Wide enough for CAP at the density just seen (a quarter more), 2 to 32 times wider.
+            size = min(size * 32, max(size * 2, size * CAP * 5 // (4 * max(count, 1))))
+
+
+def ranked(queryset, query, kind=SHOWCASE, dated="published_at"):
+    """Narrowed as filter_ids() (to window()'s newest matches when the query's words are common),
+    annotated `search_words` and `search_title` (how many of the query's words the row has
+    anywhere / in its title) and ordered by RANKING; None if the query has nothing searchable.
+    Its `search_since` and `search_count` are window()'s (None: every match)."""
     found = terms(query)
-    narrowed = filter_ids(queryset, query, kind)
-    if narrowed is None:
+    if not found:
         return None
+    since, count = window(queryset, kind, found, dated)
+    narrowed = _narrowed(queryset, kind, found, since, dated)
     # With one word every row found has it: no need to count (and no subquery to run).
-    words = _count_of(queryset, kind, found, "body") if len(found) > 1 else Value(1, output_field=IntegerField())
-    return narrowed.annotate(search_words=words, search_title=_count_of(queryset, kind, found, "title")).order_by(*RANKING)
+    one = Value(1, output_field=IntegerField())
+    words = _count_of(queryset, kind, found, "body", since) if len(found) > 1 else one
+    result = narrowed.annotate(search_words=words, search_title=_count_of(queryset, kind, found, "title", since))
+    result = result.order_by(*RANKING)
+    result.search_since, result.search_count = since, count
+    return result
 
 
-def page(ranked_queryset, number, per_page, fetch):
-    """One page of a ranked queryset, in two steps: the page's ids are ranked and counted on
+def page(queryset, query, number, per_page, fetch, kind=SHOWCASE, dated="published_at"):
+    """One page of `queryset` searched for `query` in the order of RANKING (None: nothing
+    searchable), in one planned() block: the window, then the page's ids ranked and counted on
     the narrow index columns alone, then `fetch(queryset)` loads those rows whole (joins and
-    prefetches). Sorting whole rows, with their joins, for every match costs far more."""
+    prefetches; sorting whole rows, with their joins, for every match costs far more).
+    `page.search_capped`: the window was used ("超过 CAP 篇")."""
     from django.core.paginator import Paginator
 
     with backend().planned():
-        found = Paginator(ranked_queryset.values_list("pk", flat=True), per_page).get_page(number)
+        ranked_queryset = ranked(queryset, query, kind, dated)
+        if ranked_queryset is None:
+            return None
+        paginator = Paginator(ranked_queryset.values_list("pk", flat=True), per_page)
+        if ranked_queryset.search_count is not None:
+            paginator.count = ranked_queryset.search_count  # known from window(): not counted again
+        found = paginator.get_page(number)
         ids = list(found.object_list)
-    rows = fetch(ranked_queryset.model._default_manager.filter(pk__in=ids)).in_bulk()
+    rows = fetch(queryset.model._default_manager.filter(pk__in=ids)).in_bulk()
     found.object_list = [rows[pk] for pk in ids if pk in rows]
+    found.search_capped, found.search_cap = ranked_queryset.search_since is not None, CAP
     return found
 
 
@@ -126,7 +199,7 @@ def _connect():
     parts' fresh text after the parts are saved) and forget them when deleted."""
     from django.db.models.signals import post_delete, post_save
 
-    from submissions.models import Showcase
+    from submissions.models import Showcase, StatusChange
 
     def _saved(sender, instance, raw=False, **kwargs):
         if not raw:
@@ -135,5 +208,10 @@ def _connect():
     def _deleted(sender, instance, **kwargs):
         forget(SHOWCASE, instance.pk)
 
+    def _moved(sender, instance, created, raw=False, **kwargs):
+        if created and not raw and instance.showcase_id:
+            _dated(instance.showcase_id)
+
     post_save.connect(_saved, sender=Showcase, dispatch_uid="search-showcase-saved", weak=False)
+    post_save.connect(_moved, sender=StatusChange, dispatch_uid="search-showcase-moved", weak=False)
     post_delete.connect(_deleted, sender=Showcase, dispatch_uid="search-showcase-deleted", weak=False)

@@ -25,21 +25,30 @@ class PostgresBackend:
     def planned(self):
         """Run the search's queries with the GIN index, never a sequential scan: the planner
         costs `@@` on a scan as if the vectors were in the row, but they are TOASTed, and
-        reading all of them for a common word costs 10-20x the index (docs/search.md)."""
+        reading all of them for a common word costs 10-20x the index (docs/search.md).
+        Inside another planned() block it adds nothing (one SET for a whole search)."""
+        if getattr(connection, "search_planned", False):
+            yield
+            return
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
-            yield
+            connection.search_planned = True
+            try:
+                yield
+            finally:
+                connection.search_planned = False
 
     @staticmethod
     def _tsquery(term):
         return " & ".join(f"'{token}'" + (":*" if prefix else "") for token, prefix in term.parts)
 
-    def any_of(self, kind, terms, *, field="body"):
-        """(sql, params): ids of objects of `kind` whose `field` matches at least one of `terms`."""
+    def any_of(self, kind, terms, *, field="body", since=None):
+        """(sql, params): ids of objects of `kind` whose `field` matches at least one of `terms`
+        (and, with `since`, whose sort_key is that or later)."""
         query = " | ".join(f"({self._tsquery(term)})" for term in terms)
         sql = f"SELECT object_id FROM {TABLE} WHERE kind = %s AND {FIELDS[field]}_vector @@ %s::tsquery"  # noqa: S608
-        return sql, [kind, query]  # the query is a parameter; its tokens hold only letters and digits
+        return _since(sql, [kind, query], since)  # the query is a parameter; its tokens hold only letters and digits
 
 
 class SqliteBackend:
@@ -52,11 +61,18 @@ class SqliteBackend:
     def _match(term):
         return " AND ".join(f'"{token}"' + ("*" if prefix else "") for token, prefix in term.parts)
 
-    def any_of(self, kind, terms, *, field="body"):
+    def any_of(self, kind, terms, *, field="body", since=None):
         query = " OR ".join(f"({self._match(term)})" for term in terms)
         query = f"{FIELDS[field]} : ({query})"
         sql = f"SELECT object_id FROM {TABLE} WHERE kind = %s AND id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"  # noqa: S608
-        return sql, [kind, query]
+        return _since(sql, [kind, query], since)
+
+
+def _since(sql, params, since):
+    """The window of search.window(): only documents dated `since` or later (None: all)."""
+    if since is None:
+        return sql, params
+    return f"{sql} AND sort_key >= %s", [*params, connection.ops.adapt_datetimefield_value(since)]
 
 
 BACKENDS = {backend.vendor: backend for backend in (PostgresBackend(), SqliteBackend())}

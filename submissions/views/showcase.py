@@ -102,15 +102,6 @@ def _filtered(filters):
     return articles
 
 
-def _searched(filters):
-    """(articles in the list's order, the query's terms): ranked by search.RANKING when there is a query."""
-    articles, query = _filtered(filters), filters.get("q", "")
-    if not query:
-        return articles.order_by("-published_at", "-pk"), []
-    ranked = search.ranked(articles, query)
-    return (articles.none() if ranked is None else ranked), search.terms(query)
-
-
 def _list_choices():
     """The cities and years the list offers, cached with the pages: (regions, years)."""
 
@@ -125,15 +116,18 @@ def _list_choices():
 def _list_page(query, regions, years):
     form = ListFilterForm(query.filters, regions=regions, years=years)
     filters = form.filters()
-    articles, found = _searched(filters)
+    articles, words = _filtered(filters), filters.get("q", "")
+    found = search.terms(words)
 
     def whole(queryset):
         return queryset.select_related("submission__region").prefetch_related(_photos())
 
-    if found:
-        page = search.page(articles, query.page, PER_PAGE, whole)
-    else:
-        page = Paginator(whole(articles), PER_PAGE).get_page(query.page)
+    if found:  # ranked by search.RANKING
+        page = search.page(articles, words, query.page, PER_PAGE, whole)
+    else:  # newest first; a query with nothing searchable finds nothing
+        page = Paginator(whole(articles.none() if words else articles.order_by("-published_at", "-pk")), PER_PAGE).get_page(
+            query.page
+        )
     if query.page > page.paginator.num_pages:
         raise listquery.PastLastPage(page.paginator.num_pages)
     path = reverse("showcase:list")

@@ -1,0 +1,110 @@
+"""A word found in more articles than search.CAP: ranked over the newest matches only, widened
+for a filter, said on the page; the index's dates follow the workflow. CAP is made small here."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from submissions import publishing, search
+from submissions.models import Region, SearchDocument, Showcase
+from tests.factories import publish_again, published_showcase
+from tests.test_search import make, slugs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cap(monkeypatch):
+    from submissions import pagecache
+
+    def set_cap(value):
+        monkeypatch.setattr(search, "CAP", value)
+        pagecache.bump()  # the list pages are cached (and kept in the process)
+
+    return set_cap
+
+
+def dated(editor, slug, title, day, **entry):
+    """An article published on 2024-01-<day>, its index dated the same (as the workflow keeps it)."""
+    article = make(editor, slug, title, "渔港边的故事", day=day, **entry)
+    article.refresh_from_db()
+    search.index_showcase(article, article.search_text)
+    return article
+
+
+def test_a_common_word_ranks_the_newest_matches_and_the_page_says_so(client, editor, cap):
+    cap(3)
+    dated(editor, "old-title", "渔港党支部", day=1)  # the word in its title, but the oldest
+    for day in range(2, 9):
+        dated(editor, f"d{day}", f"第{day}党支部", day=day)
+    assert slugs(client, q="渔港") == ["d8", "d7", "d6"]
+    html = client.get(reverse("showcase:list"), {"q": "渔港"}).content.decode()
+    assert "找到超过 3 篇，下面是最近发表的 3 篇，按相关度排列" in html
+    cap(8)  # as many as match: every match is ranked, the title first
+    assert slugs(client, q="渔港")[:2] == ["old-title", "d8"]
+    assert "共 8 篇" in client.get(reverse("showcase:list"), {"q": "渔港"}).content.decode()
+
+
+def test_a_filter_widens_the_window_until_it_holds_cap_matches(client, editor, cap):
+    cap(2)
+    qingdao, jinan = Region.objects.get(name="青岛"), Region.objects.get(name="济南")
+    for day in range(1, 21):
+        city = qingdao if day in (5, 10, 15) else jinan
+        dated(editor, f"d{day}", f"{city.name}{day}", day=day, region=city)
+    # Windows of the newest 2, 5 and 12 articles: the third (days 20..9) holds two of 青岛's.
+    assert slugs(client, q="渔港", region=qingdao.code) == ["d15", "d10"]
+    html = client.get(reverse("showcase:list"), {"q": "渔港", "region": qingdao.code}).content.decode()
+    assert "找到超过 2 篇，下面是最近发表的 2 篇，按相关度排列" in html
+    assert slugs(client, q="渔港") == ["d20", "d19"]
+
+
+def test_fewer_documents_than_the_window_ranks_them_all(editor, cap):
+    cap(2)
+    for day in (1, 2, 3):
+        dated(editor, f"a{day}", f"渔港{day}", day=day)
+    found = search.terms("渔港")
+    assert search.window(search_articles(), search.SHOWCASE, found) == (datetime(2024, 1, 2, tzinfo=UTC), 2)
+    cap(3)
+    assert search.window(search_articles(), search.SHOWCASE, found) == (None, None)  # 3 match: not more than CAP
+
+
+def search_articles():
+    from submissions.articles import published_articles
+
+    return published_articles()
+
+
+def test_the_index_is_dated_by_the_workflow(editor):
+    """The workflow writes published_at with an UPDATE: the index's date follows it anyway."""
+    article = published_showcase(slug="a", title="渔港党支部")
+
+    def dates():
+        article.refresh_from_db()
+        return SearchDocument.objects.get(kind="showcase", object_id=article.pk).sort_key, article.published_at
+
+    first, published = dates()
+    assert first == published and first is not None
+    Showcase.objects.filter(pk=article.pk).update(published_at=datetime(2020, 1, 1, tzinfo=UTC))
+    article.lead = "导语。"
+    article.save()
+    publishing.edited(article, editor)  # back to 待签审
+    publish_again(article)  # published again: a new publication date
+    again, published = dates()
+    assert again == published and again > first
+
+
+def test_a_capped_search_runs_a_bounded_number_of_queries(client, editor, cap, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    cap(2)
+    for day in range(1, 7):
+        dated(editor, f"a{day}", f"渔港{day}", day=day)
+    cache.clear()
+    with django_assert_max_num_queries(46 if connection.vendor == "postgresql" else 43) as captured:
+        assert client.get(reverse("showcase:list"), {"q": "渔港"}).status_code == 200
+    own = [q["sql"] for q in captured.captured_queries if "portal_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+    # Beyond an uncapped search's: the window's first date and its count of matches (one step
+    # here), and no count of the page's (the window's count is the page's).
+    assert len(own) <= (11 if connection.vendor == "postgresql" else 10), own
