@@ -178,18 +178,29 @@ def usual_mix(index):
 
 
 def small_mix(index):
-    """Every other entry in FILTERED, the rest as usual: a full page of them in 100 entries,
-    so that bench.admin_list's filtered page shows the same rows at both sizes."""
-    return S(FILTERED) if index % 2 == 0 else usual_mix(index)
+    """Every other entry in FILTERED, the others accepted: a full page of each in 100 entries,
+    so that the filtered pages of bench.admin_list and bench.growth show the same number of rows
+    at both sizes (the growth run compares the work that grows with the data, not a 10-row page
+    with a 50-row one)."""
+    return S(FILTERED) if index % 2 == 0 else S.ACCEPTED
 
 
-def walked_entries(call, count, offset=0, mix=usual_mix):
+def usual_region(index, region_ids):
+    return region_ids[index % len(region_ids)]
+
+
+def small_region(index, region_ids):
+    """Half the entries in the first city (a full page for the city filter), the rest spread."""
+    return region_ids[0] if index % 4 < 2 else usual_region(index, region_ids)
+
+
+def walked_entries(call, count, offset=0, mix=usual_mix, region=usual_region):
     editor, _chief = users()
-    region_ids = list(Region.objects.values_list("pk", flat=True))
+    region_ids = list(Region.objects.order_by("order", "pk").values_list("pk", flat=True))
     for index in range(offset, offset + count):
         entry = Submission.objects.create(
             campaign=call,
-            region_id=region_ids[index % len(region_ids)],
+            region_id=region(index, region_ids),
             contact_name="张三",
             contact_phone="13800138000",
             contact_email=f"c{index}@example.com",
@@ -232,6 +243,52 @@ def clone_entries(templates, copies):
         cursor.execute(f"VACUUM ANALYZE {Submission._meta.db_table}")
 
 
+def entry_photos(entries):
+    """One photo for each entry that has none, through the photo pipeline (its three renditions)."""
+    for index, entry in enumerate(entries):
+        if not entry.photos.exists():
+            photo = Photo(submission=entry, caption=f"基准来稿图片{index}", order=0)
+            images.save_photo(photo, SimpleUploadedFile("photo.jpg", _drawn(index), content_type="image/jpeg"))
+            photo.save()
+
+
+def _drawn(index):
+    from submissions.management.commands.seed_demo import draw_photo
+
+    upload = draw_photo(index, f"{index}")
+    return upload.read() if hasattr(upload, "read") else upload
+
+
+def clone_photos():
+    """Each cloned entry gets a copy of its template's photo: a row of its own, whose thumbnail is
+    a hard link to the template's file under a name of its own (the media view finds a photo
+    by its name, so the table grows with the entries as it would)."""
+    from django.core.files.storage import default_storage
+
+    table, entries = Photo._meta.db_table, Submission._meta.db_table
+    template = "split_part(split_part(s.dedupe_key, '#', -1), '-', 1)"  # CLONE's dedupe_key: t.dedupe_key#t.id-g
+    renamed = "regexp_replace(p.{0}, '[.]jpg$', '-c' || s.id || '.jpg')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (submission_id, upload_key, "order", caption, image, display, thumbnail, width, height, sha256, created_at) '
+            f"SELECT s.id, '', p.\"order\", p.caption, {renamed.format('image')}, {renamed.format('display')}, "
+            f"{renamed.format('thumbnail')}, p.width, p.height, p.sha256, p.created_at "
+            f"FROM {entries} s JOIN {table} p ON p.submission_id = ({template})::int "
+            f"WHERE s.dedupe_key LIKE '%%#%%' AND NOT EXISTS (SELECT 1 FROM {table} q WHERE q.submission_id = s.id)"
+        )
+        cursor.execute(
+            f"SELECT p.thumbnail, o.thumbnail FROM {table} p JOIN {entries} s ON s.id = p.submission_id "
+            f"JOIN {table} o ON o.submission_id = ({template})::int WHERE s.dedupe_key LIKE '%%#%%'"
+        )
+        links = cursor.fetchall()
+        cursor.execute(f"VACUUM ANALYZE {table}")
+    for name, source in links:
+        target = default_storage.path(name)
+        if not os.path.exists(target):
+            os.link(default_storage.path(source), target)
+    return len(links)
+
+
 def admin(entries):
     editor, _chief = users()
     call = campaign()
@@ -239,19 +296,37 @@ def admin(entries):
     if have < entries:
         templates = min(entries, 100 if entries <= 100 else 50)
         if have < templates:
-            walked_entries(call, templates - have, offset=have, mix=small_mix if entries <= 100 else usual_mix)
+            small = entries <= 100
+            walked_entries(
+                call,
+                templates - have,
+                offset=have,
+                mix=small_mix if small else usual_mix,
+                region=small_region if small else usual_region,
+            )
+        entry_photos(Submission.objects.order_by("pk")[:templates])
         if entries > templates:
             clone_entries(
                 list(Submission.objects.order_by("pk").values_list("pk", flat=True)[:templates]),
                 math.ceil((entries - templates) / templates),
             )
+            clone_photos()
             from submissions.search import entries as entry_search
 
             entry_search.reindex_all()  # the clones were written in SQL: index them for the admin's search
-    if entries <= 100 and Submission.objects.filter(status=FILTERED).count() < PAGE:
+    city = Region.objects.order_by("order", "pk").first()
+    full = (Submission.objects.filter(status=status).count() >= PAGE for status in (FILTERED, S.ACCEPTED))
+    if entries <= 100 and not (all(full) and Submission.objects.filter(region=city).count() >= PAGE):
         raise SystemExit(f"The {entries}-entry bench database was made by an older bench: run bench.admin_list --fresh.")
     rare = Submission.objects.exclude(reference=None).order_by("-pk").values_list("reference", flat=True).first()
-    return {"entries": Submission.objects.count(), "cookie": session_cookie(editor), "rare": rare}
+    kind = Submission.objects.values_list("kind", flat=True).first()
+    return {
+        "entries": Submission.objects.count(),
+        "cookie": session_cookie(editor),
+        "rare": rare,
+        "region": city.pk,
+        "kind": kind,
+    }
 
 
 def main(argv=None):

@@ -1,8 +1,8 @@
 """The growth run (issue 17, items 1 and 6): every path of the issue's table at a small and a large
 size of the archive, side by side, on PostgreSQL; the ratio large / small (target ≤ 1.5×).
 
-- Public paths: <prefix>_growth_10 against <prefix>_growth_10000 published articles (--quick:
-  1,000). A reader's request (no cookie: the page cache), and the column search *uncached*
+- Public paths: <prefix>_articles_10 against <prefix>_articles_10000 published articles (--quick:
+  1,000; the databases bench.search uses too). A reader's request (no cookie: the page cache), and the column search *uncached*
   (a session cookie makes the page cache step aside, so the search itself is measured).
 - Admin paths: bench.admin_list's databases, 100 against 100,000 entries, an editor logged in.
 
@@ -25,7 +25,7 @@ SCORE_COLUMN = 8  # SubmissionAdmin.list_display: score_display is the 8th colum
 
 
 def prepare_pages(articles):
-    url = ensure_pg_database(db_name(f"growth_{articles}"))
+    url = ensure_pg_database(db_name(f"articles_{articles}"))  # shared with bench.search
     env = base_env(
         url,
         GUNICORN_MAX_REQUESTS=0,
@@ -61,9 +61,8 @@ def admin_paths(running, data, size):
     cookie = data["cookie"]
     html = admin_list.timed_get(running.url, CHANGELIST, cookie)[1].decode()
     thumb = re.search(r'src="(/media/[^"]+)"', html)
-    region = re.search(r"region__id__exact=(\d+)", html)
-    kind = re.search(r"kind__exact=(\w+)", html)
-    filtered = CHANGELIST + f"?kind__exact={kind.group(1)}&region__id__exact={region.group(1)}"
+    # The same city and kind at both sizes: a full page of rows in each (bench.data.small_region).
+    filtered = CHANGELIST + f"?kind__exact={data['kind']}&region__id__exact={data['region']}"
     far = 100 if size > SMALL_ENTRIES else 2  # page 100 at 100,000; the last full page at 100
     paths = {
         "admin list (50 thumbnails)": (CHANGELIST, cookie),
@@ -82,15 +81,17 @@ def admin_paths(running, data, size):
 def _run(pairs, rounds, repeat):
     """pairs: {name: {size: (base, path, cookie)}} → {name: {size: median ms}}"""
     samples = {name: {size: [] for size in sides} for name, sides in pairs.items()}
-    for sides in pairs.values():  # warm up
-        for base, path, cookie in sides.values():
-            admin_list.timed_get(base, path, cookie)
+    rows = {}  # rows an admin page shows at each size: the same, or the pages are not alike
+    for name, sides in pairs.items():  # warm up
+        for _size, (base, path, cookie) in sides.items():
+            body = admin_list.timed_get(base, path, cookie)[1]
+            rows.setdefault(name, []).append(body.count(b'name="_selected_action"'))
     for _round in range(rounds):
         for name, sides in pairs.items():
             for size, (base, path, cookie) in sides.items():
                 for _ in range(repeat):
                     samples[name][size].append(admin_list.timed_get(base, path, cookie)[0])
-    return {name: {size: median(values) for size, values in sides.items()} for name, sides in samples.items()}
+    return {name: {size: median(values) for size, values in sides.items()} for name, sides in samples.items()}, rows
 
 
 def measure(*, quick=False, articles=None, only=("public", "admin")):
@@ -112,7 +113,7 @@ def measure(*, quick=False, articles=None, only=("public", "admin")):
             per_size = {size: paths(servers[size], prepared[size][1], size) for size in sizes}
             names = [name for name in per_size[sizes[0]] if all(name in per_size[s] for s in sizes)]
             pairs = {name: {size: (servers[size].url, *per_size[size][name]) for size in sizes} for name in names}
-            timings = _run(pairs, rounds, repeat)
+            timings, shown = _run(pairs, rounds, repeat)
         finally:
             for running in servers.values():
                 running.stop()
@@ -125,6 +126,7 @@ def measure(*, quick=False, articles=None, only=("public", "admin")):
                 "ms_small": round(sides[small], 1),
                 "ms_large": round(sides[big], 1),
                 "ratio": round(sides[big] / sides[small], 2),
+                "rows": shown[name] if any(shown[name]) else None,
             }
     result["paths"] = rows
     return result
@@ -137,6 +139,7 @@ def report(result):
             f"{row['small']:,} / {row['large']:,}",
             row["ms_small"],
             row["ms_large"],
+            "{} / {}".format(*row["rows"]) if row.get("rows") else "",
             f"{row['ratio']:.2f}",
             "ok" if row["ratio"] <= 1.5 else "OVER",
         )
@@ -145,7 +148,7 @@ def report(result):
     return (
         f"Growth run (PostgreSQL; articles {result['articles'][0]:,} / {result['articles'][1]:,}, entries "
         f"{result['entries'][0]:,} / {result['entries'][1]:,}; median of {result['rounds']}×{result['repeat']} requests; target ≤ 1.5×)\n"
-        + table(rows, ["path", "small / large", "ms small", "ms large", "ratio", ""])
+        + table(rows, ["path", "small / large", "ms small", "ms large", "rows shown", "ratio", ""])
     )
 
 

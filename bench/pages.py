@@ -1,5 +1,7 @@
-"""Published pages against the floor: the article page and the list page, and a minimal Django
-view behind the same middleware (/bench/floor), all served by one gunicorn on PostgreSQL.
+"""Published pages against the floor: every public page, and a minimal Django view behind the
+same middleware (/bench/floor), all served by one gunicorn on PostgreSQL; and the article page
+on a second gunicorn started as deploy/ starts it (portal/gunicorn.conf.py's defaults, no bench
+settings), against the first (target ≥ 0.9×).
 
 The three are measured in turns, round after round, and the medians compared, so that a
 busy neighbour slows all three alike. `python -m bench.pages [--quick]`.
@@ -58,19 +60,30 @@ def public_pages(data):
     }
 
 
+SHIPPED = "article, shipped gunicorn config"  # the article page again, on a server as deploy/ starts it
+
+
+def shipped_env(env):
+    """The environment without the bench's own gunicorn settings: portal/gunicorn.conf.py's defaults."""
+    return {key: value for key, value in env.items() if not key.startswith("GUNICORN_")}
+
+
 def measure(*, quick=False, articles=200):
     env, data = prepare(articles)
     rounds, seconds, connections = (2, 2, 8) if quick else (5, 3, 8)
     targets = {"floor": "/bench/floor", **public_pages(data)}
     wrk = wrk_path()
-    samples = {name: [] for name in targets}
-    with server(env, log_name="bench-pages") as running:
-        for path in targets.values():  # warm up every worker and cache
-            load(running.url + path, seconds=1, connections=connections, headers=HEADERS, wrk=wrk)
+    samples = {name: [] for name in [*targets, SHIPPED]}
+    with server(env, log_name="bench-pages") as running, server(shipped_env(env), log_name="bench-shipped") as shipped:
+        urls = {name: running.url + path for name, path in targets.items()}
+        urls[SHIPPED] = shipped.url + targets["article"]
+        for url in urls.values():  # warm up every worker and cache
+            load(url, seconds=1, connections=connections, headers=HEADERS, wrk=wrk)
         for _round in range(rounds):
-            for name, path in targets.items():
-                samples[name].append(load(running.url + path, seconds=seconds, connections=connections, headers=HEADERS, wrk=wrk))
-        log = running.log_text()
+            for name, url in urls.items():
+                samples[name].append(load(url, seconds=seconds, connections=connections, headers=HEADERS, wrk=wrk))
+        log = running.log_text() + shipped.log_text()
+    targets[SHIPPED] = targets["article"]
     result = {
         "articles": data["published"],
         "rounds": rounds,
@@ -91,6 +104,7 @@ def measure(*, quick=False, articles=200):
             "vs_floor": round(rps / floor_rps, 3),
         }
     result["server_errors_logged"] = log.count("Traceback")
+    result["shipped_vs_bench_config"] = round(result[SHIPPED]["rps"] / result["article"]["rps"], 3)
     return result
 
 
@@ -106,14 +120,16 @@ def report(result):
             result[name]["errors"],
             f"{result[name]['vs_floor']:.2f}",
         )
-        for name in ("floor", *TARGETS)
+        for name in ("floor", *TARGETS, SHIPPED)
         if name in result
     ]
     rows = [(*row, f"≥ {TARGETS[row[0]]}" if row[0] in TARGETS else "") for row in rows]
     text = table(rows, ["page", "path", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "× floor", "target"])
+    shipped = result.get("shipped_vs_bench_config")
+    shipped = f"\nshipped gunicorn config against the bench's, article page: {shipped:.2f}× (target ≥ 0.9)" if shipped else ""
     return (
         f"Pages ({result['articles']} published articles, PostgreSQL, gunicorn, {result['connections']} connections, "
-        f"{result['rounds']} rounds × {result['seconds']} s, {result['tool']}; targets per page)\n{text}"
+        f"{result['rounds']} rounds × {result['seconds']} s, {result['tool']}; targets per page)\n{text}{shipped}"
     )
 
 

@@ -17,7 +17,7 @@ import time
 
 from bench.common import base_env, db_name, django_run, ensure_pg_database, manage, median, table
 
-DATABASE = db_name("search")  # one database per size (…_1000, …_10000), kept between runs
+DATABASE = db_name("articles")  # one database per size (…_1000, …_10000), kept between runs; bench.growth's too
 SIZES = (1000, 10000)
 RARE = 20  # articles that get the rare word
 QUERIES = {"rare two characters 琥珀": "琥珀", "one character 琥": "琥", "two words 琥珀 鲸湾": "琥珀 鲸湾",
@@ -81,7 +81,7 @@ def measure(*, quick=False):
     result = {}
     for size in SIZES:
         url = ensure_pg_database(f"{DATABASE}_{size}")
-        env = base_env(url, MEDIA_ROOT=f"/tmp/{DATABASE}_media", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        env = base_env(url, MEDIA_ROOT=f"/tmp/{db_name()}_media", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
         django_run(env, "bench.search", "grow", "--articles", str(size))
