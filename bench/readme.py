@@ -29,6 +29,12 @@ def markdown(data):
             if n in p
         ]
         lines.append("")
+        if "shipped_vs_bench_config" in p:
+            lines += [
+                f"The article page on a second server started with the shipped gunicorn configuration (no bench settings): "
+                f"**{p['shipped_vs_bench_config']:.2f} ×** the requests/s of the bench's (target ≥ 0.9).",
+                "",
+            ]
     if "photos" in data:
         f = data["photos"]
         lines += [
@@ -67,13 +73,50 @@ def markdown(data):
             f"**Growth run** (`python -m bench.growth`, PostgreSQL; {g['articles'][0]:,} against {g['articles'][1]:,} published articles, "
             f"{g['entries'][0]:,} against {g['entries'][1]:,} entries; median of {g['rounds']}×{g['repeat']} requests; target ≤ 1.5 ×):",
             "",
-            "| path | small / large | ms small | ms large | × |",
+            "| path | small / large | rows shown | ms small | ms large | × |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {name} | {r['small']:,} / {r['large']:,} | {' / '.join(str(n) for n in r.get('rows') or [])} | {r['ms_small']} | {r['ms_large']} | {r['ratio']:.2f} |"
+            for name, r in g["paths"].items()
+        ]
+        lines.append("")
+    if "search" in data:
+        q = data["search"]
+        small, large = list(q)[:2]
+        base = {size: q[size]["indexed column (slug)"]["ms"] for size in (small, large)}
+        lines += [
+            f"**Search** (`python -m bench.search`, PostgreSQL; each query as the list runs it, against a query on an indexed column; "
+            f"target: a two-character query within 3 × and flat from {int(small):,} to {int(large):,} articles):",
+            "",
+            f"| query | found, {int(small):,} | × column | found, {int(large):,} | × column | {int(large):,} ÷ {int(small):,} |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {name} | {q[small][name]['found']} | {q[small][name]['ms'] / base[small]:.2f} | {q[large][name]['found']} | "
+            f"{q[large][name]['ms'] / base[large]:.2f} | {q[large][name]['ms'] / q[small][name]['ms']:.2f} |"
+            for name in q[large]
+        ]
+        lines.append("")
+    if "overlap" in data:
+        o = data["overlap"]
+        lines += [
+            f"**Overlap** (`python -m bench.overlap --large`, {o['db']}; targets: recall ≥ 0.95, boilerplate-only flagged ≤ 0.02, "
+            "a report ≤ 500 ms at 10,000 entries and ≤ 2 × that at 100,000):",
+            "",
+            "| entries | recall (section / edited / paragraph) | boilerplate-only flagged | report ms p50 / p95 | follow-up reports, ms p50 |",
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {name} | {r['small']:,} / {r['large']:,} | {r['ms_small']} | {r['ms_large']} | {r['ratio']:.2f} |"
-            for name, r in g["paths"].items()
+            f"| {int(n):,} | {r['recall']['section']:.2f} / {r['recall']['edited']:.2f} / {r['recall']['paragraph']:.3f} | "
+            f"{r['boilerplate_flagged']:.2f} | {r['report_ms_median']} / {r['report_ms_p95']} | "
+            f"{r['follow_up_reports_mean']}, {r['follow_up_ms_median']} |"
+            for n, r in o["sizes"].items()
         ]
+        sizes = list(o["sizes"].values())
+        if len(sizes) == 2:
+            ratio = sizes[1]["report_ms_median"] / sizes[0]["report_ms_median"]
+            lines += ["", f"A report at 100,000 entries against one at 10,000: **{ratio:.2f} ×**."]
         lines.append("")
     if "admin_list" in data:
         a = data["admin_list"]

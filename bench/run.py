@@ -7,7 +7,7 @@ import argparse
 import json
 import time
 
-from bench import admin_list, growth, load, nginx_run, pages, photos, search
+from bench import admin_list, growth, load, nginx_run, overlap, pages, photos, search
 from bench import bytes as page_bytes
 from bench.common import RESULTS, machine, write_results
 
@@ -20,10 +20,12 @@ BENCHMARKS = {
     "load": load,
     "search": search,
     "growth": growth,
+    "overlap": overlap,
 }
 NAMES = {name: getattr(module, "NAME", name) for name, module in BENCHMARKS.items()}
-NAMES.update({"admin": "admin_list", "nginx": "nginx", "search": "search", "growth": "growth"})
-# The load test (`load`) and the search benchmark (`search`: 10,000 articles) are asked for by name: each takes minutes more.
+NAMES.update({"admin": "admin_list", "nginx": "nginx", "search": "search", "growth": "growth", "overlap": "overlap"})
+# The load test (`load`), the search benchmark (`search`: 10,000 articles) and the overlap benchmark
+# (`overlap`: 10,000 and 100,000 entries) are asked for by name: each takes minutes more.
 # The growth run (`growth`) makes 10,000 published articles once (1,000 with --quick) and keeps them.
 DEFAULT = "pages,photos,admin,bytes,nginx,growth"
 
@@ -41,7 +43,8 @@ def main(argv=None):
     for name in args.only.split(","):
         module = BENCHMARKS[name.strip()]
         began = time.monotonic()
-        result = module.measure(quick=args.quick)
+        extra = {"large": not args.quick} if name.strip() == "overlap" else {}  # 100,000 entries too
+        result = module.measure(quick=args.quick, **extra)
         write_results(NAMES[name.strip()], result)
         print()
         print(module.report(result))
