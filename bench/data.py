@@ -314,6 +314,8 @@ def admin(entries):
             from submissions.search import entries as entry_search
 
             entry_search.reindex_all()  # the clones were written in SQL: index them for the admin's search
+            with connection.cursor() as cursor:  # and merge the GIN pending lists, as autovacuum would
+                cursor.execute("VACUUM ANALYZE submissions_searchdocument")
     city = Region.objects.order_by("order", "pk").first()
     full = (Submission.objects.filter(status=status).count() >= PAGE for status in (FILTERED, S.ACCEPTED))
     if entries <= 100 and not (all(full) and Submission.objects.filter(region=city).count() >= PAGE):

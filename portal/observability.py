@@ -35,6 +35,15 @@ class RequestIdMiddleware:
         return response
 
 
+class NotFoundFilter(logging.Filter):
+    """Drops django.request's "Not Found" warnings: the proxy's access log has every 404 already,
+    and a scan of random paths would otherwise write a log line per request here too (the 404
+    page itself is served from the page cache: submissions.views.errors.not_found)."""
+
+    def filter(self, record):
+        return getattr(record, "status_code", None) != 404
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         if not hasattr(record, "request_id"):

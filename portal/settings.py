@@ -274,7 +274,10 @@ LOG_FORMAT = env.text("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.observability.RequestIdFilter"},
+        "not_found": {"()": "portal.observability.NotFoundFilter"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -291,7 +294,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "django.request": {"filters": ["not_found"]}},
 }
 
 PORTAL_NAME = _("党建品牌征集展示平台")

@@ -297,3 +297,15 @@ def test_healthz_object_storage_is_probed_with_one_request(client, monkeypatch):
         patch.setitem(storages._storages, "default", DeadBucket())
         body = client.get("/healthz").json()
     assert (body["status"], body["storage"], body["details"]["storage"]["error"]) == ("degraded", "down", "OSError")
+
+
+def test_a_404_writes_no_django_request_warning_other_statuses_still_do(db, client, caplog):
+    """The proxy's access log has every 404; a scan of random paths must not write a line each."""
+
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/no-such-page/").status_code == 404
+        logging.getLogger("django.request").warning("Method Not Allowed: /x", extra={"status_code": 405})
+    messages = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert messages == ["Method Not Allowed: /x"]

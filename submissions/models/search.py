@@ -22,7 +22,7 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)  # tokens of the rest (the title's too, so one match finds both)
     indexed_at = models.DateTimeField(auto_now=True)
     # The object's date in the list's order (an article's publication): a search of a word found
-    # in more than search.CAP objects ranks the newest of them (submissions.search.window).
+    # in more than search.CAP objects ranks the newest of them (submissions.search.ranked_ids).
     sort_key = models.DateTimeField(null=True, blank=True)
 
     class Meta:

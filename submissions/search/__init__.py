@@ -6,10 +6,10 @@ tokens in submissions.search.tokens; passages and highlighting in submissions.se
 - `index(kind, object_id, title, body)` / `forget(kind, object_id)`: keep one object's entry;
   an article is indexed on every save (post_save) and again by publishing.edited(), which calls
   `index_showcase(article, text)` once the sections are saved too.
-- `ranked(queryset, query, kind=SHOWCASE)`: the queryset narrowed to what matches `query`, in
-  the order of relevance (see `RANKING`), or None if the query has nothing searchable.
-- `page(queryset, query, number, per_page, fetch)`: one page of ranked(), ranked on the index
-  alone, then the page's rows fetched whole (what the list view calls);
+- `ranked_ids(queryset, query, kind=SHOWCASE)`: the ids of the rows that match `query`, in the
+  order of relevance (see `RANKING`), ranked on the index alone;
+- `page(queryset, query, number, per_page, fetch)`: one page of them, the page's rows fetched
+  whole (what the list view calls), or None if the query has nothing searchable;
 - `filter_ids(queryset, query, kind)`: only narrowed (no ranking): what an admin search uses
   (see `admin_search`).
 
@@ -19,7 +19,7 @@ Ranking, as stated to readers and tested (tests/test_search.py):
   3. then the newest first.
 
 A word found in more than CAP objects (党建 in every article) is ranked over the newest matches
-only, at least CAP of them after the list's filters (`window()`): the count and the ranking then
+only, at least CAP of them after the list's filters (`ranked_ids()`): the count and the ranking then
 handle a bounded number of rows whatever the archive's size, and the page says so ("超过 200 篇").
 """
 
@@ -34,6 +34,7 @@ from submissions.search.tokens import terms, tokens
 SHOWCASE = "showcase"
 RANKING = ("-search_words", "-search_title", "-published_at", "-pk")
 CAP = 200  # a search ranks every match up to this many; past it, the newest (at least CAP)
+MOST = 5 * CAP  # the most a search lists (a window may hold more)
 
 __all__ = [
     "RANKING",
@@ -45,15 +46,14 @@ __all__ = [
     "index",
     "page",
     "passage",
-    "ranked",
+    "ranked_ids",
     "terms",
-    "window",
 ]
 
 
 def index(kind, object_id, title, body, sort_key=None):
     """Index (or index again) one object; `body` should not repeat the title (it is added).
-    `sort_key`: its date in the list's order (an article's publication), for window()."""
+    `sort_key`: its date in the list's order (an article's publication), for ranked_ids()."""
     from submissions.models import SearchDocument
 
     SearchDocument.objects.update_or_create(
@@ -116,74 +116,67 @@ def _narrowed(queryset, kind, found, since, dated):
     return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - values are parameters
 
 
-def window(queryset, kind, found, dated="published_at"):
-    """(since, count). since None when at most CAP objects of `kind` match any of `found` (every
-    match is ranked); else the earliest date (`sort_key`, the queryset's field `dated`) from
-    which at least CAP rows of `queryset` match, and `count` how many do: the window is widened
-    until it holds CAP of them, so a filter (a city, a kind) still gets CAP results
-    when there are that many: wider in proportion to the matches the last window held, so a word
-    in one article in sixteen takes two steps. Each step costs what the window holds, not what
-    the archive holds."""
+def _ranked_in(queryset, kind, found, since, dated):
+    """The matches (dated `since` or later: None, all) annotated `search_words`/`search_title`
+    (how many of the words the row has anywhere / in its title) and ordered by RANKING."""
+    narrowed = _narrowed(queryset, kind, found, since, dated)
+    # With one word every row found has it: no need to count (and no subquery to run).
+    one = Value(1, output_field=IntegerField())
+    words = _count_of(queryset, kind, found, "body", since) if len(found) > 1 else one
+    return narrowed.annotate(search_words=words, search_title=_count_of(queryset, kind, found, "title", since)).order_by(*RANKING)
+
+
+def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
+    """(ids, since): the ids of `queryset`'s rows matching any word of `query`, in the order of
+    RANKING (at most MOST), and None, or, when more than CAP objects of `kind` match, the
+    window's start: the earliest date (`sort_key`, the queryset's field `dated`) from which at
+    least CAP rows match, and only those are ranked. The window is widened until it holds CAP
+    of them (so a filter, a city or a kind, still gets CAP results when there are that many),
+    wider in proportion to the matches the last window held: a word in one article in sixteen
+    takes two steps. Each step costs what the window holds, not what the archive holds.
+    ([], None) if the query has nothing searchable."""
     from submissions.models import SearchDocument
 
+    found = terms(query)
+    if not found:
+        return [], None
     engine = backend()
     sql, params = engine.any_of(kind, found)
+
+    def ids(since):
+        return list(_ranked_in(queryset, kind, found, since, dated).values_list("pk", flat=True)[:MOST])
+
     with engine.planned(), connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found", [*params, CAP + 1])  # noqa: S608 - SQL of the backend
         if cursor.fetchone()[0] <= CAP:
-            return None, None
+            return ids(None), None
         dates = SearchDocument.objects.filter(kind=kind, sort_key__isnull=False).order_by("-sort_key")
         size = CAP
         while True:
             since = dates.values_list("sort_key", flat=True)[size - 1 : size].first()
             if since is None:  # fewer dated objects than that: rank them all
-                return None, None
-            count = _narrowed(queryset, kind, found, since, dated).count()  # at most what the window holds
-            if count >= CAP:
-                return since, count
+                return ids(None), None
+            got = ids(since)
+            if len(got) >= CAP:
+                return got, since
             # Wide enough for CAP at the density just seen (a quarter more), 2 to 32 times wider.
-            size = min(size * 32, max(size * 2, size * CAP * 5 // (4 * max(count, 1))))
-
-
-def ranked(queryset, query, kind=SHOWCASE, dated="published_at"):
-    """Narrowed as filter_ids() (to window()'s newest matches when the query's words are common),
-    annotated `search_words` and `search_title` (how many of the query's words the row has
-    anywhere / in its title) and ordered by RANKING; None if the query has nothing searchable.
-    Its `search_since` and `search_count` are window()'s (None: every match)."""
-    found = terms(query)
-    if not found:
-        return None
-    since, count = window(queryset, kind, found, dated)
-    narrowed = _narrowed(queryset, kind, found, since, dated)
-    # With one word every row found has it: no need to count (and no subquery to run).
-    one = Value(1, output_field=IntegerField())
-    words = _count_of(queryset, kind, found, "body", since) if len(found) > 1 else one
-    result = narrowed.annotate(search_words=words, search_title=_count_of(queryset, kind, found, "title", since))
-    result = result.order_by(*RANKING)
-    result.search_since, result.search_count = since, count
-    return result
+            size = min(size * 32, max(size * 2, size * CAP * 5 // (4 * max(len(got), 1))))
 
 
 def page(queryset, query, number, per_page, fetch, kind=SHOWCASE, dated="published_at"):
     """One page of `queryset` searched for `query` in the order of RANKING (None: nothing
-    searchable), in one planned() block: the window, then the page's ids ranked and counted on
-    the narrow index columns alone, then `fetch(queryset)` loads those rows whole (joins and
-    prefetches; sorting whole rows, with their joins, for every match costs far more).
-    `page.search_capped`: the window was used ("超过 CAP 篇")."""
+    searchable): the ranked ids (ranked_ids(), in one planned() block), then `fetch(queryset)`
+    loads the page's rows whole (joins and prefetches; sorting whole rows, with their joins,
+    for every match costs far more). `page.search_capped`: the window was used ("超过 CAP 篇")."""
     from django.core.paginator import Paginator
 
-    with backend().planned():
-        ranked_queryset = ranked(queryset, query, kind, dated)
-        if ranked_queryset is None:
-            return None
-        paginator = Paginator(ranked_queryset.values_list("pk", flat=True), per_page)
-        if ranked_queryset.search_count is not None:
-            paginator.count = ranked_queryset.search_count  # known from window(): not counted again
-        found = paginator.get_page(number)
-        ids = list(found.object_list)
-    rows = fetch(queryset.model._default_manager.filter(pk__in=ids)).in_bulk()
-    found.object_list = [rows[pk] for pk in ids if pk in rows]
-    found.search_capped, found.search_cap = ranked_queryset.search_since is not None, CAP
+    if not terms(query):
+        return None
+    ids, since = ranked_ids(queryset, query, kind, dated)
+    found = Paginator(ids, per_page).get_page(number)
+    rows = fetch(queryset.model._default_manager.filter(pk__in=found.object_list)).in_bulk()
+    found.object_list = [rows[pk] for pk in found.object_list if pk in rows]
+    found.search_capped, found.search_cap = since is not None, CAP
     return found
 
 

@@ -69,7 +69,7 @@ class SqliteBackend:
 
 
 def _since(sql, params, since):
-    """The window of search.window(): only documents dated `since` or later (None: all)."""
+    """The window of search.ranked_ids(): only documents dated `since` or later (None: all)."""
     if since is None:
         return sql, params
     return f"{sql} AND sort_key >= %s", [*params, connection.ops.adapt_datetimefield_value(since)]
