@@ -58,6 +58,7 @@ VERSION_KEY = "showcase-pages:version"
 TIMEOUT = 600  # seconds a page is kept in the shared cache even when nothing changes
 RENDER_SECONDS = 30  # the longest one process may take to render a page again while others serve the one before
 LOCAL_LIMIT = 128  # whole pages a process keeps in memory (the newest used)
+MISSING_LIMIT = 256  # addresses of the 404 page a process answers before resolving them
 # In the context of a shared page: `{% csrf_token %}` renders nothing (the form fetches its own).
 NO_TOKEN = {"csrf_token": ""}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
@@ -68,11 +69,18 @@ PAGE_PARAMETERS = ("kind", "page", "q", "region", "year")
 
 class LocalPages:
     """This process's copy of the newest whole pages, each kept with the version it was rendered
-    at, and trusted only while the shared version was read less than `seconds` ago."""
+    at, and trusted only while the shared version was read less than `seconds` ago.
+
+    `missing`: the exact requests answered with a page kept under a shared key (the 404 page:
+    one copy per language and section), so that the same missing address asked for again (a
+    broken link followed from a shared post, a bot's usual probe) is answered before URL
+    resolution like any kept page. A flood of random paths churns only that list, of its own
+    size, never the column's pages."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.pages = OrderedDict()  # key -> (body, gzipped body), all of `self.version`
+        self.missing = OrderedDict()  # the same, for addresses of the 404 page
         self.version = None
         self.until = 0.0
 
@@ -80,10 +88,12 @@ class LocalPages:
         with self.lock:
             if time.monotonic() >= self.until:
                 return None
-            body = self.pages.get(key)
-            if body is not None:
-                self.pages.move_to_end(key)
-            return body
+            for kept in (self.pages, self.missing):
+                body = kept.get(key)
+                if body is not None:
+                    kept.move_to_end(key)
+                    return body
+            return None
 
     def keep(self, key, version, body):
         """`body` (the page and its gzipped bytes) is the page at `version`, the shared version just read."""
@@ -91,18 +101,30 @@ class LocalPages:
         with self.lock:
             if version != self.version:
                 self.pages.clear()
+                self.missing.clear()
                 self.version = version
             if seconds <= 0:
                 return
             self.until = time.monotonic() + seconds
-            self.pages[key] = body
-            self.pages.move_to_end(key)
-            while len(self.pages) > LOCAL_LIMIT:
-                self.pages.popitem(last=False)
+            self._add(self.pages, key, body, LOCAL_LIMIT)
+
+    def remember(self, key, body):
+        """A missing address `key` was answered with `body`, a page of the current version."""
+        with self.lock:
+            if time.monotonic() < self.until:
+                self._add(self.missing, key, body, MISSING_LIMIT)
+
+    @staticmethod
+    def _add(kept, key, body, limit):
+        kept[key] = body
+        kept.move_to_end(key)
+        while len(kept) > limit:
+            kept.popitem(last=False)
 
     def forget(self):
         with self.lock:
             self.pages.clear()
+            self.missing.clear()
             self.version = None
             self.until = 0.0
 
@@ -237,6 +259,7 @@ def whole_page(request, parts, render, *, query="", path=None, status=200, local
     if local_key is not None:
         body = local_pages.get(local_key)
         if body is not None:
+            local_pages.remember(_reader_key(request, query), body)  # LocalPages.missing
             return _respond(request, *body)
     request.canonical_path = (path or request.path) + (f"?{query}" if query else "")
 
@@ -256,6 +279,8 @@ def whole_page(request, parts, render, *, query="", path=None, status=200, local
         return refused.response
     if local and not stale:
         local_pages.keep(local_key or _reader_key(request, query), current, (html, packed, status))
+        if local_key is not None:  # and the address it was asked for (LocalPages.missing)
+            local_pages.remember(_reader_key(request, query), (html, packed, status))
     return _respond(request, html, packed, status)
 
 

@@ -115,6 +115,32 @@ def test_estimated_count_used_for_a_huge_unfiltered_table(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_page_far_down_finds_its_ids_first_and_shows_the_same_rows(client, editor, monkeypatch):
+    """Past DEFERRED_FROM skipped rows the page's ids come from the list's order alone, then the
+    page's rows with their columns: the same rows, in the same order, as the plain OFFSET page."""
+    from submissions.admin import listing
+    from submissions.admin.submission import SubmissionAdmin
+
+    entries = [SubmissionFactory(org_name=f"第{i}党支部") for i in range(7)]
+    ordered = list(Submission.objects.order_by("-pk").values_list("pk", flat=True))
+    monkeypatch.setattr(listing, "DEFERRED_FROM", 2)
+    plain = EstimatedCountPaginator(Submission.objects.order_by("-pk"), 2)
+    assert [e.pk for e in plain.page(1)] == ordered[:2]  # before DEFERRED_FROM: one query
+    with CaptureQueriesContext(connection) as queries:
+        third = list(plain.page(3))
+    assert [e.pk for e in third] == ordered[4:6] and len(queries) == 2  # the ids, then the rows
+    monkeypatch.setattr(SubmissionAdmin, "list_per_page", 2)
+    client.force_login(editor)
+
+    def shown():
+        html = client.get(reverse("admin:submissions_submission_changelist"), {"p": "3"}).content.decode()
+        return re.findall(r"第(\d)党支部", html)
+
+    deferred = shown()
+    monkeypatch.setattr(listing, "DEFERRED_FROM", 10**9)
+    assert len(entries) == 7 and len(deferred) >= 2 and deferred == shown()  # the admin's own order, the same rows
+
+
 def test_entry_page_reads_like_the_entry_with_history_reviews_and_moves(client, editor, django_assert_max_num_queries):
     entry = submission_in(S.FIRST_REVIEW, sections=3)
     add_photo(entry, caption="主题党日活动")

@@ -33,6 +33,38 @@ def test_home_call_page_and_404_come_from_the_page_cache(django_assert_max_num_q
         assert (again.status_code, again.content) == (status, first.content), url
 
 
+def test_a_missing_address_asked_again_is_answered_before_url_resolution(settings, monkeypatch):
+    """The 404 page for an address this process answered lately comes from its copy, as a kept
+    page does: no URL resolution, no view (a broken link followed again and again)."""
+    from django.core.handlers.base import BaseHandler
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    first = Client().get("/no-such-page/")
+    assert first.status_code == 404
+
+    def no_resolving(*args, **kwargs):
+        raise AssertionError("resolved again")
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", no_resolving)
+    again = Client().get("/no-such-page/")
+    assert again.status_code == 404 and again.content == first.content
+    with pytest.raises(AssertionError, match="resolved again"):
+        Client().get("/another-missing-page/")  # not asked before: resolved (then the one 404 page)
+    pagecache.bump()  # a change: every copy of this process goes
+    with pytest.raises(AssertionError, match="resolved again"):
+        Client().get("/no-such-page/")
+
+
+def test_the_missing_addresses_kept_are_bounded_and_never_push_out_the_column(settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    article = published_showcase()
+    Client().get(article.get_absolute_url())
+    for number in range(pagecache.MISSING_LIMIT + 50):
+        assert Client().get(f"/x{number}/").status_code == 404
+    assert len(pagecache.local_pages.missing) == pagecache.MISSING_LIMIT
+    assert pagecache.local_pages.get((article.get_absolute_url(), "", "zh-hans")) is not None
+
+
 def test_random_paths_share_one_404_page_and_keep_the_column_in_memory(settings, django_assert_max_num_queries):
     settings.PAGE_CACHE_LOCAL_SECONDS = 60
     article = published_showcase()
