@@ -7,7 +7,8 @@ size of the archive, side by side, on PostgreSQL; the ratio large / small (targe
 - Admin paths: bench.admin_list's databases, 100 against 100,000 entries, an editor logged in.
 
 Both servers are up at once; each path is requested from the two in turns, one request at a
-time, and the medians compared. `python -m bench.growth [--quick] [--articles N]`.
+time, and the medians compared. `python -m bench.growth [--quick] [--articles N] [--only
+public|admin]`; `--only public --db sqlite`: the public half on SQLite (/tmp/<prefix>_articles_<n>.sqlite3).
 """
 
 import argparse
@@ -27,8 +28,9 @@ CHANGELIST = admin_list.CHANGELIST
 SCORE_COLUMN = 8  # SubmissionAdmin.list_display: score_display is the 8th column
 
 
-def prepare_pages(articles):
-    url = ensure_pg_database(db_name(f"articles_{articles}"))  # shared with bench.search
+def prepare_pages(articles, db="postgres"):
+    name = db_name(f"articles_{articles}")  # shared with bench.search
+    url = ensure_pg_database(name) if db == "postgres" else f"sqlite:////tmp/{name}.sqlite3"
     env = base_env(
         url,
         GUNICORN_MAX_REQUESTS=0,
@@ -97,13 +99,24 @@ def _run(pairs, rounds, repeat):
     return {name: {size: median(values) for size, values in sides.items()} for name, sides in samples.items()}, rows
 
 
-def measure(*, quick=False, articles=None, only=("public", "admin")):
+def measure(*, quick=False, articles=None, only=("public", "admin"), db="postgres"):
     large = articles or (QUICK_LARGE_ARTICLES if quick else LARGE_ARTICLES)
     rounds, repeat = (3, 3) if quick else (5, 5)
-    result = {"articles": [SMALL_ARTICLES, large], "entries": [SMALL_ENTRIES, LARGE_ENTRIES], "rounds": rounds, "repeat": repeat}
+    result = {
+        "articles": [SMALL_ARTICLES, large],
+        "entries": [SMALL_ENTRIES, LARGE_ENTRIES],
+        "rounds": rounds,
+        "repeat": repeat,
+        "db": db,
+    }
     rows = {}
     for kind, sizes, prepare, paths in (
-        ("public", (SMALL_ARTICLES, large), prepare_pages, lambda running, data, _size: public_paths(running, data)),
+        (
+            "public",
+            (SMALL_ARTICLES, large),
+            lambda size: prepare_pages(size, db),
+            lambda running, data, _size: public_paths(running, data),
+        ),
         ("admin", (SMALL_ENTRIES, LARGE_ENTRIES), prepare_admin, admin_paths),
     ):
         if kind not in only:
@@ -149,7 +162,7 @@ def report(result):
         for name, row in result["paths"].items()
     ]
     return (
-        f"Growth run (PostgreSQL; articles {result['articles'][0]:,} / {result['articles'][1]:,}, entries "
+        f"Growth run ({'SQLite' if result.get('db') == 'sqlite' else 'PostgreSQL'}; articles {result['articles'][0]:,} / {result['articles'][1]:,}, entries "
         f"{result['entries'][0]:,} / {result['entries'][1]:,}; median of {result['rounds']}×{result['repeat']} requests; target ≤ 1.5×)\n"
         + table(rows, ["path", "small / large", "ms small", "ms large", "rows shown", "ratio", ""])
     )
@@ -160,9 +173,16 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--articles", type=int, help="the large archive's published articles")
     parser.add_argument("--only", choices=["public", "admin"], help="one half of the run")
+    parser.add_argument(
+        "--db", choices=["postgres", "sqlite"], default="postgres", help="the public half on SQLite (with --only public)"
+    )
     args = parser.parse_args(argv)
-    result = measure(quick=args.quick, articles=args.articles, only=(args.only,) if args.only else ("public", "admin"))
-    write_results("growth", result)
+    if args.db == "sqlite" and args.only != "public":
+        parser.error("--db sqlite measures the public half: add --only public")
+    result = measure(
+        quick=args.quick, articles=args.articles, only=(args.only,) if args.only else ("public", "admin"), db=args.db
+    )
+    write_results("growth_sqlite" if args.db == "sqlite" else "growth", result)
     print(report(result))
     return result
 

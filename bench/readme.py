@@ -12,7 +12,8 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 def markdown(data):
     m = data["machine"]
     lines = [
-        f"Latest run: {data['when']} on {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, Python {m['python']}, load average {m['load_average']} (a shared, busy machine).",
+        f"Latest figures: {data['when']} on {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, Python {m['python']}; "
+        f"load average {m['load_average']} when the last benchmark ended (ratios are measured side by side, both sides in turns).",
         "",
     ]
     if "pages" in data:

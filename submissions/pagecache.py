@@ -75,7 +75,8 @@ class LocalPages:
     one copy per language and section), so that the same missing address asked for again (a
     broken link followed from a shared post, a bot's usual probe) is answered before URL
     resolution like any kept page. A flood of random paths churns only that list, of its own
-    size, never the column's pages."""
+    size, never the column's pages. Only an address without a query string: a view may answer
+    404 or not by a parameter no cached page uses (the media view's `t`, a submitter's link)."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -84,16 +85,15 @@ class LocalPages:
         self.version = None
         self.until = 0.0
 
-    def get(self, key):
+    def get(self, key, *, missing=False):
         with self.lock:
             if time.monotonic() >= self.until:
                 return None
-            for kept in (self.pages, self.missing):
-                body = kept.get(key)
-                if body is not None:
-                    kept.move_to_end(key)
-                    return body
-            return None
+            kept = self.missing if missing else self.pages
+            body = kept.get(key)
+            if body is not None:
+                kept.move_to_end(key)
+            return body
 
     def keep(self, key, version, body):
         """`body` (the page and its gzipped bytes) is the page at `version`, the shared version just read."""
@@ -259,7 +259,7 @@ def whole_page(request, parts, render, *, query="", path=None, status=200, local
     if local_key is not None:
         body = local_pages.get(local_key)
         if body is not None:
-            local_pages.remember(_reader_key(request, query), body)  # LocalPages.missing
+            _remember_missing(request, query, body)
             return _respond(request, *body)
     request.canonical_path = (path or request.path) + (f"?{query}" if query else "")
 
@@ -280,8 +280,17 @@ def whole_page(request, parts, render, *, query="", path=None, status=200, local
     if local and not stale:
         local_pages.keep(local_key or _reader_key(request, query), current, (html, packed, status))
         if local_key is not None:  # and the address it was asked for (LocalPages.missing)
-            local_pages.remember(_reader_key(request, query), (html, packed, status))
+            _remember_missing(request, query, (html, packed, status))
     return _respond(request, html, packed, status)
+
+
+def _remember_missing(request, query, body):
+    if not request.META.get("QUERY_STRING"):
+        local_pages.remember(_reader_key(request, query), body)
+
+
+def _missing(request, key):
+    return None if request.META.get("QUERY_STRING") else local_pages.get(key, missing=True)
 
 
 class _NotKept(Exception):
@@ -309,7 +318,8 @@ class CachedPageMiddleware:
 
     def __call__(self, request):
         if anonymous(request):
-            body = local_pages.get(_reader_key(request))
+            key = _reader_key(request)
+            body = local_pages.get(key) or _missing(request, key)
             if body is not None:
                 return _respond(request, *body)
         return self.get_response(request)

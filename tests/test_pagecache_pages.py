@@ -50,6 +50,8 @@ def test_a_missing_address_asked_again_is_answered_before_url_resolution(setting
     assert again.status_code == 404 and again.content == first.content
     with pytest.raises(AssertionError, match="resolved again"):
         Client().get("/another-missing-page/")  # not asked before: resolved (then the one 404 page)
+    with pytest.raises(AssertionError, match="resolved again"):
+        Client().get("/no-such-page/?t=a-token")  # a query string: the view may decide otherwise
     pagecache.bump()  # a change: every copy of this process goes
     with pytest.raises(AssertionError, match="resolved again"):
         Client().get("/no-such-page/")
