@@ -33,7 +33,11 @@ Keys hold only the cleaned values of the parameters a page uses (PAGE_PARAMETERS
 submissions/listquery.py): share and tracking parameters are ignored, and a value not offered
 is redirected by the view, so no request can add a page to the cache that no reader would see.
 The home page, the call page and the 404 page are cached the same way; a page that shows
-whether a call is open is good only until a call opens or closes (pagecache_until).
+whether a call is open is good only until a call opens or closes (pagecache_until). The 404
+page is one copy per language and section whatever the path; the addresses it answered lately
+(without a query string, at most MISSING_LIMIT) are kept apart, so the same missing address
+asked again is answered by CachedPageMiddleware too and a path scan never pushes out the
+column's pages (LocalPages.missing).
 """
 
 import gzip
