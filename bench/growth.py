@@ -162,8 +162,13 @@ def report(result):
         for name, row in result["paths"].items()
     ]
     return (
-        f"Growth run ({'SQLite' if result.get('db') == 'sqlite' else 'PostgreSQL'}; articles {result['articles'][0]:,} / {result['articles'][1]:,}, entries "
-        f"{result['entries'][0]:,} / {result['entries'][1]:,}; median of {result['rounds']}×{result['repeat']} requests; target ≤ 1.5×)\n"
+        f"Growth run ({'SQLite' if result.get('db') == 'sqlite' else 'PostgreSQL'}; articles {result['articles'][0]:,} / {result['articles'][1]:,}"
+        + (
+            f", entries {result['entries'][0]:,} / {result['entries'][1]:,}"
+            if any(r["kind"] == "admin" for r in result["paths"].values())
+            else ""
+        )
+        + f"; median of {result['rounds']}×{result['repeat']} requests; target ≤ 1.5×)\n"
         + table(rows, ["path", "small / large", "ms small", "ms large", "rows shown", "ratio", ""])
     )
 

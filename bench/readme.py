@@ -68,11 +68,14 @@ def markdown(data):
             f"Article through nginx's microcache: **{n['article_vs_floor']} ×** the bare Django view; {photo}.",
             "",
         ]
-    if "growth" in data:
-        g = data["growth"]
+    for key, database in (("growth", "PostgreSQL"), ("growth_sqlite", "SQLite, the public paths")):
+        if key not in data:
+            continue
+        g = data[key]
         lines += [
-            f"**Growth run** (`python -m bench.growth`, PostgreSQL; {g['articles'][0]:,} against {g['articles'][1]:,} published articles, "
-            f"{g['entries'][0]:,} against {g['entries'][1]:,} entries; median of {g['rounds']}×{g['repeat']} requests; target ≤ 1.5 ×):",
+            f"**Growth run** (`python -m bench.growth`, {database}; {g['articles'][0]:,} against {g['articles'][1]:,} published articles"
+            + (f", {g['entries'][0]:,} against {g['entries'][1]:,} entries" if key == "growth" else "")
+            + f"; median of {g['rounds']}×{g['repeat']} requests; target ≤ 1.5 ×):",
             "",
             "| path | small / large | rows shown | ms small | ms large | × |",
             "|---|---|---|---|---|---|",
