@@ -180,7 +180,8 @@ def test_list_with_a_query_runs_a_constant_number_of_queries(client, editor, dja
         with django_assert_max_num_queries(44 if connection.vendor == "postgresql" else 41) as captured:
             assert client.get(reverse("showcase:list"), {"q": "渔港 灯塔"}).status_code == 200
         own = [q["sql"] for q in captured.captured_queries if "portal_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
-        # regions, years, the capped count of matches (search.ranked_ids), the ranked ids (no
+        # regions, years, the capped count of matches with the first window's date
+        # (search.ranked_ids), the ranked ids (no
         # count: the list of ids is counted), the page's rows, their photos, the current campaign (the column's name as the
         # heading), the site settings; on PostgreSQL also `SET LOCAL enable_seqscan = off`, once
         # for the whole search (search.backends)

@@ -27,7 +27,7 @@ from django.db import connection
 from django.db.models import IntegerField, Value
 from django.db.models.expressions import RawSQL
 
-from submissions.search.backends import backend
+from submissions.search.backends import TABLE, backend
 from submissions.search.passages import highlight, passage
 from submissions.search.tokens import terms, tokens
 
@@ -147,13 +147,20 @@ def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
         return list(_ranked_in(queryset, kind, found, since, dated).values_list("pk", flat=True)[:MOST])
 
     with engine.planned(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found", [*params, CAP + 1])  # noqa: S608 - SQL of the backend
-        if cursor.fetchone()[0] <= CAP:
+        # One statement: the capped count of matches, and the date of the CAP-th newest document
+        # (the first window's start, if the word is common).
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found), (SELECT sort_key FROM {TABLE} "  # noqa: S608 - SQL of the backend
+            "WHERE kind = %s AND sort_key IS NOT NULL ORDER BY sort_key DESC LIMIT 1 OFFSET %s)",
+            [*params, CAP + 1, kind, CAP - 1],
+        )
+        count, first = cursor.fetchone()
+        if count <= CAP:
             return ids(None), None
         dates = SearchDocument.objects.filter(kind=kind, sort_key__isnull=False).order_by("-sort_key")
         size = CAP
         while True:
-            since = dates.values_list("sort_key", flat=True)[size - 1 : size].first()
+            since = _datetime(first) if size == CAP else dates.values_list("sort_key", flat=True)[size - 1 : size].first()
             if since is None:  # fewer dated objects than that: rank them all
                 return ids(None), None
             got = ids(since)
@@ -161,6 +168,12 @@ def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
                 return got, since
             # Wide enough for CAP at the density just seen (a quarter more), 2 to 32 times wider.
             size = min(size * 32, max(size * 2, size * CAP * 5 // (4 * max(len(got), 1))))
+
+
+def _datetime(value):
+    """A date read with a raw cursor, as the ORM would give it (SQLite returns text)."""
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    return convert(value, None, connection) if convert and value is not None else value
 
 
 def page(queryset, query, number, per_page, fetch, kind=SHOWCASE, dated="published_at"):
