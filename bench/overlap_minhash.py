@@ -47,6 +47,7 @@ from datasketch import MinHash, MinHashLSH, MinHashLSHEnsemble  # noqa: E402
 
 # Neither module imports Django (bench.overlap_run does, at import: its two small functions are copied below).
 from bench import overlap_text as gen  # noqa: E402
+from bench.overlap_text import archive_parts, planted  # noqa: E402
 from submissions.demo import CALL_TEXT, EDITOR_NOTE, STANDING_CALL  # noqa: E402
 from submissions.overlap.text import INDEX_K, K, entry_text, normalized, shingle_hashes  # noqa: E402
 
@@ -55,31 +56,6 @@ THRESHOLDS = (0.1, 0.2, 0.3)
 NUM_PERM = 128
 # submissions/overlap/index.py's candidate rule (copied: that module imports Django).
 MIN_DF, MAX_DF, DF_SHARE, MIN_SHARED, MAX_CANDIDATES = 3, 20, 0.05, 2, 20
-
-
-def archive_parts(i):
-    """bench.overlap_run.archive_parts."""
-    return gen.entry(random.Random(i), boilerplate=random.Random(-i).randint(1, 3))
-
-
-def planted(kind, rng, source):
-    """bench.overlap_run.planted: a new entry copying from archive entry `source`."""
-    src = archive_parts(source)
-    parts = gen.entry(rng, boilerplate=rng.randint(1, 3))
-    heading, body = rng.choice(src["sections"])
-    at = rng.randrange(len(parts["sections"]))
-    if kind == "section":
-        parts["sections"][at] = (heading, body)
-    elif kind == "edited":
-        parts["sections"][at] = (heading, gen.light_edit(rng, body))
-    else:  # three sentences of the source, inside a longer section of the new entry
-        sentences = [s + "。" for s in body.split("。") if s]
-        first = rng.randrange(len(sentences) - 2)
-        h, own = parts["sections"][at]
-        middle = len(own) // 2
-        cut = own.index("。", middle) + 1 if "。" in own[middle:] else middle
-        parts["sections"][at] = (h, own[:cut] + "".join(sentences[first : first + 3]) + own[cut:] + gen.paragraph(rng, 3))
-    return parts
 
 
 def whole_text(parts):

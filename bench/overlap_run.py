@@ -21,6 +21,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench import overlap_text as gen  # noqa: E402
 from bench.data import campaign as bench_campaign  # noqa: E402
+from bench.overlap_text import archive_parts, planted  # noqa: E402
 from submissions import overlap, workflow  # noqa: E402
 from submissions.models import (  # noqa: E402
     OverlapDocument,
@@ -36,10 +37,6 @@ from submissions.overlap.text import entry_text, fingerprint_of, normalized, shi
 
 KINDS = ("section", "edited", "paragraph")
 BATCH = 2000
-
-
-def archive_parts(i):
-    return gen.entry(random.Random(i), boilerplate=random.Random(-i).randint(1, 3))
 
 
 def _fields(region, campaign, i, parts):
@@ -128,26 +125,6 @@ def submit(campaign, region, parts, number):
             Section.objects.create(submission=entry, order=order, heading=heading, body=body)
         workflow.transition(entry, S.SUBMITTED, actor=workflow.SUBMITTER, via="bench")
     return entry
-
-
-def planted(kind, rng, source):
-    """A new entry copying from archive entry `source` in one of the planted ways."""
-    src = archive_parts(source)
-    parts = gen.entry(rng, boilerplate=rng.randint(1, 3))
-    heading, body = rng.choice(src["sections"])
-    at = rng.randrange(len(parts["sections"]))
-    if kind == "section":
-        parts["sections"][at] = (heading, body)
-    elif kind == "edited":
-        parts["sections"][at] = (heading, gen.light_edit(rng, body))
-    else:  # three sentences of the source, inside a longer section of the new entry
-        sentences = [s + "。" for s in body.split("。") if s]
-        first = rng.randrange(len(sentences) - 2)
-        h, own = parts["sections"][at]
-        middle = len(own) // 2
-        cut = own.index("。", middle) + 1 if "。" in own[middle:] else middle
-        parts["sections"][at] = (h, own[:cut] + "".join(sentences[first : first + 3]) + own[cut:] + gen.paragraph(rng, 3))
-    return parts
 
 
 def run(entries, per_kind, boilerplate_only, fresh):

@@ -3,8 +3,11 @@
 The vocabulary is large enough that two entries written independently share short phrases
 (which the check must ignore) but hardly ever a whole sentence, as real write-ups do; every entry
 also quotes some of the same boilerplate (party documents, the campaign's call), which the check
-must not count.
+must not count. `archive_parts(i)` is archive entry i, `planted(kind, rng, source)` a new entry
+copying from one (bench.overlap_run loads and times them; bench.overlap_minhash compares MinHash).
 """
+
+import random
 
 SUBJECTS = (
     "支部党员 党支部书记 青年党员 老党员 村两委干部 社区网格员 驻村第一书记 党员志愿者 党小组长 入党积极分子 "
@@ -103,3 +106,28 @@ def light_edit(rng, body, changes=4):
         if chars[at] not in "，。":
             chars[at] = rng.choice("的了和在是有为将把被从对")
     return "".join(chars)
+
+
+def archive_parts(i):
+    """Archive entry `i` of the overlap benchmark: the same text on every run."""
+    return entry(random.Random(i), boilerplate=random.Random(-i).randint(1, 3))
+
+
+def planted(kind, rng, source):
+    """A new entry copying from archive entry `source` in one of the planted ways."""
+    src = archive_parts(source)
+    parts = entry(rng, boilerplate=rng.randint(1, 3))
+    heading, body = rng.choice(src["sections"])
+    at = rng.randrange(len(parts["sections"]))
+    if kind == "section":
+        parts["sections"][at] = (heading, body)
+    elif kind == "edited":
+        parts["sections"][at] = (heading, light_edit(rng, body))
+    else:  # three sentences of the source, inside a longer section of the new entry
+        sentences = [s + "。" for s in body.split("。") if s]
+        first = rng.randrange(len(sentences) - 2)
+        h, own = parts["sections"][at]
+        middle = len(own) // 2
+        cut = own.index("。", middle) + 1 if "。" in own[middle:] else middle
+        parts["sections"][at] = (h, own[:cut] + "".join(sentences[first : first + 3]) + own[cut:] + paragraph(rng, 3))
+    return parts
