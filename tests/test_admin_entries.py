@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from submissions import reviews
-from submissions.admin.listing import EstimatedCountPaginator, estimated_rows
 from submissions.models import Region, Stage, Status, Submission
 from tests.factories import SubmissionFactory, add_photo, assign, make_user, review, submission_in
 
@@ -87,58 +86,6 @@ def test_filters_and_search(client, editor):
     Submission.objects.filter(pk=a.pk).update(score=85)
     assert refs(score_band="80") == {a.reference}
     assert refs(score_band="none") == {b.reference}
-
-
-@pytest.mark.django_db
-def test_no_full_count_and_estimated_count_only_on_postgres():
-    SubmissionFactory.create_batch(3, sections=0)
-    paginator = EstimatedCountPaginator(Submission.objects.all(), 50)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE submissions_submission")
-        assert estimated_rows(Submission) in (None, 3)
-    else:
-        assert estimated_rows(Submission) is None
-    assert paginator.count == 3  # small tables are counted exactly
-    from submissions.admin.submission import SubmissionAdmin
-
-    assert SubmissionAdmin.show_full_result_count is False
-
-
-@pytest.mark.django_db
-def test_estimated_count_used_for_a_huge_unfiltered_table(monkeypatch):
-    from submissions.admin import listing
-
-    monkeypatch.setattr(listing, "estimated_rows", lambda model, using="default": 100000)
-    assert EstimatedCountPaginator(Submission.objects.all(), 50).count == 100000
-    assert EstimatedCountPaginator(Submission.objects.filter(status=S.SUBMITTED), 50).count == 0
-
-
-@pytest.mark.django_db
-def test_a_page_far_down_finds_its_ids_first_and_shows_the_same_rows(client, editor, monkeypatch):
-    """Past DEFERRED_FROM skipped rows the page's ids come from the list's order alone, then the
-    page's rows with their columns: the same rows, in the same order, as the plain OFFSET page."""
-    from submissions.admin import listing
-    from submissions.admin.submission import SubmissionAdmin
-
-    entries = [SubmissionFactory(org_name=f"第{i}党支部") for i in range(7)]
-    ordered = list(Submission.objects.order_by("-pk").values_list("pk", flat=True))
-    monkeypatch.setattr(listing, "DEFERRED_FROM", 2)
-    plain = EstimatedCountPaginator(Submission.objects.order_by("-pk"), 2)
-    assert [e.pk for e in plain.page(1)] == ordered[:2]  # before DEFERRED_FROM: one query
-    with CaptureQueriesContext(connection) as queries:
-        third = list(plain.page(3))
-    assert [e.pk for e in third] == ordered[4:6] and len(queries) == 2  # the ids, then the rows
-    monkeypatch.setattr(SubmissionAdmin, "list_per_page", 2)
-    client.force_login(editor)
-
-    def shown():
-        html = client.get(reverse("admin:submissions_submission_changelist"), {"p": "3"}).content.decode()
-        return re.findall(r"第(\d)党支部", html)
-
-    deferred = shown()
-    monkeypatch.setattr(listing, "DEFERRED_FROM", 10**9)
-    assert len(entries) == 7 and len(deferred) >= 2 and deferred == shown()  # the admin's own order, the same rows
 
 
 def test_entry_page_reads_like_the_entry_with_history_reviews_and_moves(client, editor, django_assert_max_num_queries):
@@ -387,22 +334,6 @@ def test_ranking_link_lists_scored_entries_by_weighted_average(client, editor):
     ranked = client.get(f"{LIST}?{rank_query}").context["cl"].result_list
     assert [e.pk for e in ranked] == [high.pk, low.pk]
     assert unscored.pk not in [e.pk for e in ranked]
-
-
-@pytest.mark.django_db
-def test_a_filtered_list_counts_its_matches_only_up_to_the_cap(client, editor, monkeypatch):
-    from submissions.admin import listing
-
-    monkeypatch.setattr(listing, "COUNT_CAP", 3)
-    SubmissionFactory.create_batch(5, sections=0)
-    capped = EstimatedCountPaginator(Submission.objects.filter(pk__gt=0), 2)
-    assert capped.count == 3 and capped.capped and capped.num_pages == 2
-    three = list(Submission.objects.values_list("pk", flat=True)[:3])
-    exact = EstimatedCountPaginator(Submission.objects.filter(pk__in=three), 2)
-    assert exact.count == 3 and not exact.capped
-    client.force_login(editor)
-    html = client.get("/admin/submissions/submission/?q=" + Submission.objects.first().org_name[:4]).content.decode()
-    assert "超过 3 条" in html
 
 
 @pytest.mark.django_db
