@@ -26,18 +26,11 @@ class PostgresBackend:
         """Run the search's queries with the GIN index, never a sequential scan: the planner
         costs `@@` on a scan as if the vectors were in the row, but they are TOASTed, and
         reading all of them for a common word costs 10-20x the index (docs/search.md).
-        Inside another planned() block it adds nothing (one SET for a whole search)."""
-        if getattr(connection, "search_planned", False):
-            yield
-            return
+        search.ranked_ids() runs a whole search in one such block (one SET)."""
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
-            connection.search_planned = True
-            try:
-                yield
-            finally:
-                connection.search_planned = False
+            yield
 
     @staticmethod
     def _tsquery(term):
