@@ -103,13 +103,11 @@ def _count_of(queryset, kind, found, field, since=None):
 def filter_ids(queryset, query, kind):
     """`queryset` narrowed to the objects matching any word of `query` (None: nothing searchable)."""
     found = terms(query)
-    if not found:
-        return None
-    sql, params = backend().any_of(kind, found)
-    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - values are parameters
+    return _narrowed(queryset, kind, found) if found else None
 
 
-def _narrowed(queryset, kind, found, since, dated):
+def _narrowed(queryset, kind, found, since=None, dated="published_at"):
+    """`queryset` narrowed to the rows matching any of `found` (dated `since` or later: None, all)."""
     sql, params = backend().any_of(kind, found, since=since)
     if since is not None:  # the same bound on the queryset's own date: its index then serves the window
         queryset = queryset.filter(**{f"{dated}__gte": since})
