@@ -53,6 +53,7 @@ def test_share_print_and_copy_work_without_script(browser, live_server, settings
         page.get_by_role("link", name="分享海报").click()
     assert poster.value.status == 200 and poster.value.headers["content-type"] == "image/jpeg"
     assert "长按图片保存" in page.content()
+    page.wait_for_load_state("load")  # the poster's bytes too: leaving sooner aborts its request
     page.goto(url)
     page.get_by_role("link", name="打印").click()
     page.wait_for_url("**/print/")
