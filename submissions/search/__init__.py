@@ -23,8 +23,10 @@ only, at least CAP of them after the list's filters (`ranked_ids()`): the count 
 handle a bounded number of rows whatever the archive's size, and the page says so ("超过 200 篇").
 """
 
+from datetime import UTC, datetime
+
 from django.db import connection
-from django.db.models import IntegerField, Value
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 
 from submissions.search.backends import TABLE, backend
@@ -32,9 +34,19 @@ from submissions.search.passages import highlight, passage
 from submissions.search.tokens import terms, tokens
 
 SHOWCASE = "showcase"
-RANKING = ("-search_words", "-search_title", "-published_at", "-pk")
+# The order of a search's results, each column descending: how many of the query's words the row
+# has (title or text), how many in its title, its date (`dated`, the publication), its id.
+RANKING = ("search_words", "search_title", "search_date", "search_pk")
 CAP = 200  # a search ranks every match up to this many; past it, the newest (at least CAP)
 MOST = 5 * CAP  # the most a search lists (a window may hold more)
+
+# An upper bound for the held count's window, which is always true: with the lower bound taken
+# from the same statement, PostgreSQL estimates the pair as a narrow range and combines the date
+# index with the word's (one bound alone is estimated at a third of the table: it then reads every
+# match of a common word from the table instead).
+LATEST = datetime.max.replace(tzinfo=UTC)
+# The date of the n-th newest document of a kind (parameters: kind, n - 1): a window's start.
+WINDOW_START = f"SELECT sort_key FROM {TABLE} WHERE kind = %s AND sort_key IS NOT NULL ORDER BY sort_key DESC LIMIT 1 OFFSET %s"  # noqa: S608
 
 __all__ = [
     "RANKING",
@@ -84,22 +96,6 @@ def _dated(showcase_id):
     SearchDocument.objects.filter(kind=SHOWCASE, object_id=showcase_id).update(sort_key=Subquery(published))
 
 
-def _column(queryset):
-    meta = queryset.model._meta
-    return f'"{meta.db_table}"."{meta.pk.column}"'
-
-
-def _count_of(queryset, kind, found, field, since=None):
-    """SQL summing, over the terms, 1 for each term that the row's `field` matches."""
-    engine, column = backend(), _column(queryset)
-    parts, params = [], []
-    for term in found:
-        sql, term_params = engine.any_of(kind, [term], field=field, since=since)
-        parts.append(f"(CASE WHEN {column} IN ({sql}) THEN 1 ELSE 0 END)")
-        params += term_params
-    return RawSQL(" + ".join(parts), params, output_field=IntegerField())  # noqa: S611 - values are parameters
-
-
 def filter_ids(queryset, query, kind):
     """`queryset` narrowed to the objects matching any word of `query` (None: nothing searchable)."""
     found = terms(query)
@@ -114,14 +110,30 @@ def _narrowed(queryset, kind, found, since=None, dated="published_at"):
     return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - values are parameters
 
 
-def _ranked_in(queryset, kind, found, since, dated):
-    """The matches (dated `since` or later: None, all) annotated `search_words`/`search_title`
-    (how many of the words the row has anywhere / in its title) and ordered by RANKING."""
-    narrowed = _narrowed(queryset, kind, found, since, dated)
-    # With one word every row found has it: no need to count (and no subquery to run).
-    one = Value(1, output_field=IntegerField())
-    words = _count_of(queryset, kind, found, "body", since) if len(found) > 1 else one
-    return narrowed.annotate(search_words=words, search_title=_count_of(queryset, kind, found, "title", since)).order_by(*RANKING)
+def _ranked(queryset, kind, found, since, dated):
+    """(sql, params) of the ids of `queryset`'s matches (dated `since` or later: None, all), in the
+    order of RANKING, at most MOST. The queryset's rows are joined with their documents, so how
+    many words a title has is read from the document row itself."""
+    engine = backend()
+    rows = queryset.order_by()
+    if since is not None:  # the same bound on the queryset's own date: its index then serves the window
+        rows = rows.filter(**{f"{dated}__gte": since})
+    rows_sql, rows_params = rows.values(search_pk=F("pk"), search_date=F(dated)).query.sql_with_params()
+    docs_sql, docs_params = engine.documents(kind, found, since=since)
+    words, words_params = None, []  # with one word every row found has it: nothing to count
+    if len(found) > 1:
+        parts = []
+        for term in found:
+            sql, params = engine.any_of(kind, [term], since=since)
+            parts.append(f"(CASE WHEN d.object_id IN ({sql}) THEN 1 ELSE 0 END)")
+            words_params += params
+        words = " + ".join(parts)
+    order = {"search_words": words, "search_title": "d.in_title", "search_date": "q.search_date", "search_pk": "q.search_pk"}
+    sql = (
+        f"SELECT q.search_pk FROM ({rows_sql}) AS q JOIN ({docs_sql}) AS d ON d.object_id = q.search_pk "  # noqa: S608 - SQL of the ORM and the backend
+        f"ORDER BY {', '.join(f'{order[column]} DESC' for column in RANKING if order[column])} LIMIT %s"
+    )
+    return sql, [*rows_params, *docs_params, *words_params, MOST]
 
 
 def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
@@ -130,42 +142,56 @@ def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
     window's start: the earliest date (`sort_key`, the queryset's field `dated`) from which at
     least CAP rows match, and only those are ranked. The window is widened until it holds CAP
     of them (so a filter, a city or a kind, still gets CAP results when there are that many),
-    wider in proportion to the matches the last window held: a word in one article in sixteen
-    takes two steps. Each step costs what the window holds, not what the archive holds.
-    ([], None) if the query has nothing searchable."""
-    from submissions.models import SearchDocument
-
+    wider in proportion to the matches the last window held. The first window is the newest
+    CAP documents; when they hold fewer than CAP matches even before the queryset's filters,
+    the search goes straight to a window sized by that count (a word in one article in sixteen
+    is ranked once, over about 4,000 articles). Each step costs what the window holds, not
+    what the archive holds. ([], None) if the query has nothing searchable."""
     found = terms(query)
     if not found:
         return [], None
     engine = backend()
     sql, params = engine.any_of(kind, found)
 
-    def ids(since):
-        return list(_ranked_in(queryset, kind, found, since, dated).values_list("pk", flat=True)[:MOST])
+    with connection.cursor() as cursor:
 
-    with engine.planned(), connection.cursor() as cursor:
-        # One statement: the capped count of matches, and the date of the CAP-th newest document
-        # (the first window's start, if the word is common).
+        def ids(since):
+            ranked, ranked_params = _ranked(queryset, kind, found, since, dated)
+            cursor.execute(engine.planned(ranked), ranked_params)
+            return [row[0] for row in cursor.fetchall()]
+
+        # One statement: the capped count of matches, the date of the CAP-th newest document
+        # (the first window's start) and how many matches that window holds before the filters.
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found), (SELECT sort_key FROM {TABLE} "  # noqa: S608 - SQL of the backend
-            "WHERE kind = %s AND sort_key IS NOT NULL ORDER BY sort_key DESC LIMIT 1 OFFSET %s)",
-            [*params, CAP + 1, kind, CAP - 1],
+            engine.planned(
+                f"SELECT (SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found), first.sort_key, "  # noqa: S608 - SQL of the backend
+                f"(SELECT COUNT(*) FROM ({sql} AND sort_key >= first.sort_key AND sort_key <= %s) AS held) FROM ({WINDOW_START}) AS first"
+            ),
+            [*params, CAP + 1, *params, connection.ops.adapt_datetimefield_value(LATEST), kind, CAP - 1],
         )
-        count, first = cursor.fetchone()
-        if count <= CAP:
+        row = cursor.fetchone()
+        if row is None or row[0] <= CAP:  # fewer dated documents than CAP, or few matches: rank them all
             return ids(None), None
-        dates = SearchDocument.objects.filter(kind=kind, sort_key__isnull=False).order_by("-sort_key")
-        size = CAP
+        size, since = CAP, _datetime(row[1])
+        if row[2] < CAP:  # the filters can only take matches away: this window cannot hold CAP
+            size, since = _wider(size, row[2]), None
         while True:
-            since = _datetime(first) if size == CAP else dates.values_list("sort_key", flat=True)[size - 1 : size].first()
-            if since is None:  # fewer dated objects than that: rank them all
-                return ids(None), None
+            if since is None:
+                cursor.execute(WINDOW_START, [kind, size - 1])
+                start = cursor.fetchone()
+                if start is None:  # fewer dated objects than that: rank them all
+                    return ids(None), None
+                since = _datetime(start[0])
             got = ids(since)
             if len(got) >= CAP:
                 return got, since
-            # Wide enough for CAP at the density just seen (a quarter more), 2 to 32 times wider.
-            size = min(size * 32, max(size * 2, size * CAP * 5 // (4 * max(len(got), 1))))
+            size, since = _wider(size, len(got)), None
+
+
+def _wider(size, held):
+    """The next window's size, after a window of `size` documents held `held` matches: wide enough
+    for CAP at that density (a quarter more), 2 to 32 times wider."""
+    return min(size * 32, max(size * 2, size * CAP * 5 // (4 * max(held, 1))))
 
 
 def _datetime(value):
@@ -176,7 +202,7 @@ def _datetime(value):
 
 def page(queryset, query, number, per_page, fetch, kind=SHOWCASE, dated="published_at"):
     """One page of `queryset` searched for `query` in the order of RANKING (None: nothing
-    searchable): the ranked ids (ranked_ids(), in one planned() block), then `fetch(queryset)`
+    searchable): the ranked ids (ranked_ids()), then `fetch(queryset)`
     loads the page's rows whole (joins and prefetches; sorting whole rows, with their joins,
     for every match costs far more). `page.search_capped`: the window was used ("超过 CAP 篇")."""
     from django.core.paginator import Paginator

@@ -7,12 +7,10 @@ matching objects, served by the index migration 0006 built (see docs/search.md).
 - SQLite: the FTS5 table `search_fts` (columns title, body; the `ascii` tokenizer, which keeps
   every non-ASCII character as part of a token) over the document table, kept by triggers;
   a term is `"党建" AND "建设"`, a prefix `"党"*`.
-A search engine would be a third backend with the same two methods (docs/search.md).
+A search engine would be a third backend with the same methods (docs/search.md).
 """
 
-import contextlib
-
-from django.db import connection, transaction
+from django.db import connection
 
 TABLE = "submissions_searchdocument"
 FIELDS = {"title": "title", "body": "body"}  # what a backend may name in SQL
@@ -21,16 +19,14 @@ FIELDS = {"title": "title", "body": "body"}  # what a backend may name in SQL
 class PostgresBackend:
     vendor = "postgresql"
 
-    @contextlib.contextmanager
-    def planned(self):
-        """Run the search's queries with the GIN index, never a sequential scan: the planner
-        costs `@@` on a scan as if the vectors were in the row, but they are TOASTed, and
-        reading all of them for a common word costs 10-20x the index (docs/search.md).
-        search.ranked_ids() runs a whole search in one such block (one SET)."""
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            yield
+    @staticmethod
+    def planned(sql):
+        """`sql` to run with the GIN index, never a sequential scan: the planner costs `@@` on a
+        scan as if the vectors were in the row, but they are TOASTed, and reading all of them for
+        a common word costs 10-20x the index (docs/search.md). The setting travels with the
+        statement, in one round trip, and lasts until the transaction ends: in autocommit, the
+        statement's own (statements sent together run as one), so nothing else runs with it."""
+        return f"SET LOCAL enable_seqscan = off; {sql}"
 
     @staticmethod
     def _tsquery(term):
@@ -43,12 +39,23 @@ class PostgresBackend:
         sql = f"SELECT object_id FROM {TABLE} WHERE kind = %s AND {FIELDS[field]}_vector @@ %s::tsquery"  # noqa: S608
         return _since(sql, [kind, query], since)  # the query is a parameter; its tokens hold only letters and digits
 
+    def documents(self, kind, terms, *, since=None):
+        """(sql, params): `object_id` and `in_title` (how many of `terms` the title has) of the
+        documents that any_of() finds; a title is tested on the row (its vector is small)."""
+        sql, params = self.any_of(kind, terms, since=since)
+        in_title = " + ".join("(title_vector @@ %s::tsquery)::int" for _ in terms)
+        return sql.replace("SELECT object_id", f"SELECT object_id, {in_title} AS in_title", 1), [
+            *(self._tsquery(term) for term in terms),
+            *params,
+        ]
+
 
 class SqliteBackend:
     vendor = "sqlite"
 
-    def planned(self):
-        return contextlib.nullcontext()
+    @staticmethod
+    def planned(sql):
+        return sql
 
     @staticmethod
     def _match(term):
@@ -59,6 +66,14 @@ class SqliteBackend:
         query = f"{FIELDS[field]} : ({query})"
         sql = f"SELECT object_id FROM {TABLE} WHERE kind = %s AND id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"  # noqa: S608
         return _since(sql, [kind, query], since)
+
+    def documents(self, kind, terms, *, since=None):
+        sql, params = self.any_of(kind, terms, since=since)
+        in_title = " + ".join("(id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))" for _ in terms)
+        return sql.replace("SELECT object_id", f"SELECT object_id, {in_title} AS in_title", 1), [
+            *(f"title : ({self._match(term)})" for term in terms),
+            *params,
+        ]
 
 
 def _since(sql, params, since):
