@@ -49,15 +49,20 @@ def test_share_print_and_copy_work_without_script(browser, live_server, settings
     url = live_server.url + article.get_absolute_url()
     context, page = _context(browser, java_script_enabled=False, user_agent=WECHAT)
     page.goto(url)
+    # Each page is left only when nothing is in flight (the poster's bytes, the favicon the
+    # browser asks for after the load): leaving sooner aborts the request, which the watch counts.
+    page.wait_for_load_state("networkidle")
     with page.expect_response("**/poster.jpg") as poster:
         page.get_by_role("link", name="分享海报").click()
     assert poster.value.status == 200 and poster.value.headers["content-type"] == "image/jpeg"
     assert "长按图片保存" in page.content()
-    page.wait_for_load_state("load")  # the poster's bytes too: leaving sooner aborts its request
+    page.wait_for_load_state("networkidle")
     page.goto(url)
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="打印").click()
     page.wait_for_url("**/print/")
     assert "便于打印的版式" in page.content() and article.title in page.content()
+    page.wait_for_load_state("networkidle")
     page.goto(url)
     assert page.get_by_role("link", name="复制链接").get_attribute("href") == f"{settings.SITE_URL}{article.get_absolute_url()}"
     assert page.watch.errors == []
