@@ -38,9 +38,10 @@ def test_a_common_word_ranks_the_newest_matches_and_the_page_says_so(client, edi
     dated(editor, "old-title", "渔港党支部", day=1)  # the word in its title, but the oldest
     for day in range(2, 9):
         dated(editor, f"d{day}", f"第{day}党支部", day=day)
-    assert slugs(client, q="渔港") == ["d8", "d7", "d6"]
+    # The first window is the newest CAP + 1 (days 8..5): all four match, more than CAP.
+    assert slugs(client, q="渔港") == ["d8", "d7", "d6", "d5"]
     html = client.get(reverse("showcase:list"), {"q": "渔港"}).content.decode()
-    assert "找到超过 3 篇，下面是最近发表的 3 篇，按相关度排列" in html
+    assert "找到超过 3 篇，下面是最近发表的 4 篇，按相关度排列" in html
     cap(8)  # as many as match: every match is ranked, the title first
     assert slugs(client, q="渔港")[:2] == ["old-title", "d8"]
     assert "共 8 篇" in client.get(reverse("showcase:list"), {"q": "渔港"}).content.decode()
@@ -50,33 +51,34 @@ def test_a_filter_widens_the_window_until_it_holds_cap_matches(client, editor, c
     cap(2)
     qingdao, jinan = Region.objects.get(name="青岛"), Region.objects.get(name="济南")
     for day in range(1, 21):
-        city = qingdao if day in (5, 10, 15) else jinan
+        city = qingdao if day in (3, 10, 16) else jinan
         dated(editor, f"d{day}", f"{city.name}{day}", day=day, region=city)
-    # Windows of the newest 2, 5 and 12 articles: the third (days 20..9) holds two of 青岛's.
-    assert slugs(client, q="渔港", region=qingdao.code) == ["d15", "d10"]
+    # Windows of the newest 3, 7 and 17 articles: the third (days 20..4) holds two of 青岛's,
+    # not day 3's.
+    assert slugs(client, q="渔港", region=qingdao.code) == ["d16", "d10"]
     html = client.get(reverse("showcase:list"), {"q": "渔港", "region": qingdao.code}).content.decode()
     assert "找到超过 2 篇，下面是最近发表的 2 篇，按相关度排列" in html
-    assert slugs(client, q="渔港") == ["d20", "d19"]
+    assert slugs(client, q="渔港") == ["d20", "d19", "d18"]
 
 
 def test_fewer_documents_than_the_window_ranks_them_all(editor, cap):
     cap(2)
-    for day in (1, 2, 3):
+    for day in (1, 2, 3, 4):
         dated(editor, f"a{day}", f"渔港{day}", day=day)
-    ids, since = search.ranked_ids(search_articles(), "渔港")
+    ids, since = search.ranked_ids(search_articles(), "渔港")  # the newest 3: days 4..2
     assert since == datetime(2024, 1, 2, tzinfo=UTC)
-    assert ids == list(Showcase.objects.filter(slug__in=["a3", "a2"]).order_by("-published_at").values_list("pk", flat=True))
-    cap(3)
-    ids, since = search.ranked_ids(search_articles(), "渔港")  # 3 match: not more than CAP
-    assert since is None and len(ids) == 3
+    assert ids == [Showcase.objects.get(slug=slug).pk for slug in ("a4", "a3", "a2")]
+    cap(4)
+    ids, since = search.ranked_ids(search_articles(), "渔港")  # 4 documents: not more than CAP
+    assert since is None and len(ids) == 4
 
 
 def test_a_newest_window_that_cannot_hold_cap_matches_is_not_ranked(editor, cap, monkeypatch):
-    """The newest CAP documents hold fewer than CAP matches even before any filter: the search
-    goes straight to a window sized by that count, and ranks only there."""
+    """The newest CAP + 1 documents hold fewer than CAP matches even before any filter: the
+    search goes straight to a window sized by that count, and ranks only there."""
     cap(2)
-    for day in range(1, 13):
-        article = make(editor, f"d{day}", f"第{day}篇", "鲸湾的故事" if day in (1, 5, 9) else "渔港的故事", day=day)
+    for day in range(1, 21):
+        article = make(editor, f"d{day}", f"第{day}篇", "鲸湾的故事" if day in (2, 9, 13) else "渔港的故事", day=day)
         article.refresh_from_db()
         search.index_showcase(article, article.search_text)
     windows = []
@@ -88,11 +90,11 @@ def test_a_newest_window_that_cannot_hold_cap_matches_is_not_ranked(editor, cap,
 
     monkeypatch.setattr(search, "_ranked", spy)
     ids, since = search.ranked_ids(search_articles(), "鲸湾")
-    # The newest 2 (days 12, 11) hold none: not ranked. Then the newest 5 (from day 8) hold one,
-    # then the newest 12 (from day 1) all three.
-    assert windows == [8, 1]
-    assert since == datetime(2024, 1, 1, tzinfo=UTC)
-    assert ids == [Showcase.objects.get(slug=slug).pk for slug in ("d9", "d5", "d1")]
+    # The newest 3 (days 20..18) hold none: not ranked. Then the newest 7 (from day 14) hold
+    # none, then the newest 17 (from day 4) two: days 13 and 9, not day 2.
+    assert windows == [14, 4]
+    assert since == datetime(2024, 1, 4, tzinfo=UTC)
+    assert ids == [Showcase.objects.get(slug=slug).pk for slug in ("d13", "d9")]
 
 
 def search_articles():

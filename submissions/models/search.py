@@ -2,7 +2,7 @@
 
 SearchDocument holds each indexed object's text as tokens (overlapping character bigrams, and
 words of Latin letters and digits: submissions.search.tokens), one row per object. The index
-proper is built on it by migration 0006, per database: on PostgreSQL a generated `tsvector`
+proper is built on it by migration 0012, per database: on PostgreSQL a generated `tsvector`
 column with a GIN index, on SQLite an FTS5 table kept up to date by triggers. Django sees only
 the token text; the backends in submissions.search query the index.
 """

@@ -143,10 +143,10 @@ def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
     least CAP rows match, and only those are ranked. The window is widened until it holds CAP
     of them (so a filter, a city or a kind, still gets CAP results when there are that many),
     wider in proportion to the matches the last window held. The first window is the newest
-    CAP documents; when they hold fewer than CAP matches even before the queryset's filters,
-    the search goes straight to a window sized by that count (a word in one article in sixteen
-    is ranked once, over about 4,000 articles). Each step costs what the window holds, not
-    what the archive holds. ([], None) if the query has nothing searchable."""
+    CAP + 1 documents; when they hold fewer than CAP matches even before the queryset's
+    filters, the search goes straight to a window sized by that count (a word in one article
+    in twenty is ranked once, over about 5,000 articles). Each step costs what the window
+    holds, not what the archive holds. ([], None) if the query has nothing searchable."""
     found = terms(query)
     if not found:
         return [], None
@@ -160,21 +160,23 @@ def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
             cursor.execute(engine.planned(ranked), ranked_params)
             return [row[0] for row in cursor.fetchall()]
 
-        # One statement: the capped count of matches, the date of the CAP-th newest document
-        # (the first window's start) and how many matches that window holds before the filters.
+        # One statement: the date of the newest CAP + 1 documents' oldest (the first window's
+        # start), how many matches that window holds before the filters and, only when that is not
+        # more than CAP, the capped count of all matches (more than CAP in the window: a common word).
         cursor.execute(
             engine.planned(
-                f"SELECT (SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found), first.sort_key, "  # noqa: S608 - SQL of the backend
-                f"(SELECT COUNT(*) FROM ({sql} AND sort_key >= first.sort_key AND sort_key <= %s) AS held) FROM ({WINDOW_START}) AS first"
+                f"SELECT start, held, CASE WHEN held <= %s THEN (SELECT COUNT(*) FROM ({sql} LIMIT %s) AS found) END "  # noqa: S608 - SQL of the backend
+                f"FROM (SELECT first.sort_key AS start, (SELECT COUNT(*) FROM ({sql} AND sort_key >= first.sort_key "
+                f"AND sort_key <= %s) AS held) AS held FROM ({WINDOW_START}) AS first LIMIT 1) AS first_window"
             ),
-            [*params, CAP + 1, *params, connection.ops.adapt_datetimefield_value(LATEST), kind, CAP - 1],
+            [CAP, *params, CAP + 1, *params, connection.ops.adapt_datetimefield_value(LATEST), kind, CAP],
         )
         row = cursor.fetchone()
-        if row is None or row[0] <= CAP:  # fewer dated documents than CAP, or few matches: rank them all
+        if row is None or (row[1] <= CAP and row[2] <= CAP):  # not more than CAP documents, or matches
             return ids(None), None
-        size, since = CAP, _datetime(row[1])
-        if row[2] < CAP:  # the filters can only take matches away: this window cannot hold CAP
-            size, since = _wider(size, row[2]), None
+        size, since = CAP + 1, _datetime(row[0])
+        if row[1] < CAP:  # the filters can only take matches away: this window cannot hold CAP
+            size, since = _wider(size, row[1]), None
         while True:
             if since is None:
                 cursor.execute(WINDOW_START, [kind, size - 1])

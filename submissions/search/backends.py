@@ -1,5 +1,5 @@
 """The index, per database: each backend turns query terms into SQL that selects the ids of the
-matching objects, served by the index migration 0006 built (see docs/search.md).
+matching objects, served by the indexes migrations 0012 and 0021 built (see docs/search.md).
 
 - PostgreSQL: `title_vector` and `body_vector`, generated `tsvector` columns of the token text
   (array_to_tsvector: the tokens are lexemes as they are, no parser or dictionary between),
