@@ -115,10 +115,9 @@ def _ranked(queryset, kind, found, since, dated):
     order of RANKING, at most MOST. The queryset's rows are joined with their documents, so how
     many words a title has is read from the document row itself."""
     engine = backend()
-    rows = queryset.order_by()
-    if since is not None:  # the same bound on the queryset's own date: its index then serves the window
-        rows = rows.filter(**{f"{dated}__gte": since})
-    rows_sql, rows_params = rows.values(search_pk=F("pk"), search_date=F(dated)).query.sql_with_params()
+    # The window is the documents' (sort_key): the rows are found through them, one by one.
+    rows = queryset.order_by().values(search_pk=F("pk"), search_date=F(dated))
+    rows_sql, rows_params = rows.query.sql_with_params()
     docs_sql, docs_params = engine.documents(kind, found, since=since)
     words, words_params = None, []  # with one word every row found has it: nothing to count
     if len(found) > 1:
