@@ -102,11 +102,9 @@ def filter_ids(queryset, query, kind):
     return _narrowed(queryset, kind, found) if found else None
 
 
-def _narrowed(queryset, kind, found, since=None, dated="published_at"):
-    """`queryset` narrowed to the rows matching any of `found` (dated `since` or later: None, all)."""
-    sql, params = backend().any_of(kind, found, since=since)
-    if since is not None:  # the same bound on the queryset's own date: its index then serves the window
-        queryset = queryset.filter(**{f"{dated}__gte": since})
+def _narrowed(queryset, kind, found):
+    """`queryset` narrowed to the rows matching any of `found`."""
+    sql, params = backend().any_of(kind, found)
     return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - values are parameters
 
 
@@ -170,12 +168,12 @@ def ranked_ids(queryset, query, kind=SHOWCASE, dated="published_at"):
             ),
             [CAP, *params, CAP + 1, *params, connection.ops.adapt_datetimefield_value(LATEST), kind, CAP],
         )
-        row = cursor.fetchone()
-        if row is None or (row[1] <= CAP and row[2] <= CAP):  # not more than CAP documents, or matches
+        start, held, matches = cursor.fetchone() or (None, 0, 0)
+        if held <= CAP and matches <= CAP:  # not more than CAP documents, or matches: rank them all
             return ids(None), None
-        size, since = CAP + 1, _datetime(row[0])
-        if row[1] < CAP:  # the filters can only take matches away: this window cannot hold CAP
-            size, since = _wider(size, row[1]), None
+        size, since = CAP + 1, _datetime(start)
+        if held < CAP:  # the filters can only take matches away: this window cannot hold CAP
+            size, since = _wider(size, held), None
         while True:
             if since is None:
                 cursor.execute(WINDOW_START, [kind, size - 1])

@@ -13,7 +13,6 @@ A search engine would be a third backend with the same methods (docs/search.md).
 from django.db import connection
 
 TABLE = "submissions_searchdocument"
-FIELDS = {"title": "title", "body": "body"}  # what a backend may name in SQL
 
 
 class PostgresBackend:
@@ -32,22 +31,18 @@ class PostgresBackend:
     def _tsquery(term):
         return " & ".join(f"'{token}'" + (":*" if prefix else "") for token, prefix in term.parts)
 
-    def any_of(self, kind, terms, *, field="body", since=None):
-        """(sql, params): ids of objects of `kind` whose `field` matches at least one of `terms`
-        (and, with `since`, whose sort_key is that or later)."""
+    def any_of(self, kind, terms, *, since=None):
+        """(sql, params): ids of objects of `kind` whose text (the title's included) matches at
+        least one of `terms` (and, with `since`, whose sort_key is that or later)."""
         query = " | ".join(f"({self._tsquery(term)})" for term in terms)
-        sql = f"SELECT object_id FROM {TABLE} WHERE kind = %s AND {FIELDS[field]}_vector @@ %s::tsquery"  # noqa: S608
+        sql = f"SELECT object_id FROM {TABLE} WHERE kind = %s AND body_vector @@ %s::tsquery"  # noqa: S608
         return _since(sql, [kind, query], since)  # the query is a parameter; its tokens hold only letters and digits
 
     def documents(self, kind, terms, *, since=None):
         """(sql, params): `object_id` and `in_title` (how many of `terms` the title has) of the
         documents that any_of() finds; a title is tested on the row (its vector is small)."""
-        sql, params = self.any_of(kind, terms, since=since)
-        in_title = " + ".join("(title_vector @@ %s::tsquery)::int" for _ in terms)
-        return sql.replace("SELECT object_id", f"SELECT object_id, {in_title} AS in_title", 1), [
-            *(self._tsquery(term) for term in terms),
-            *params,
-        ]
+        tests = [("(title_vector @@ %s::tsquery)::int", self._tsquery(term)) for term in terms]
+        return _with_title(*self.any_of(kind, terms, since=since), tests)
 
 
 class SqliteBackend:
@@ -61,19 +56,22 @@ class SqliteBackend:
     def _match(term):
         return " AND ".join(f'"{token}"' + ("*" if prefix else "") for token, prefix in term.parts)
 
-    def any_of(self, kind, terms, *, field="body", since=None):
+    def any_of(self, kind, terms, *, since=None):
         query = " OR ".join(f"({self._match(term)})" for term in terms)
-        query = f"{FIELDS[field]} : ({query})"
+        query = f"body : ({query})"
         sql = f"SELECT object_id FROM {TABLE} WHERE kind = %s AND id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"  # noqa: S608
         return _since(sql, [kind, query], since)
 
     def documents(self, kind, terms, *, since=None):
-        sql, params = self.any_of(kind, terms, since=since)
-        in_title = " + ".join("(id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))" for _ in terms)
-        return sql.replace("SELECT object_id", f"SELECT object_id, {in_title} AS in_title", 1), [
-            *(f"title : ({self._match(term)})" for term in terms),
-            *params,
-        ]
+        test = "(id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
+        tests = [(test, f"title : ({self._match(term)})") for term in terms]
+        return _with_title(*self.any_of(kind, terms, since=since), tests)
+
+
+def _with_title(sql, params, tests):
+    """any_of()'s documents with `in_title`, the sum of the `tests` (SQL, parameter) on the row."""
+    in_title = " + ".join(test for test, _ in tests)
+    return sql.replace("SELECT object_id", f"SELECT object_id, {in_title} AS in_title", 1), [*(p for _, p in tests), *params]
 
 
 def _since(sql, params, since):
