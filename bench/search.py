@@ -6,7 +6,7 @@ The column query is `slug = …` (a unique index); the searches go through submi
 as the list view calls it. `琥珀` is put into 20 articles at every size (a rare word: what is
 found stays the same, so the time should too); `距离` is in one article in 20 (its title) and `党建` in all
 (what is found grows with the archive: there the count and the ranking grow with it).
-`python -m bench.search [--quick]`.
+`python -m bench.search [--quick] [--sizes 10000,20000]`.
 """
 
 import argparse
@@ -77,9 +77,9 @@ def timings(rounds):
     return {name: {"ms": round(median(values), 3), "found": found[name]} for name, values in times.items()}
 
 
-def measure(*, quick=False):
+def measure(*, quick=False, sizes=SIZES):
     result = {}
-    for size in SIZES:
+    for size in sizes:
         url = ensure_pg_database(f"{DATABASE}_{size}")
         env = base_env(url, MEDIA_ROOT=f"/tmp/{db_name()}_media", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
         manage(env, "migrate", "--noinput")
@@ -91,17 +91,28 @@ def measure(*, quick=False):
 
 
 def report(result):
-    small, large = (result[str(size)] for size in SIZES)
-    base = {size: result[str(size)]["indexed column (slug)"]["ms"] for size in SIZES}
+    sizes = sorted(int(size) for size in result)
+    small, large = (result[str(size)] for size in sizes)
+    base = {size: result[str(size)]["indexed column (slug)"]["ms"] for size in sizes}
     rows = []
     for name in large:
         a, b = small[name], large[name]
         rows.append([
-            name, a["found"], a["ms"], f"{a['ms'] / base[SIZES[0]]:.2f}×", b["found"], b["ms"],
-            f"{b['ms'] / base[SIZES[1]]:.2f}×", f"{b['ms'] / a['ms']:.2f}×",
+            name, a["found"], a["ms"], f"{a['ms'] / base[sizes[0]]:.2f}×", b["found"], b["ms"],
+            f"{b['ms'] / base[sizes[1]]:.2f}×", f"{b['ms'] / a['ms']:.2f}×",
         ])  # fmt: skip
-    headers = ["query (count + first 10)", "found@1k", "ms@1k", "÷column@1k", "found@10k", "ms@10k", "÷column@10k", "10k÷1k"]
-    return f"Search on PostgreSQL (target: a two-character query within {TARGET:.0f}× the column query, flat 1k→10k)\n" + table(
+    a, b = (f"{size // 1000}k" for size in sizes)
+    headers = [
+        "query (count + first 10)",
+        f"found@{a}",
+        f"ms@{a}",
+        f"÷column@{a}",
+        f"found@{b}",
+        f"ms@{b}",
+        f"÷column@{b}",
+        f"{b}÷{a}",
+    ]
+    return f"Search on PostgreSQL (target: a two-character query within {TARGET:.0f}× the column query, flat {a}→{b})\n" + table(
         rows, headers
     )
 
@@ -112,9 +123,12 @@ def main(argv=None):
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, SIZES)), help="two archive sizes, e.g. 10000,20000 (a database each)"
+    )
     args = parser.parse_args(argv)
     if args.what is None:
-        result = measure(quick=args.quick)
+        result = measure(quick=args.quick, sizes=tuple(int(size) for size in args.sizes.split(",")))
         print(report(result))
         return
     import django
