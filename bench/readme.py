@@ -4,6 +4,7 @@ rewrites the part between the bench markers of README.md."""
 import json
 import re
 
+from bench import search
 from bench.common import RESULTS, ROOT
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -86,22 +87,18 @@ def markdown(data):
         ]
         lines.append("")
     if "search" in data:
-        q = data["search"]
-        small, large = list(q)[:2]
-        base = {size: q[size]["indexed column (slug)"]["ms"] for size in (small, large)}
+        sizes, found = search.figures(data["search"])
+        small, large = (int(size) for size in sizes)
         lines += [
             f"**Search** (`python -m bench.search`, PostgreSQL; each query as the list runs it, against a query on an indexed column; "
-            f"target: a two-character query within 3 × and flat from {int(small):,} to {int(large):,} articles):",
+            f"target: a two-character query within 3 × and flat from {small:,} to {large:,} articles):",
             "",
-            f"| query | found, {int(small):,} | × column | found, {int(large):,} | × column | {int(large):,} ÷ {int(small):,} "
-            "| × column, ÷ |",
+            f"| query | found, {small:,} | × column | found, {large:,} | × column | {large:,} ÷ {small:,} | × column, ÷ |",
             "|---|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {name} | {q[small][name]['found']} | {q[small][name]['ms'] / base[small]:.2f} | {q[large][name]['found']} | "
-            f"{q[large][name]['ms'] / base[large]:.2f} | {q[large][name]['ms'] / q[small][name]['ms']:.2f} | "
-            f"{(q[large][name]['ms'] / base[large]) / (q[small][name]['ms'] / base[small]):.2f} |"
-            for name in q[large]
+            f"| {name} | {f['small']['found']} | {f['x_small']:.2f} | {f['large']['found']} | {f['x_large']:.2f} | {f['ms']:.2f} | {f['flat']:.2f} |"
+            for name, f in found.items()
         ]
         lines.append("")
     if "overlap" in data:

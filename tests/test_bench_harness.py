@@ -81,3 +81,8 @@ def test_the_search_report_judges_flatness_on_each_size_against_its_own_column_q
     rows = {line.split()[0]: line.split() for line in report(timed).splitlines()[3:]}
     assert rows["距离"][-3:] == ["3.00×", "2.25×", "1.50×"]  # ÷column at 10k, raw ms 10k÷1k, flatness
     assert rows["indexed"][-1] == "1.00×"
+    from bench.readme import markdown
+
+    machine = {"nproc": 2, "cpu": "x", "memory": "1 GiB", "python": "3.11", "load_average": [0, 0, 0]}
+    lines = markdown({"machine": machine, "when": "now", "search": timed}).splitlines()
+    assert "| 距离 | 50 | 2.00 | 251 | 3.00 | 2.25 | 1.50 |" in lines
