@@ -1,11 +1,17 @@
 """Shared fixtures: users per role, a live server that serves collected static files as
 production does, and real Chromium through Playwright."""
 
+import contextlib
 import os
+import re
 import shutil
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from submissions import pagecache, roles
 from tests.factories import make_user
@@ -19,6 +25,7 @@ pytest_plugins = ["tests.submit_data"]
 
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FAVICON = re.compile(r"/static/img/favicon(\.[0-9a-f]{12})?\.svg$")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 
@@ -59,13 +66,45 @@ def chief(db):
     return make_user(roles.CHIEF, username="chief")
 
 
+class _ClosingServer(ThreadedWSGIServer):
+    """Django's live server, which ends the connections still open when it closes and waits
+    for their threads. A browser keeps its connections open between requests, and the thread
+    serving one closes its database connections when it ends: with the shared in-memory SQLite
+    database, that must happen before the fixture stops sharing it, not when the browser quits."""
+
+    daemon_threads = False  # so that server_close() joins them
+    block_on_close = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_requests = set()
+
+    def process_request(self, request, client_address):
+        self.open_requests.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        self.open_requests.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self):
+        for request in list(self.open_requests):
+            with contextlib.suppress(OSError):
+                request.shutdown(socket.SHUT_RDWR)
+        super().server_close()
+
+
+class _LiveServerThread(LiveServerThread):
+    server_class = _ClosingServer
+
+
 @pytest.fixture(scope="session")
 def live_server(request):
     """Django's live server, serving static files from STATIC_ROOT (what collectstatic wrote,
     hashed names included) instead of from the app folders, as WhiteNoise does in production."""
     from django.conf import settings
     from django.db import connections
-    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+    from django.test.testcases import _StaticFilesHandler
     from django.test.utils import modify_settings
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists():
@@ -73,7 +112,7 @@ def live_server(request):
     overrides = {conn.alias: conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()}
     for conn in overrides.values():
         conn.inc_thread_sharing()
-    thread = LiveServerThread("localhost", _StaticFilesHandler, connections_override=overrides, port=0)
+    thread = _LiveServerThread("localhost", _StaticFilesHandler, connections_override=overrides, port=0)
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()
@@ -110,14 +149,23 @@ def browser():
 
 
 class PageWatch:
-    """Collects console errors, failed requests and HTTP errors of one page's life."""
+    """Collects console errors, failed requests and HTTP errors of one page's life.
+
+    One failure is not the page's: Chromium asks for the favicon after the load and cancels
+    the request when the page is left or reloaded before it is answered. A missing favicon
+    still shows, as an HTTP error."""
 
     def __init__(self, page):
         self.errors = []
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
         page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda req: self.errors.append(f"failed: {req.url} {req.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda res: res.status >= 400 and self.errors.append(f"HTTP {res.status}: {res.url}"))
+
+    def _failed(self, request):
+        if request.failure == "net::ERR_ABORTED" and FAVICON.match(urlsplit(request.url).path):
+            return
+        self.errors.append(f"failed: {request.url} {request.failure}")
 
 
 def _page(browser, width, height):

@@ -49,8 +49,8 @@ def test_share_print_and_copy_work_without_script(browser, live_server, settings
     url = live_server.url + article.get_absolute_url()
     context, page = _context(browser, java_script_enabled=False, user_agent=WECHAT)
     page.goto(url)
-    # Each page is left only when nothing is in flight (the poster's bytes, the favicon the
-    # browser asks for after the load): leaving sooner aborts the request, which the watch counts.
+    # Each page is left only when nothing is in flight (the poster's bytes): leaving sooner
+    # aborts the request, which the watch counts.
     page.wait_for_load_state("networkidle")
     with page.expect_response("**/poster.jpg") as poster:
         page.get_by_role("link", name="分享海报").click()
