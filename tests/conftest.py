@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.test.testcases import LiveServerThread
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from submissions import pagecache, roles
 from tests.factories import make_user
@@ -104,7 +104,6 @@ def live_server(request):
     hashed names included) instead of from the app folders, as WhiteNoise does in production."""
     from django.conf import settings
     from django.db import connections
-    from django.test.testcases import _StaticFilesHandler
     from django.test.utils import modify_settings
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists():
