@@ -258,6 +258,9 @@ class Attachment(models.Model):
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(default=0)
+    # What the content check found that editors should know before opening it (a PDF with
+    # JavaScript or a launch action, say); empty when nothing.
+    warning = models.CharField(_("安全提示"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
