@@ -2,11 +2,15 @@
 
 - a honeypot field that people never see and bots fill in;
 - a minimum time between showing a form and posting it (a few seconds);
-- a per-IP rate limit kept in the shared cache, so it holds across server processes.
+- a per-IP rate limit kept in the shared cache, so it holds across server processes, on the
+  client's address as client_ip() reads it behind trusted proxies (strictly: a forwarded
+  address that is not one is refused, never replaced by the proxy's).
 Each refusal comes with a clear message in Chinese.
 """
 
 import ipaddress
+import logging
+import re
 import time
 
 from django import forms
@@ -17,31 +21,84 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.env import number
+
+log = logging.getLogger(__name__)
+
 _SALT = "submissions.abuse.started"
 # The codes of GuardedForm's refusals: a post refused with one of these came from a bot (or a
 # forged page), and nothing it carried is kept.
 BOT_CODES = frozenset({"trap", "expired", "too_fast"})
+# The client of a request whose forwarded address is missing or not an address (client_ip):
+# one shared bucket for rate limits, quotas and the login throttle, that no real client is in
+# (0.0.0.0 is never a connection's source) and that the login log's address column (an inet
+# on PostgreSQL) still takes. Sending garbage only puts a client in with every other such request.
+UNKNOWN_CLIENT = "0.0.0.0"  # noqa: S104 (an address to count by, not one to bind to)
+# "[2001:db8::1]", "[2001:db8::1]:443", "192.0.2.1:443": the address without its brackets or port.
+_WITH_PORT = re.compile(r"\[(?P<v6>[0-9A-Fa-f:.]+)\](:\d{1,5})?|(?P<v4>[\d.]+):\d{1,5}")
+_WARN_EVERY = 60
+_warned_at = -_WARN_EVERY
 
 
 def client_ip(request):
-    """The client's address; behind PROXY_COUNT trusted proxies, taken from X-Forwarded-For."""
-    from portal.env import number
-
+    """The client's address. Without PROXY_COUNT: the connecting peer (REMOTE_ADDR), and any
+    X-Forwarded-For is ignored. Behind PROXY_COUNT = n trusted proxies: the n-th entry of
+    X-Forwarded-For counted from the right, the address the outermost trusted proxy saw connect
+    (entries further left are the client's own and may be forged). That entry must be an
+    address: plain (what nginx's $proxy_add_x_forwarded_for writes), an IPv6 address in
+    brackets, or either with a port, which is dropped; IPv4-mapped IPv6 counts as the IPv4, and
+    IPv6 is written in its short form (one address, one bucket).
+    A header that is missing, too short, or has anything else at that place gives
+    UNKNOWN_CLIENT, never REMOTE_ADDR: that is the proxy's own address, shared by every client
+    behind it and often trusted (METRICS_ALLOWED_IPS)."""
     proxies = number("PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies and _is_ip(hops[-proxies]):
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    if proxies <= 0:
+        return request.META.get("REMOTE_ADDR", "")
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", proxies)
+    address = _address(hops[-proxies]) if len(hops) >= proxies else None
+    if address is None:
+        _warn_unknown(request, proxies)
+        return UNKNOWN_CLIENT
+    return address
 
 
-def _is_ip(text):
+def _address(entry):
+    """The address in one X-Forwarded-For entry (normalised), or None when it is not one."""
+    text = entry.strip()
+    if len(text) > 60:  # the longest address in brackets with a port is 55 characters
+        return None
+    match = _WITH_PORT.fullmatch(text)
+    if match:
+        text = match.group("v6") or match.group("v4")
     try:
-        ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
+        return None
+    if match and address.version != (6 if match.group("v6") else 4):
+        return None  # brackets are for IPv6 only
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_unspecified or getattr(address, "scope_id", None):
+        return None  # never a remote connection's source (and 0.0.0.0 is UNKNOWN_CLIENT itself)
+    return str(address)
+
+
+def _warn_unknown(request, proxies):
+    """Log a request without a usable forwarded address, at most once a minute per process."""
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at < _WARN_EVERY:
+        return
+    _warned_at = now
+    log.warning(
+        "X-Forwarded-For has no client address at position %s from the right (PROXY_COUNT): %r from %s; "
+        "counted as %s (further ones not logged for %s s)",
+        proxies,
+        request.META.get("HTTP_X_FORWARDED_FOR", "")[:200],
+        request.META.get("REMOTE_ADDR", ""),
+        UNKNOWN_CLIENT,
+        _WARN_EVERY,
+    )
 
 
 def login_username(request, credentials=None):

@@ -1,12 +1,26 @@
 """Reading counts (阅读量), counted without touching the shared page cache.
 
-The article page is the same bytes for every reader (submissions.pagecache), so it cannot count
-anything itself. static/js/article.js sends one small POST (`/showcase/<slug>/read/`) once the
-page is shown; record() counts it in the shared cache:
+The article page is the same bytes for every reader (submissions.pagecache), so it can carry
+no token of the reader's own and counts nothing itself. static/js/article.js asks the beacon
+(`/showcase/<slug>/read/`) for a token once the page is shown, then posts it back:
 
-- not a bot (the user agent, BOT below), and not the same reader again: one count per client
-  (a hash of its address and user agent) per article per REPEAT_SECONDS (cache.add of a key);
-  one address counts at most ADDRESS_LIMIT readings per ADDRESS_WINDOW, which also bounds the
+- GET answers the reader's CSRF token (setting the cookie) and a read token: signed, good for
+  TOKEN_SECONDS, bound to the article's slug and the reader (a keyed hash of the address).
+  Never cached (no-store), no database query. A read token is not a secret: a script can ask
+  for one as a browser does; it makes a count cost two requests from the counted address, and
+  with the rules below one address adds at most one reading per article per day.
+- POST (Django's CSRF check, then read_token_ok) is counted by record(); a post without a valid
+  token gets 403 and counts nothing, without a database query.
+
+record() counts in the shared cache:
+- not a bot (the user agent, BOT below), and not the same reader again: one count per reader
+  per article per calendar day in TIME_ZONE (Beijing time: the day the editors' figures and
+  the readers' habits go by; a reader who comes back each morning counts each day, which a
+  24-hour window would miss when they come a little earlier), by cache.add of a key that lives
+  until that day ends. The reader is the client address (abuse.client_ip) alone, not its user
+  agent, so changing user agents adds nothing; for IPv6 its /64, which one household or phone
+  holds whole. Readers behind one shared address (an office, a carrier's NAT) count as one;
+- one address counts at most ADDRESS_LIMIT readings per ADDRESS_WINDOW, which also bounds the
   keys a client can make;
 - the count is an atomic cache.incr of the article's pending counter;
 - flush() moves every pending counter into the database (ShowcaseViews.count += n), taking
@@ -20,20 +34,25 @@ flushed.
 """
 
 import hashlib
+import ipaddress
 import re
+from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from submissions import abuse
-from submissions.abuse import client_ip
 from submissions.models import Showcase, ShowcaseViews
 
-REPEAT_SECONDS = 30 * 60  # one count per client per article per half hour
 FLUSH_AT = 100  # pending reads of one article that make the request flush it
 ADDRESS_LIMIT, ADDRESS_WINDOW = 120, 600  # readings counted per client address per 10 minutes
+SALT = "submissions.viewcounts.read"
+TOKEN_SECONDS = 3600  # a read token is posted right after the page is shown; an hour is ample
 PENDING = "views:pending:"
 SEEN = "views:seen:"
 BOT = re.compile(
@@ -48,9 +67,47 @@ def is_bot(user_agent):
     return bool(BOT.search(user_agent or ""))
 
 
-def _seen_key(request, article_id):
-    who = f"{settings.SECRET_KEY}|{client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')}|{article_id}"
+def reader(request):
+    """Who reads, for counting: the client's address; for IPv6 its /64 network."""
+    address = abuse.client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
+def _reader_tag(request):
+    return salted_hmac(SALT, reader(request)).hexdigest()[:20]
+
+
+def read_token(request, slug):
+    """The token the beacon posts back: signed, timed, for this article and this reader."""
+    return signing.dumps([slug, _reader_tag(request)], salt=SALT)
+
+
+def read_token_ok(request, slug, token):
+    """True when `token` is read_token()'s for this article and reader, and not expired."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return False
+    try:
+        value = signing.loads(token, salt=SALT, max_age=TOKEN_SECONDS)
+    except signing.BadSignature:  # also expired (SignatureExpired)
+        return False
+    return value == [slug, _reader_tag(request)]
+
+
+def _seen_key(request, article_id, today):
+    who = f"{settings.SECRET_KEY}|{reader(request)}|{article_id}|{today.isoformat()}"
     return SEEN + hashlib.sha256(who.encode()).hexdigest()[:32]
+
+
+def _until_tomorrow(now):
+    """Seconds from `now` (local time) to the start of the next day, plus a minute."""
+    tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int((tomorrow - now).total_seconds()) + 60
 
 
 def record(request, article_id):
@@ -58,9 +115,10 @@ def record(request, article_id):
     if is_bot(request.META.get("HTTP_USER_AGENT", "")[:500]):
         return False
     if abuse.hit(request, "read", limit=ADDRESS_LIMIT, window=ADDRESS_WINDOW):
-        return False  # one address sending many (changing its user agent): not readers, and no more keys
-    if not cache.add(_seen_key(request, article_id), 1, REPEAT_SECONDS):
-        return False  # read again within the window
+        return False  # one address sending many: not readers, and no more keys
+    now = timezone.localtime()
+    if not cache.add(_seen_key(request, article_id, now.date()), 1, _until_tomorrow(now)):
+        return False  # read again the same day
     key = PENDING + str(article_id)
     cache.add(key, 0, timeout=None)
     try:

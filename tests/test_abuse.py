@@ -53,3 +53,74 @@ def test_client_ip_behind_a_proxy(monkeypatch):
     assert abuse.client_ip(request) == "127.0.0.1"
     monkeypatch.setenv("PROXY_COUNT", "1")
     assert abuse.client_ip(request) == "5.6.7.8"
+
+
+PROXY = "10.0.0.2"  # behind nginx every request connects from it
+UNKNOWN = "0.0.0.0"  # the one shared client of every request without a usable forwarded address
+MISSING = object()
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "1.1.1.1, 203.0.113.5", "203.0.113.5"),  # the client's own entries, further left, are ignored
+        (1, "1.1.1.1,203.0.113.5", "203.0.113.5"),
+        (1, "203.0.113.5:51234", "203.0.113.5"),  # a proxy that writes the port
+        (1, "2001:DB8:0:0::1", "2001:db8::1"),  # IPv6 in its short form
+        (1, "[2001:db8::1]", "2001:db8::1"),
+        (1, "[2001:db8::1]:443", "2001:db8::1"),
+        (1, "::ffff:203.0.113.5", "203.0.113.5"),  # IPv4-mapped: the IPv4 address
+        (1, "203.0.113.5, not-an-address", UNKNOWN),  # not the proxy's address: refused
+        (1, "unknown", UNKNOWN),
+        (1, "203.0.113.5, ", UNKNOWN),
+        (1, "", UNKNOWN),
+        (1, MISSING, UNKNOWN),
+        (1, "999.0.0.1", UNKNOWN),
+        (1, "203.0.113.5 198.51.100.7", UNKNOWN),
+        (1, "0.0.0.0", UNKNOWN),
+        (1, "fe80::1%eth0", UNKNOWN),
+        (1, "[203.0.113.5]", UNKNOWN),
+        (1, "1" * 5000, UNKNOWN),
+        (2, "198.51.100.7, 203.0.113.5, 10.0.0.3", "203.0.113.5"),  # the outer proxy saw 203.0.113.5
+        (2, "203.0.113.5, 10.0.0.3", "203.0.113.5"),
+        (2, "10.0.0.3", UNKNOWN),  # fewer entries than proxies
+        (2, "garbage, 10.0.0.3", UNKNOWN),
+        (2, "198.51.100.7, [2001:db8::7]:80, 10.0.0.3", "2001:db8::7"),
+        (0, "203.0.113.5", PROXY),  # without PROXY_COUNT the header is ignored
+        (0, MISSING, PROXY),
+    ],
+)
+def test_client_ip_parses_the_forwarded_address_strictly(monkeypatch, proxies, forwarded, expected):
+    monkeypatch.setenv("PROXY_COUNT", str(proxies))
+    headers = {} if forwarded is MISSING else {"HTTP_X_FORWARDED_FOR": forwarded}
+    assert abuse.client_ip(RequestFactory().get("/", REMOTE_ADDR=PROXY, **headers)) == expected
+
+
+@pytest.mark.django_db
+def test_broken_forwarded_addresses_share_one_bucket_apart_from_the_proxy(monkeypatch):
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    factory = RequestFactory()
+    broken = [factory.post("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=junk) for junk in ("x", "", "1.2.3.4, y")]
+    assert [abuse.hit(request, "t", limit=2, window=60) for request in broken] == [False, False, True]
+    for client in ("203.0.113.5", PROXY):  # a real client, and the proxy's own address, are not in that bucket
+        assert abuse.hit(factory.post("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client), "t", limit=2, window=60) is False
+
+
+def test_a_broken_forwarded_address_is_logged_at_most_once_a_minute(monkeypatch, caplog):
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    monkeypatch.setattr(abuse, "_warned_at", float("-inf"))
+    for _ in range(5):
+        abuse.client_ip(RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="garbage"))
+    warnings = [record for record in caplog.records if record.name == "submissions.abuse"]
+    assert len(warnings) == 1 and "'garbage'" in warnings[0].getMessage() and PROXY in warnings[0].getMessage()
+
+
+@pytest.mark.django_db
+def test_metrics_are_not_served_to_a_broken_forwarded_address_from_the_proxy(client, monkeypatch):
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    # nginx on the same machine: every request comes from 127.0.0.1, which METRICS_ALLOWED_IPS allows.
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1").status_code == 200
+    for junk in ("", "unknown", "203.0.113.5, localhost"):
+        assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=junk).status_code == 403, junk
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403  # no header at all

@@ -5,6 +5,7 @@ change reaches readers within the stated time, a reader with a session (an edito
 a cached page, nothing that sets a cookie is cached, and photos go out by X-Accel-Redirect:
 private ones only after the access check."""
 
+import http.client
 import json
 import os
 import subprocess
@@ -142,3 +143,43 @@ def test_published_renditions_are_served_from_the_public_folder_and_leave_it_on_
     assert not (public_root / name).exists()
     status, headers, body = proxy.get(f"/pub/{name}")
     assert status == 404 and body[:3] != b"\xff\xd8\xff"  # taken down: private again
+
+
+def _get_from(proxy, source, path, headers=None):
+    """A GET to nginx from the loopback address `source` (127.0.0.2 is as local as 127.0.0.1, but
+    not in the shipped allow list)."""
+    connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request("GET", path, headers={"Host": "localhost", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_metrics_only_for_the_addresses_nginx_allows(stack):
+    _app, proxy = stack
+    status, body = _get_from(proxy, "127.0.0.1", "/metrics")  # the shipped allow list: the machine itself
+    assert status == 200 and b"portal_worker_up" in body
+    for path in ("/metrics", "//metrics", "/%6Detrics", "/metrics?name[]=x"):
+        status, body = _get_from(proxy, "127.0.0.2", path, {"X-Forwarded-For": "127.0.0.1"})
+        # Refused by nginx itself (its own page), not left to the portal's check.
+        assert status == 403 and b"<center>nginx" in body and b"portal_" not in body, path
+    # The rest of the site is not restricted.
+    assert _get_from(proxy, "127.0.0.2", "/robots.txt")[0] == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reading_beacon_through_nginx(stack):
+    app, proxy = stack
+    _status, body = app.post("/_test/article", {"lead": "阅读量"})
+    beacon = f"/showcase/{json.loads(body)['slug']}/read/"
+    for _ in range(2):  # the tokens are the reader's own: never from the cache
+        status, headers, body = proxy.get(beacon)
+        assert status == 200 and headers.get("X-Cache") in (None, "MISS", "BYPASS", "EXPIRED")
+        assert "no-store" in headers["Cache-Control"] and "csrftoken=" in headers["Set-Cookie"]
+        assert set(json.loads(body)) == {"csrfmiddlewaretoken", "token"}
+    for _ in range(2):  # a reader who has the cookie already
+        status, headers, body = proxy.get(beacon, cookies="csrftoken=" + "a" * 32)
+        assert status == 200 and headers.get("X-Cache") in (None, "MISS", "BYPASS", "EXPIRED")

@@ -63,13 +63,28 @@
     fetchToken().then(function () { form.submit(); }, function () { form.submit(); });
   });
 })();
-// The reading count (submissions/viewcounts.py): one small POST once the page is shown, which
-// answers the current count. The page itself is shared by every reader and counts nothing.
+// The reading count (submissions/viewcounts.py): once the page is shown, ask the beacon for a
+// token of this reader's own (the page is shared by every reader and carries none), then post
+// it back; the answer is the current count. Nothing is shown if either request fails.
 (function () {
   "use strict";
   var views = document.querySelector("[data-read]");
   if (!views || !window.fetch) { return; }
-  fetch(views.getAttribute("data-read") + "?count=1", { method: "POST", keepalive: true, credentials: "omit" })
+  var url = views.getAttribute("data-read");
+  fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    })
+    .then(function (tokens) {
+      return fetch(url + "?count=1", {
+        method: "POST",
+        keepalive: true,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": tokens.csrfmiddlewaretoken, "Content-Type": "application/x-www-form-urlencoded" },
+        body: "token=" + encodeURIComponent(tokens.token)
+      });
+    })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (data) {
       var number = views.querySelector("[data-views]");

@@ -1,11 +1,12 @@
 """Sharing and reading an article: the share poster (分享海报) and its page, the print page, and
-the reading beacon (阅读量). Each works as a plain link or request, without script."""
+the reading beacon (阅读量). The first three work as plain links, without script; the beacon is
+asked by static/js/article.js."""
 
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from submissions import articles, pagecache, posters, viewcounts
@@ -57,10 +58,17 @@ def print_page(request, slug):
     return render(request, "showcase/print.html", {"page": page, "slug": slug})
 
 
-@csrf_exempt  # a counter, nothing of the reader's: the page that sends it is the same for everyone
-@require_http_methods(["POST", "GET"])
+@never_cache
+@require_http_methods(["GET", "POST"])
 def read(request, slug):
-    """The reading beacon: 204, counted (or not) by viewcounts.record(); ?count=1 answers the count."""
+    """The reading beacon (submissions/viewcounts.py). GET: the reader's CSRF token and a read
+    token for this article, no database query. POST with both: 204, counted (or not) by
+    viewcounts.record(), and ?count=1 answers the count; without a valid read token: 403, nothing
+    counted (without the CSRF token the CSRF check refuses it first)."""
+    if request.method == "GET":
+        return JsonResponse({"csrfmiddlewaretoken": get_token(request), "token": viewcounts.read_token(request, slug)})
+    if not viewcounts.read_token_ok(request, slug, request.POST.get("token")):
+        return HttpResponseForbidden()
     article = articles.published_articles().filter(slug=slug).only("pk").first()
     if article is None:
         raise Http404
