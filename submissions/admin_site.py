@@ -10,6 +10,7 @@ that register models on it.
 from django.contrib import admin
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,13 @@ class PortalAdminSite(admin.AdminSite):
             path("r/<path:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"),
             *super().get_urls(),
         ]
+
+    def autocomplete_view(self, request):
+        """Not for reviewers: no form of theirs has an autocomplete field, and its answer names each
+        entry they are assigned as str() does, with the organization (blind review)."""
+        if roles.has_role(request.user, roles.REVIEWER) and not roles.has_role(request.user, roles.EDITOR, roles.CHIEF):
+            raise PermissionDenied
+        return super().autocomplete_view(request)
 
     def view_on_site(self, request, content_type_id, object_id):
         """The admin's "view on site" link (/admin/r/<ct>/<id>/), for objects this user may view in

@@ -77,6 +77,9 @@ class PhotoInline(BoundedInline, admin.TabularInline):
 
 # Fields a reviewer's list does not show (评分后可见): no filtering or sorting on them either.
 HIDDEN_FROM_REVIEWERS = {"score", "review_count", "reviews", "assignments", "history", "edits"}
+# The only fields a reviewer's list filters on (its filters): any other lookup would tell what the
+# list hides by which entries remain (?org_name__contains=… under blind review, ?contact_name=…).
+REVIEWER_LOOKUPS = {"status", "kind", "region"}
 
 
 @admin.register(Submission)
@@ -194,9 +197,11 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         return super().get_sortable_by(request)
 
     def lookup_allowed(self, lookup, value, request=None):
-        """Reviewers may not filter on what the list hides from them (?score__gte=70 tells the score)."""
+        """Reviewers filter only on what their filters offer: not on what the list hides from them
+        (?score__gte=70 tells the score, ?org_name__contains=… the organization under blind review)."""
         if request is not None and reviews.is_reviewer_only(request.user):
-            if lookup.split("__")[0] in HIDDEN_FROM_REVIEWERS:
+            field = lookup.split("__")[0]
+            if field in HIDDEN_FROM_REVIEWERS or field not in REVIEWER_LOOKUPS:
                 return False
         return super().lookup_allowed(lookup, value, request)
 

@@ -2,7 +2,10 @@
 
 The other entry is read with its reference, organization and brand only: its contact data is
 never loaded, so no page can show it. Reviewers get no link to another entry (they may open
-only what they are assigned); a published article is public and is linked for everyone.
+only what they are assigned), nor its organization: another entry is named to them as their own
+blind entries are (reference and brand), and its organization and parent are masked in its text
+too, whether or not its campaign is blind (the simplest rule that never names an entry under blind
+review). A published article is public: linked and named for everyone.
 """
 
 from django.urls import reverse
@@ -12,6 +15,8 @@ from submissions.overlap.text import normalize
 
 CONTEXT = 30  # characters shown on each side of a passage
 SHOWN_PASSAGES = 20
+MASK = "＊"  # one per masked character: the text keeps its length, so the passages' offsets hold
+MASKED_LENGTH = 4  # shorter names (党委, 支部) are common words, and name nobody
 
 
 def _excerpt(text, offsets, start, end):
@@ -29,6 +34,13 @@ def _excerpt(text, offsets, start, end):
     }
 
 
+def _masked(text, names):
+    """`text` with each of `names` (the longest first) written as as many MASK characters."""
+    for name in sorted((n for n in names if len(n) >= MASKED_LENGTH), key=len, reverse=True):
+        text = text.replace(name, MASK * len(name))
+    return text
+
+
 def _other(match, editor):
     other = match.other
     if other.submission_id:
@@ -36,7 +48,7 @@ def _other(match, editor):
         return {
             "kind": "entry",
             "reference": entry.reference or "—",
-            "organization": entry.org_name,
+            "organization": entry.org_name if editor else "",
             "brand": entry.brand_name,
             "url": reverse("admin:submissions_submission_change", args=[entry.pk]) if editor else "",
         }
@@ -67,6 +79,7 @@ def report_for(submission, *, editor):
             "other__text",
             "other__submission__reference",
             "other__submission__org_name",
+            "other__submission__org_parent",
             "other__submission__brand_name",
             "other__showcase__title",
             "other__showcase__short_name",
@@ -79,6 +92,9 @@ def report_for(submission, *, editor):
     for match in matches:
         other_text = match.other.text
         other_offsets = normalize(other_text)[1]
+        entry = match.other.submission if match.other.submission_id else None
+        if entry is not None and not editor:  # a reviewer: the other entry's own words do not name it either
+            other_text = _masked(other_text, [entry.org_name.strip(), entry.org_parent.strip()])
         passages = []
         for own_start, own_end, other_start, other_end in match.passages[:SHOWN_PASSAGES]:
             mine = _excerpt(own_text, own_offsets, own_start, own_end)
