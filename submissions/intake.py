@@ -99,6 +99,7 @@ def _fill_attachment(attachment, checked):
     attachment.original_name = checked.name
     attachment.content_type = checked.content_type
     attachment.size = checked.size
+    attachment.warning = (getattr(checked, "warning", "") or "")[:300]  # what the content check found, for editors
     checked.upload.seek(0)
     attachment.file.save(f"file.{checked.ext}", checked.upload, save=False)
 

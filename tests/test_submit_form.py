@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from submissions.forms.entry import clean_mobile
 from submissions.models import Attachment, Photo, Region, Section, Status, Submission
+from tests import docx_corpus as corpus
+from tests import hostile_attachments
 from tests.factories import CampaignFactory
 from tests.submit_data import entry_data, formset, image_bytes, started
 
@@ -192,24 +194,13 @@ def test_a_forged_photo_key_is_refused(client, campaign, region):
     assert Photo.objects.get(pk=other.pk).submission_id == other.submission_id
 
 
-def docx_bytes():
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
-
-
 def test_attachments_are_judged_by_content(client, campaign, region):
     from django.core.files.uploadedfile import SimpleUploadedFile as F
 
     files = [
         F("材料.pdf", b"%PDF-1.4\n%...\n%%EOF", content_type="application/pdf"),
-        F("说明.docx", docx_bytes(), content_type="application/octet-stream"),
-        F("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, content_type="application/msword"),
+        F("说明.docx", corpus.build(corpus.CASES[0]), content_type="application/octet-stream"),
+        F("旧版.doc", hostile_attachments.doc_file(), content_type="application/msword"),  # real ones: judged by content
     ]
     assert post(client, campaign, entry_data(region, attachment_files=files)).status_code == 302
     stored = Submission.objects.get().attachments.order_by("pk")

@@ -65,8 +65,8 @@ class SectionInline(BoundedInline, admin.StackedInline):
 class AttachmentInline(BoundedInline, admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["original_name", "file", "size"]
-    readonly_fields = ["size"]
+    fields = ["original_name", "file", "size", "warning"]
+    readonly_fields = ["size", "warning"]  # warning: what the content check found (attachment_check.py)
 
 
 class PhotoInline(BoundedInline, admin.TabularInline):

@@ -8,6 +8,7 @@ import errno
 import logging
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,75 @@ def storage_full_message():
 
 def is_disk_full(exc):
     return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def quota_message():
+    return _("今天从本网络上传的文件已达上限，本次新选择的图片和附件未能保存，请明天再试。")
+
+
+class Staging:
+    """The one way an upload is staged, whatever brought it (the entry form, 从 Word 导入, the
+    mailbox): nothing when the post was refused (`refused`: the message, e.g. as a bot); at most
+    MAX_PHOTOS photos and MAX_ATTACHMENTS attachments, counting the `held` ones; every byte
+    counted against the client address's daily allowance (settings.STAGED_BYTES_PER_ADDRESS;
+    no client, as in the mailbox: not counted). `prefix` starts the keys (intake.MAIL_KEY).
+
+        staging = Staging(prefix=intake.MAIL_KEY)
+        photo = staging.photo(renditions, caption)   # the staged Photo, or None (full, over quota, refused)
+        item = staging.attachment(checked)           # the staged Attachment, or None
+    """
+
+    def __init__(self, *, client=None, refused=None, prefix="", photos_held=0, attachments_held=0):
+        self.client, self.refused, self.prefix = client, refused, prefix
+        self.over_quota = False
+        self.hold(photos=photos_held, attachments=attachments_held)
+
+    def hold(self, *, photos=None, attachments=None):
+        """Say how many photos / attachments the page holds already (the room left follows)."""
+        if photos is not None:
+            self.photo_room = MAX_PHOTOS - photos
+        if attachments is not None:
+            self.attachment_room = MAX_ATTACHMENTS - attachments
+
+    def allow(self, size):
+        """Count `size` bytes against the client's allowance; False (nothing counted) when over it or refused."""
+        if self.refused:
+            return False
+        if self.client is None:
+            return True
+        if abuse.take_bytes(self.client, "staged", size, limit=settings.STAGED_BYTES_PER_ADDRESS, window=STAGED_WINDOW):
+            return True
+        self.over_quota = True
+        return False
+
+    def photo(self, renditions, caption="", *, counted=False):
+        if self.refused or self.photo_room <= 0 or not (counted or self.allow(renditions.size)):
+            return None
+        photo = intake.stage_photo(renditions, caption, prefix=self.prefix)
+        self.photo_room -= 1
+        return photo
+
+    def photos(self, items):
+        """Stage [(renditions, caption)] in order, yielding the Photo or None for each as it is
+        stored (a full disk stops it with the earlier ones kept). Their bytes are counted at once
+        (one look at the allowance); if they do not all fit, one by one."""
+        items = list(items)
+        counted = False
+        if not self.refused and items:
+            fitting = items[: max(self.photo_room, 0)]
+            over = self.over_quota
+            counted = bool(fitting) and self.allow(sum(renditions.size for renditions, _caption in fitting))
+            self.over_quota = over  # not over yet: some may fit one by one
+        for renditions, caption in items:
+            yield self.photo(renditions, caption, counted=counted)
+
+    def attachment(self, checked, *, counted=False):
+        """`counted`: its bytes were already counted (the Word document 从 Word 导入 read)."""
+        if self.refused or self.attachment_room <= 0 or not (counted or self.allow(checked.size)):
+            return None
+        attachment = intake.stage_attachment(checked, prefix=self.prefix)
+        self.attachment_room -= 1
+        return attachment
 
 
 class EntryBundle:
@@ -101,24 +171,43 @@ class EntryBundle:
         self.form.add_error(None, message)
         self.stage_uploads()
 
+    def bot_refusal(self):
+        """The message of a post refused as a bot (honeypot, too fast, forged stamp), else None."""
+        if self.data is None or not getattr(self.form, "refused_as_bot", lambda: False)():
+            return None
+        errors = self.form.errors.as_data().get(NON_FIELD_ERRORS, [])
+        return next((error.messages[0] for error in errors if error.code in abuse.BOT_CODES), None)
+
+    def staging(self):
+        """This post's Staging (one per post: its allowance message is given once)."""
+        if self._staging is None:
+            self._staging = Staging(client=self.client, refused=self.bot_refusal())
+        return self._staging
+
+    _staging = None
+    dropped_photo_keys = ()
+
     def stage_uploads(self):
         """Store the photos and attachments that passed their checks, so they come back on the page.
 
-        Nothing is staged from a post refused as a bot (honeypot, too fast, forged stamp); at most
-        MAX_PHOTOS photos and MAX_ATTACHMENTS attachments are kept, counting those already staged;
-        a client address may stage settings.STAGED_BYTES_PER_ADDRESS a day. A full disk stops
-        the staging with a message; what was staged before it stays."""
+        Through Staging: nothing from a post refused as a bot; at most MAX_PHOTOS photos and
+        MAX_ATTACHMENTS attachments, counting those already staged; a client address may stage
+        settings.STAGED_BYTES_PER_ADDRESS a day. A full disk stops the staging with a message;
+        what was staged before it stays."""
         if self.data is None:
             return
-        bot = getattr(self.form, "refused_as_bot", lambda: False)()
+        staging = self.staging()
         try:
-            self._stage_photos(bot)
-            self._stage_attachments(bot)
+            self._stage_photos(staging)
+            self._stage_attachments(staging)
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
             log.error("disk full while staging uploads: %s", exc)
             self.disk_full()
+        if staging.over_quota and quota_message() not in self.form.non_field_errors():
+            self.form.add_error(None, quota_message())
+        bot = bool(staging.refused)
         intake.discard_staged(
             photo_keys=self.dropped_photo_keys, attachment_keys=[] if bot else self.form.removed_attachment_keys()
         )
@@ -127,20 +216,7 @@ class EntryBundle:
         if storage_full_message() not in self.form.non_field_errors():
             self.form.add_error(None, storage_full_message())
 
-    def _allow(self, size):
-        if self.client is None:
-            return True
-        if abuse.take_bytes(self.client, "staged", size, limit=settings.STAGED_BYTES_PER_ADDRESS, window=STAGED_WINDOW):
-            return True
-        if not self.over_quota:
-            self.over_quota = True
-            self.form.add_error(None, _("今天从本网络上传的文件已达上限，本次新选择的图片和附件未能保存，请明天再试。"))
-        return False
-
-    over_quota = False
-    dropped_photo_keys = ()
-
-    def _stage_photos(self, bot):
+    def _stage_photos(self, staging):
         dropped, live = [], []
         for form in self.photos.forms:
             key_name = form.add_prefix("key")
@@ -150,29 +226,27 @@ class EntryBundle:
                 form.renditions = None
             elif form.renditions is not None or self.data.get(key_name):
                 live.append(form)
-        self.dropped_photo_keys = [] if bot else dropped
+        self.dropped_photo_keys = [] if staging.refused else dropped
         known = intake.photos_by_key([self.data.get(form.add_prefix("key"), "") for form in live], self.entry)
-        room = MAX_PHOTOS - sum(1 for form in live if form.renditions is None and self.data.get(form.add_prefix("key")) in known)
-        for form in live:
-            renditions, form.renditions = form.renditions, None
-            if renditions is None:
-                continue
-            if bot or room <= 0 or not self._allow(renditions.size):
-                continue
-            photo = intake.stage_photo(renditions, self.data.get(form.add_prefix("caption"), ""))
-            self.data[form.add_prefix("key")] = photo.upload_key
-            room -= 1
+        staging.hold(photos=sum(1 for f in live if f.renditions is None and self.data.get(f.add_prefix("key")) in known))
+        new = [form for form in live if form.renditions is not None]
+        staged = staging.photos([(form.renditions, self.data.get(form.add_prefix("caption"), "")) for form in new])
+        for form, photo in zip(new, staged, strict=True):
+            form.renditions = None
+            if photo is not None:
+                self.data[form.add_prefix("key")] = photo.upload_key
 
-    def _stage_attachments(self, bot):
+    def _stage_attachments(self, staging):
         keys = list(intake.attachments_by_key(self.form.attachment_key_list(), self.entry))
         keys = [key for key in self.form.attachment_key_list() if key in keys]
         new, self.form.new_attachments = self.form.new_attachments, []
         field = self.form.add_prefix("attachment_keys")
+        staging.hold(attachments=len(keys))
         try:
             for checked in new:
-                if bot or len(keys) >= MAX_ATTACHMENTS or not self._allow(checked.size):
-                    continue
-                keys.append(intake.stage_attachment(checked).upload_key)
+                attachment = staging.attachment(checked)
+                if attachment is not None:
+                    keys.append(attachment.upload_key)
         finally:
             self.data[field] = " ".join(keys)
 

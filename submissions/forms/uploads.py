@@ -1,4 +1,10 @@
-"""Attachments (PDF or Word), judged by their content, never by their name."""
+"""Attachments (PDF or Word), judged by their content, never by their name.
+
+The type from the first bytes (detect_document), then what the content holds
+(submissions/attachment_check.py): a Word file meets the same guard as 从 Word 导入 and is refused
+with its reason; a PDF with JavaScript or automatic actions is stored with a warning for editors.
+The form, 从 Word 导入 and the mailbox all call check_attachment.
+"""
 
 import os
 import zipfile
@@ -7,6 +13,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from submissions import attachment_check
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 3
@@ -27,6 +35,7 @@ class CheckedFile:
     ext: str
     content_type: str
     name: str
+    warning: str = ""  # for editors (Attachment.warning): what the content holds that they should know
 
     @property
     def size(self):
@@ -74,7 +83,23 @@ def check_attachment(upload):
         raise ValidationError(
             _("附件“%(name)s”不是 PDF 或 Word 文件（只接受 .pdf、.doc、.docx）。") % {"name": name}, code="wrong_type"
         )
-    return CheckedFile(upload=upload, ext=ext, content_type=TYPES[ext], name=clean_name(name, ext))
+    try:
+        warning = attachment_check.inspect(upload, ext, name)
+    except ValidationError as exc:  # documents.DocumentRefused among them
+        reason = exc.messages[0]
+        raise ValidationError(
+            _("附件“%(name)s”未能接受：%(reason)s") % {"name": name, "reason": reason}, code=exc.code or "refused"
+        ) from None
+    finally:
+        upload.seek(0)
+    return CheckedFile(upload=upload, ext=ext, content_type=TYPES[ext], name=clean_name(name, ext), warning=warning)
+
+
+def word_document(upload):
+    """The CheckedFile of a .docx that 从 Word 导入 has just read (it passed the same guard)."""
+    return CheckedFile(
+        upload=upload, ext="docx", content_type=TYPES["docx"], name=clean_name(getattr(upload, "name", ""), "docx")
+    )
 
 
 class MultipleFileInput(forms.FileInput):
@@ -94,11 +119,17 @@ class AttachmentsField(forms.FileField):
 
 
 def check_attachments(uploads):
-    """(the CheckedFiles that passed, the messages about those that did not)."""
+    """(the CheckedFiles that passed, the messages about those that did not). Only the first
+    MAX_ATTACHMENTS are checked (a post carries up to DATA_UPLOAD_MAX_NUMBER_FILES, and checking
+    a Word file by content costs); the rest are refused unread."""
     checked, errors = [], []
-    for upload in uploads:
+    for upload in uploads[:MAX_ATTACHMENTS]:
         try:
             checked.append(check_attachment(upload))
         except ValidationError as exc:
             errors.extend(exc.messages)
+    extra = [getattr(upload, "name", "") or "" for upload in uploads[MAX_ATTACHMENTS:]]
+    if extra:
+        names = "、".join(extra[:5]) + ("…" if len(extra) > 5 else "")
+        errors.append(_("附件最多 %(count)s 个，以下文件未接受：%(names)s") % {"count": MAX_ATTACHMENTS, "names": names})
     return checked, errors

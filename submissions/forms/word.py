@@ -8,6 +8,11 @@ those fields with a choice (`action=import_replace`); the document's values trav
 fields, so nothing is kept on the server between the two posts. The document's photos are
 staged like uploads (submissions/images.py checks them), with their captions; the document
 itself is staged as an attachment if the submitter ticks the box. Nothing is submitted.
+
+The import meets the page's own guards, through the page's Staging (forms/bundle.py): a post
+refused as a bot (honeypot, too fast, forged stamp) stages nothing and the document is not even
+read; the document's size counts against the address's daily allowance before it is read; its
+photos and the kept copy are staged within the same caps and allowance as uploads.
 """
 
 import json
@@ -17,8 +22,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from submissions import documents, intake
+from submissions import documents
 from submissions.forms import uploads
+from submissions.forms.bundle import is_disk_full, quota_message, storage_full_message
 from submissions.forms.parts import MAX_PHOTOS, MAX_SECTIONS
 
 TEXT_FIELDS = documents.FIELDS
@@ -34,15 +40,21 @@ class WordImportForm(forms.Form):
     )
     keep = forms.BooleanField(label=gettext_lazy("同时把这份文档作为附件报送"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staging=None, **kwargs):
+        """`staging`: the page's Staging (forms/bundle.py): its refusal and the address's allowance."""
         kwargs.setdefault("prefix", PREFIX)
         super().__init__(*args, **kwargs)
         self.practice = None
+        self.staging = staging
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")
+        if self.staging is not None and self.staging.refused:  # a bot's post: the document is not read
+            raise forms.ValidationError(self.staging.refused, code="refused")
         if not upload:
             raise forms.ValidationError(_("请先选择要导入的 Word 文档。"), code="required")
+        if self.staging is not None and not self.staging.allow(upload.size):
+            raise forms.ValidationError(_("今天从本网络上传的文件已达上限，文档未能读取，请明天再试。"), code="quota")
         self.practice = documents.read_practice(upload)  # DocumentRefused is a ValidationError in Chinese
         return upload
 
@@ -118,24 +130,36 @@ def merge(bundle, practice, *, keep_upload=None):
             _("图片最多 %(max)s 张：文档中另有 %(count)s 张未导入。")
             % {"max": MAX_PHOTOS, "count": len(practice.photos) - max(room, 0)}
         )
-    for photo in practice.photos[: max(room, 0)]:
-        staged = intake.stage_photo(photo.renditions, photo.caption)
-        photos.append({"key": staged.upload_key, "caption": photo.caption})
+    staging = bundle.staging()
+    staging.hold(photos=len(photos), attachments=len(result.initial["form"]["attachment_keys"].split()))
+    try:
+        taken = practice.photos[: max(room, 0)]
+        for photo, staged in zip(taken, staging.photos([(p.renditions, p.caption) for p in taken]), strict=True):
+            if staged is not None:
+                photos.append({"key": staged.upload_key, "caption": photo.caption})
+        if keep_upload is not None:
+            _keep(result, keep_upload, staging)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        result.notices.append(storage_full_message())
+    if staging.over_quota:
+        result.notices.append(quota_message())
     if practice.photos:
         result.filled.append("photos")
-    if keep_upload is not None:
-        _keep(result, keep_upload)
     return result
 
 
-def _keep(result, upload):
+def _keep(result, upload, staging):
     keys = result.initial["form"]["attachment_keys"].split()
-    if len(keys) >= uploads.MAX_ATTACHMENTS:
+    if staging.attachment_room <= 0:
         result.notices.append(_("附件已满 %(count)s 个，文档未作为附件保存。") % {"count": uploads.MAX_ATTACHMENTS})
         return
-    checked = uploads.check_attachment(upload)
-    keys.append(intake.stage_attachment(checked).upload_key)
-    result.initial["form"]["attachment_keys"] = " ".join(keys)
+    # Read above through the same guard as an attachment; its bytes were counted before reading.
+    staged = staging.attachment(uploads.word_document(upload), counted=True)
+    if staged is not None:
+        keys.append(staged.upload_key)
+        result.initial["form"]["attachment_keys"] = " ".join(keys)
 
 
 def replace(bundle, data):

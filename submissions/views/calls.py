@@ -96,17 +96,25 @@ def submit(request, slug):
 
 
 def import_word(request, entry, *, form_class=PublicEntryForm):
-    """从 Word 导入 (forms/word.py): the page comes back filled from the document; nothing is submitted."""
-    posted = EntryBundle(entry, request.POST, request.FILES, form_class=form_class, draft=True)
+    """从 Word 导入 (forms/word.py): the page comes back filled from the document; nothing is submitted.
+
+    The post meets the form's guards like any other (honeypot, fill time, the address's staging
+    allowance): one refused as a bot stages nothing and its document is not read; the message
+    shows under the document field and the page comes back with what was typed (and a new stamp)."""
+    posted = EntryBundle(entry, request.POST, request.FILES, form_class=form_class, draft=True, client=abuse.client_ip(request))
     posted.is_valid()  # checks what was uploaded with the page, so that it is staged, not lost
     posted.stage_uploads()
-    importer, result = word.WordImportForm(request.POST, request.FILES), None
-    if request.POST.get("action") == "import_replace":
+    staging = posted.staging()
+    importer, result = word.WordImportForm(request.POST, request.FILES, staging=staging), None
+    if request.POST.get("action") == "import_replace" and not staging.refused:
         importer, result = word.WordImportForm(), word.replace(posted, posted.data)
     elif importer.is_valid():
         keep = importer.cleaned_data["document"] if importer.cleaned_data["keep"] else None
         result = word.merge(posted, importer.practice, keep_upload=keep)
-    bundle = EntryBundle(entry, form_class=form_class, initial=result.initial if result else word.typed(posted))
+    initial = result.initial if result else word.typed(posted)
+    if staging.refused:
+        initial["form"].pop("started", None)  # the page's new stamp, not the refused one
+    bundle = EntryBundle(entry, form_class=form_class, initial=initial)
     if result is not None:
         word.mark(bundle, result)
     return show_form(request, bundle, importer=importer, word_import=result, word_summary=word.summary(bundle, result))
