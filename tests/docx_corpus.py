@@ -2,7 +2,8 @@
 
 Each CASE is a literal practice (what the reader must find) and the style it is written in;
 `build(case)` writes the .docx. The expected values are the literal texts below, never
-anything the reader computed.
+anything the reader computed. HOSTILE (at the end): the hostile documents, each with the
+refusal codes expected (empty: read), for the tests and bench/documents_hostile.py.
 """
 
 import io
@@ -16,8 +17,7 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
-
-from tests.hostile_files import jpeg_bytes
+from PIL import Image
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -103,6 +103,12 @@ CASES = [
 TABLE_ROWS = [("年度", "活动场次", "参与人数"), ("2022年", "48", "1200"), ("2023年", "60", "1500")]
 TABLE_TEXT = "年度 | 活动场次 | 参与人数\n2022年 | 48 | 1200\n2023年 | 60 | 1500"
 CAPTIONS = ["图为党员志愿者为群众服务", "▲支部开展主题党日活动", "党员先锋岗", "图3：支部书记讲党课"]
+
+
+def jpeg_bytes(size=(640, 480), color=(180, 40, 40)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
 
 
 def prefix(numbering, index):

@@ -24,10 +24,21 @@ HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 TITLE_STYLES = {"title", "标题", "subtitle", "副标题"}
 CAPTION_STYLES = {"caption", "题注", "图片说明"}
 V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+W_R, W_RPR, W_B, W_VAL, W_PPR = qn("w:r"), qn("w:rPr"), qn("w:b"), qn("w:val"), qn("w:pPr")
+W_PSTYLE, W_OUTLINE, W_NO_BREAK_HYPHEN = qn("w:pStyle"), qn("w:outlineLvl"), qn("w:noBreakHyphen")
+OFF = ("0", "false", "off")
 R_ID = qn("r:id")
 R_EMBED = qn("r:embed")
 A_BLIP = qn("a:blip")
 MAX_CELL_ROWS = 200
+
+
+@dataclass(frozen=True)
+class Unexpanded:
+    """A picture whose part the guard left unexpanded (over the photo size limit): in the
+    document's order like any picture, left out with its reason."""
+
+    part: str
 
 
 @dataclass
@@ -39,7 +50,7 @@ class Block:
     centred: bool = False
     caption_style: bool = False
     table: bool = False
-    pictures: list = field(default_factory=list)  # image bytes, in order
+    pictures: list = field(default_factory=list)  # image bytes (or Unexpanded), in order
 
 
 def _text(element):
@@ -70,10 +81,18 @@ def _styles_up(style):
         style, seen = style.base_style, seen + 1
 
 
+def _property(element, tag):
+    """`./w:pPr/<tag>/@w:val` of a paragraph or style, by lxml's find (an XPath query is compiled
+    on every call: it was most of the reading time of a long document)."""
+    properties = element.find(W_PPR)
+    found = properties.find(tag) if properties is not None else None
+    return found.get(W_VAL) if found is not None else None
+
+
 def _outline(element):
-    values = element.xpath("./w:pPr/w:outlineLvl/@w:val")
-    if values and values[0].isdigit() and int(values[0]) < 9:
-        return int(values[0]) + 1
+    value = _property(element, W_OUTLINE)
+    if value and value.isdigit() and int(value) < 9:
+        return int(value) + 1
     return None
 
 
@@ -110,21 +129,34 @@ class Styles:
         self.known = {}
 
     def of(self, paragraph):
-        ids = paragraph._p.xpath("./w:pPr/w:pStyle/@w:val")
-        key = ids[0] if ids else None
+        key = _property(paragraph._p, W_PSTYLE)
         if key not in self.known:
             self.known[key] = _style_info(paragraph.style)
         return self.known[key]
 
 
 def _bold(paragraph, default):
-    runs = [run for run in paragraph.runs if run.text.strip()]
-    if not runs:
-        return False
-    return all(run.bold if run.bold is not None else default for run in runs)
+    """Whether every run that shows text is bold (python-docx's `run.text` and `run.bold` for each
+    run, in one pass over the run's children, without their XPath queries)."""
+    shown = False
+    for run in paragraph._p.iterchildren(W_R):
+        visible, bold = False, None
+        for child in run:
+            tag = child.tag
+            if tag == W_T:
+                visible = visible or bool((child.text or "").strip())
+            elif tag == W_NO_BREAK_HYPHEN:
+                visible = True
+            elif tag == W_RPR and (found := child.find(W_B)) is not None:
+                bold = (found.get(W_VAL) or "true").lower() not in OFF
+        if visible:
+            if not (bold if bold is not None else default):
+                return False
+            shown = True
+    return shown
 
 
-def _pictures(paragraph, part):
+def _pictures(paragraph, part, skipped):
     blobs = []
     ids = [blip.get(R_EMBED) for blip in paragraph._p.iter(A_BLIP)]
     ids += [image.get(R_ID) for image in paragraph._p.iter(V_IMAGEDATA)]
@@ -132,13 +164,17 @@ def _pictures(paragraph, part):
         rel = part.rels.get(rel_id) if rel_id else None
         if rel is None or rel.is_external:
             continue
+        name = str(getattr(rel.target_part, "partname", "")).lstrip("/")
+        if name in skipped:
+            blobs.append(Unexpanded(name))
+            continue
         blob = getattr(rel.target_part, "blob", None)
         if blob:
             blobs.append(blob)
     return blobs
 
 
-def _paragraph_block(paragraph, part, styles):
+def _paragraph_block(paragraph, part, styles, skipped):
     info = styles.of(paragraph)
     alignment = paragraph.alignment
     return Block(
@@ -148,11 +184,11 @@ def _paragraph_block(paragraph, part, styles):
         bold=_bold(paragraph, info.bold),
         centred=(alignment == WD_ALIGN_PARAGRAPH.CENTER) if alignment is not None else info.centred,
         caption_style=info.name.lower() in CAPTION_STYLES,
-        pictures=_pictures(paragraph, part),
+        pictures=_pictures(paragraph, part, skipped),
     )
 
 
-def _table_block(table, part):
+def _table_block(table, part, skipped):
     rows, pictures = [], []
     for row in table.rows[:MAX_CELL_ROWS]:
         cells, seen = [], set()
@@ -162,20 +198,21 @@ def _table_block(table, part):
             seen.add(id(cell._tc))
             cells.append(" ".join(_text(p._p).strip() for p in cell.paragraphs if _text(p._p).strip()))
             for paragraph in cell.paragraphs:
-                pictures.extend(_pictures(paragraph, part))
+                pictures.extend(_pictures(paragraph, part, skipped))
         if any(cells):
             rows.append(" | ".join(cells))
     return Block(text="\n".join(rows), table=True, pictures=pictures)
 
 
-def read_blocks(data):
-    """The blocks of a checked package (bytes), in document order; and the app that wrote it."""
+def read_blocks(data, skipped=()):
+    """The blocks of a checked package (bytes), in document order. `skipped`: the part names
+    the guard left unexpanded (their pictures come as Unexpanded)."""
     document = docx.Document(io.BytesIO(data))
     part, styles = document.part, Styles(document)
     blocks = []
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            blocks.append(_table_block(item, part))
+            blocks.append(_table_block(item, part, skipped))
         else:
-            blocks.append(_paragraph_block(item, part, styles))
+            blocks.append(_paragraph_block(item, part, styles, skipped))
     return blocks

@@ -207,12 +207,12 @@ def build(blocks):
             captions[index] = clean(blocks[index + 1].text)
             consumed.add(index + 1)
     flow = [(i, b) for i, b in enumerate(blocks) if i not in consumed]
-    kinds = {}
-    for position, (index, block) in enumerate(flow):
+    kinds, following = {}, None
+    for index, block in reversed(flow):  # backwards: `following` is the next block without pictures
         if block.pictures:
             continue
-        following = next((b for _i, b in flow[position + 1 :] if not b.pictures), None)
         found = heading_kind(block, following)
+        following = block
         if found:
             kinds[index] = found
     chosen = _section_kind(kinds)
