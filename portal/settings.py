@@ -306,6 +306,10 @@ PORTAL_NAME = _("党建品牌征集展示平台")
 FORM_MIN_SECONDS = env.number("FORM_MIN_SECONDS", 3)
 # Extra certificates trusted for the campaign mailbox's IMAP server (a private CA); empty: the system's.
 MAILBOX_CA_FILE = env.text("MAILBOX_CA_FILE")
+# The authserv-id the campaign's own mail server writes in Authentication-Results (RFC 8601),
+# comma-separated if several: only its results verify a sender (submissions/mailbox/senders.py);
+# empty: the topmost header, the one the receiving server prepends.
+MAILBOX_AUTHSERV_ID = env.text("MAILBOX_AUTHSERV_ID")
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
 # Bytes of photos and attachments a refused entry form may stage per client address per day

@@ -2,13 +2,6 @@
 with messages in the shapes real mail clients send; nothing imported twice; the editor enters
 or rejects the draft."""
 
-import base64
-import imaplib
-import shutil
-import ssl
-import subprocess
-import tempfile
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -16,91 +9,27 @@ from django.urls import reverse
 from submissions import mailbox, roles
 from submissions.models import Attachment, MailboxMessage, Photo, Region, Status, Submission
 from tests import docx_corpus as corpus
-from tests.factories import CampaignFactory, make_user
-from tests.imap_server import ImapServer
-from tests.submit_data import entry_data, formset, image_bytes
+from tests import mail_samples
+from tests.factories import make_user
+from tests.mail_samples import CASE, foxmail_message, unseen
+from tests.submit_data import entry_data, formset
 
 pytestmark = pytest.mark.django_db
-
-CASE = next(c for c in corpus.CASES if c["name"] == "labels-table-photos")  # SEED: 3 photos, a table
-GBK_BODY = "编辑部老师您好：\r\n附件是我们支部的党建品牌材料，请审阅。\r\n沂蒙社区党委 王老师\r\n"
 
 
 @pytest.fixture(scope="module")
 def imap_server():
-    # Not under pytest's own temporary folder: that one is private to root, and dovecot's
-    # unprivileged processes must read the user list and the Maildir.
-    root = tempfile.mkdtemp(prefix="portal-imap-")
-    try:
-        server = ImapServer(root).start()
-    except (FileNotFoundError, subprocess.CalledProcessError, RuntimeError) as exc:
-        pytest.fail(f"dovecot could not start (apt-get install dovecot-imapd): {exc}")
-    yield server
-    server.stop()
-    shutil.rmtree(root, ignore_errors=True)
+    yield from mail_samples.server()
 
 
 @pytest.fixture
 def campaign(imap_server, settings, monkeypatch):
-    settings.MAILBOX_CA_FILE = str(imap_server.root / "cert.pem")
-    found = CampaignFactory(slug="mail-2026", imap_host="127.0.0.1", imap_port=imap_server.port, imap_user=imap_server.user)
-    monkeypatch.setenv("PORTAL_IMAP_PASSWORD_MAIL_2026", imap_server.password)
-    return found
-
-
-def b64(data):
-    return base64.encodebytes(data).decode()
-
-
-def foxmail_message(message_id, *, subject="=?UTF-8?B?5rKC6JKZ56S+5Yy65YWa5aeU5YWa5bu65ZOB54mM5oql6YCB?=", document=None):
-    """multipart/mixed as Foxmail and Outlook write it: an RFC 2047 subject (UTF-8, base64), a GBK
-    text body, the Word document with its Chinese name in RFC 2231 (filename*=), and a photo."""
-    document = document if document is not None else corpus.build(CASE)
-    return (
-        "From: =?GBK?B?zfXAz8qm?= <wang@example.org>\r\n"
-        "To: mailbox@example.com\r\n"
-        f"Subject: {subject}\r\n"
-        "Date: Tue, 01 Dec 2026 09:30:00 +0800\r\n"
-        f"Message-ID: {message_id}\r\n"
-        "MIME-Version: 1.0\r\n"
-        'Content-Type: multipart/mixed; boundary="----=_NextPart_000"\r\n'
-        "\r\n"
-        "------=_NextPart_000\r\n"
-        'Content-Type: text/plain; charset="GBK"\r\n'
-        "Content-Transfer-Encoding: base64\r\n"
-        "\r\n"
-        f"{b64(GBK_BODY.encode('gbk'))}"
-        "------=_NextPart_000\r\n"
-        "Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document;\r\n"
-        "\tname*=UTF-8''%E6%B2%82%E8%92%99%E7%A4%BE%E5%8C%BA.docx\r\n"
-        "Content-Transfer-Encoding: base64\r\n"
-        "Content-Disposition: attachment;\r\n"
-        "\tfilename*=UTF-8''%E6%B2%82%E8%92%99%E7%A4%BE%E5%8C%BA.docx\r\n"
-        "\r\n"
-        f"{b64(document)}"
-        "------=_NextPart_000\r\n"
-        'Content-Type: image/jpeg; name="IMG_0001.jpg"\r\n'
-        "Content-Transfer-Encoding: base64\r\n"
-        'Content-Disposition: attachment; filename="IMG_0001.jpg"\r\n'
-        "\r\n"
-        f"{b64(image_bytes(size=(800, 600)))}"
-        "------=_NextPart_000--\r\n"
-    ).encode("ascii")
-
-
-def unseen(server):
-    client = imaplib.IMAP4_SSL(
-        "127.0.0.1", server.port, ssl_context=ssl.create_default_context(cafile=str(server.root / "cert.pem"))
-    )
-    client.login(server.user, server.password)
-    client.select("INBOX")
-    _status, found = client.search(None, "UNSEEN")
-    client.logout()
-    return len(found[0].split())
+    return mail_samples.campaign_on(imap_server, settings, monkeypatch)
 
 
 def test_a_message_becomes_a_draft_in_the_queue_once(campaign, imap_server):
-    imap_server.deliver(foxmail_message("<a1@foxmail.example>"))
+    message = foxmail_message("<a1@foxmail.example>")
+    imap_server.deliver(message)
     report = mailbox.fetch(campaign)
     assert (report.imported, report.skipped, report.errors) == (1, 0, [])
     item = MailboxMessage.objects.get()
@@ -127,7 +56,7 @@ def test_a_message_becomes_a_draft_in_the_queue_once(campaign, imap_server):
 
     # A second run imports nothing; the same message delivered again (unread) is skipped too.
     assert mailbox.fetch(campaign).imported == 0
-    imap_server.deliver(foxmail_message("<a1@foxmail.example>"))
+    imap_server.deliver(message)  # the same bytes (a document built again differs: its zip's times)
     report = mailbox.fetch(campaign)
     assert (report.imported, report.skipped) == (0, 1)
     assert MailboxMessage.objects.count() == 1
@@ -135,7 +64,7 @@ def test_a_message_becomes_a_draft_in_the_queue_once(campaign, imap_server):
 
 
 def test_the_command_fetches_and_a_big_message_is_bounded_before_reading(campaign, imap_server, monkeypatch, capsys):
-    monkeypatch.setattr(mailbox, "MAX_MESSAGE_BYTES", 10_000)
+    monkeypatch.setattr(mailbox.imap, "MAX_MESSAGE_BYTES", 10_000)
     imap_server.deliver(foxmail_message("<big@foxmail.example>"))
     call_command("fetch_mailbox", "--campaign", campaign.slug)
     assert "1 imported" in capsys.readouterr().out
@@ -146,7 +75,7 @@ def test_the_command_fetches_and_a_big_message_is_bounded_before_reading(campaig
 
 
 def test_a_hostile_document_in_a_message_is_noted_and_nothing_of_it_stored(campaign, imap_server, monkeypatch):
-    monkeypatch.setattr(mailbox, "MAX_ATTACHMENTS", 2)
+    monkeypatch.setattr(mailbox.store, "MAX_ATTACHMENTS", 2)
     data = corpus.build(CASE)
     hostile = data.replace(b"word/document.xml", b"word/documenx.xml")  # the main part is gone
     imap_server.deliver(foxmail_message("<bad@foxmail.example>", document=hostile, subject="=?GBK?B?suLK1A==?="))

@@ -21,6 +21,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.timezone import now
@@ -116,8 +117,9 @@ MATRIX = [
     ("/showcase/{draft_article.slug}/poster.jpg", "GET", everyone(404)),
     ("/showcase/{article.slug}/print/", "GET", everyone(200)),
     ("/showcase/{draft_article.slug}/print/", "GET", everyone(404)),
-    ("/showcase/{article.slug}/read/", "POST", everyone(204)),  # the reading beacon: no token, nothing of the reader's
-    ("/showcase/{draft_article.slug}/read/", "POST", everyone(404)),
+    ("/showcase/{article.slug}/read/", "GET", everyone(200)),  # the reading beacon's tokens, nothing of the reader's
+    ("/showcase/{article.slug}/read/", "POST", everyone(403)),  # without the read token: nothing counted
+    ("/showcase/{draft_article.slug}/read/", "POST", everyone(403)),
     ("/sitemap.xml", "GET", everyone(200)),
     ("/sitemap-articles.xml", "GET", everyone(200)),
     ("/sitemap-articles.xml?p=9", "GET", everyone(404)),
@@ -153,6 +155,7 @@ MATRIX = [
     ("/admin/intake/", "GET", admin(EDITORS)),
     ("/admin/intake/", "POST", admin(EDITORS)),  # empty: the form with its errors
     ("/admin/intake/?mail={mail.pk}", "GET", admin(EDITORS)),  # a mailbox message opened in the intake form
+    ("/admin/submissions/mailboxmessage/{mail.pk}/raw/", "GET", admin(EDITORS)),  # the raw message, downloaded
     ("/admin/dashboard/", "GET", admin(EDITORS)),
     # Entries: reviewers see only those assigned to them (the list is theirs, other entries do not exist).
     ("/admin/submissions/submission/", "GET", admin(NEWSROOM), EDITORS),
@@ -331,7 +334,12 @@ def world():
         site=SiteSettings.load(),
         template=NotificationTemplate.objects.first(),
         message=OutboxMessage.objects.create(event="received", to="a@example.com", subject="s", body="b"),
-        mail=MailboxMessage.objects.create(campaign=entry.campaign, message_id="<matrix@example.com>", subject="来稿"),
+        mail=MailboxMessage.objects.create(
+            campaign=entry.campaign,
+            message_id="<matrix@example.com>",
+            subject="来稿",
+            raw=ContentFile(b"Subject: x\r\n\r\nbody\r\n", name="matrix.eml"),
+        ),
         editor_user=users[EDITOR],
         group=Group.objects.first(),
         attempt=AccessAttempt.objects.first(),

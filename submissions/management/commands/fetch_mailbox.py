@@ -1,4 +1,4 @@
-"""Fetch the campaign mailboxes over IMAP into the editors' intake queue (submissions/mailbox.py).
+"""Fetch the campaign mailboxes over IMAP into the editors' intake queue (submissions/mailbox/).
 
     manage.py fetch_mailbox [--campaign SLUG]
 
@@ -27,7 +27,10 @@ class Command(BaseCommand):
         else:
             reports = mailbox.fetch_all()
         for report in reports:
-            self.stdout.write(f"{report.campaign}: {report.imported} imported, {report.skipped} already there")
+            self.stdout.write(
+                f"{report.campaign}: {report.imported} imported, {report.quarantined} quarantined, "
+                f"{report.skipped} already there, {report.left} left for the next run"
+            )
             for error in report.errors:
                 self.stderr.write(f"{report.campaign}: {error}")
         if any(report.errors for report in reports):
