@@ -121,6 +121,20 @@ def markdown(data):
             ratio = sizes[1]["report_ms_median"] / sizes[0]["report_ms_median"]
             lines += ["", f"A report at 100,000 entries against one at 10,000: **{ratio:.2f} ×**."]
         lines.append("")
+    if "documents_hostile" in data:
+        d = data["documents_hostile"]
+        refused = [r for r in d["files"] if not r["outcome"].startswith("read")]
+        b = d["boundary"]
+        lines += [
+            "**Hostile Word documents** (`python -m bench.documents_hostile`; each read in the child process; targets: "
+            "read or refused in ≤ 3 s at ≤ 256 MB peak in that process):",
+            "",
+            "| files | refused | read | all within | slowest s | largest peak MB | process boundary, ms a read |",
+            "|---|---|---|---|---|---|---|",
+            f"| {len(d['files'])} | {len(refused)} | {len(d['files']) - len(refused)} | {'yes' if d['all_within'] else 'NO'} | "
+            f"{d['worst_seconds']:.2f} | {d['worst_peak_mb']} | +{b['added_ms']} ({b['in_process_ms']} → {b['child_ms']}) |",
+            "",
+        ]
     if "admin_list" in data:
         a = data["admin_list"]
         small, big = list(a["sizes"])

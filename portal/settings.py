@@ -310,6 +310,11 @@ MAILBOX_CA_FILE = env.text("MAILBOX_CA_FILE")
 # comma-separated if several: only its results verify a sender (submissions/mailbox/senders.py);
 # empty: the topmost header, the one the receiving server prepends.
 MAILBOX_AUTHSERV_ID = env.text("MAILBOX_AUTHSERV_ID")
+# The separate process each Word document is read in (submissions/documents/sandbox.py): wall
+# clock seconds, CPU seconds, and megabytes of memory it may add to what it inherits.
+DOCUMENT_READ_SECONDS = env.number("DOCUMENT_READ_SECONDS", 25)
+DOCUMENT_READ_CPU_SECONDS = env.number("DOCUMENT_READ_CPU_SECONDS", 20)
+DOCUMENT_READ_MEMORY_MB = env.number("DOCUMENT_READ_MEMORY_MB", 512)
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
 # Bytes of photos and attachments a refused entry form may stage per client address per day

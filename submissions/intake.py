@@ -80,7 +80,7 @@ def find_duplicate(campaign_id, org_name, brand_name, exclude_pk=None):
 # Staging ---------------------------------------------------------------------------------
 
 
-MAIL_KEY = "mail-"  # staged rows held by a mailbox message (submissions/mailbox.py): not purged as abandoned
+MAIL_KEY = "mail-"  # staged rows held by a mailbox message (submissions/mailbox/): not purged as abandoned
 
 
 def stage_photo(renditions, caption="", *, prefix=""):

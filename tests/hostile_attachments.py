@@ -7,14 +7,13 @@ files, written here from the format's description) and PDFs, clean and hostile.
     pdf_with_object_stream({5: b"<< /S /JavaScript /JS (app.alert(1)) >>"})
 """
 
-import io
 import struct
-import zipfile
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import docx_corpus as corpus
+from tests.hostile_files import part, repack
 
 SECTOR = 512
 FREE, END, FAT_SECTOR, NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -188,21 +187,6 @@ def pdf_upload(content, name="材料.pdf"):
 # Word (.docx) the import's guard refuses ----------------------------------------------------------
 
 
-def _repack(data, *, replace=None, add=None):
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info)))
-        for name, content in (add or {}).items():
-            target.writestr(name, content)
-    return out.getvalue()
-
-
-def _part(data, name):
-    return zipfile.ZipFile(io.BytesIO(data)).read(name).decode()
-
-
 def clean_docx():
     return corpus.build(corpus.CASES[0])
 
@@ -210,27 +194,27 @@ def clean_docx():
 def macro_docx():
     """A .docx whose main part is declared macro-enabled, with a VBA project beside it."""
     data = clean_docx()
-    types = _part(data, "[Content_Types].xml").replace(
+    types = part(data, "[Content_Types].xml").replace(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
         "application/vnd.ms-word.document.macroEnabled.main+xml",
     )
-    return _repack(data, replace={"[Content_Types].xml": types}, add={"word/vbaProject.bin": b"\x00" * 512})
+    return repack(data, replace={"[Content_Types].xml": types}, add={"word/vbaProject.bin": b"\x00" * 512})
 
 
 def external_template_docx():
     """A .docx that makes Word fetch its template from a server when opened."""
     data = clean_docx()
-    rels = _part(data, "word/_rels/document.xml.rels").replace(
+    rels = part(data, "word/_rels/document.xml.rels").replace(
         "</Relationships>",
         '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
         'Target="http://127.0.0.1:9/template.dotm" TargetMode="External"/></Relationships>',
     )
-    return _repack(data, replace={"word/_rels/document.xml.rels": rels})
+    return repack(data, replace={"word/_rels/document.xml.rels": rels})
 
 
 def zip_bomb_docx():
     """A small .docx (under 1 MB) with an XML part that expands to 100 MB."""
-    return _repack(clean_docx(), add={"customXml/item9.xml": b" " * (100 * 1024 * 1024)})
+    return repack(clean_docx(), add={"customXml/item9.xml": b" " * (100 * 1024 * 1024)})
 
 
 def docx_upload(content, name="说明.docx"):

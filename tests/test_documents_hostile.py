@@ -9,27 +9,13 @@ import pytest
 from submissions import documents
 from submissions.documents import guard
 from tests import docx_corpus as corpus
-from tests.hostile_files import png_declaring
+from tests.hostile_files import png_declaring, repack
 
 GOOD = corpus.CASES[0]
 
 
 def good_bytes():
     return corpus.build(GOOD)
-
-
-def repack(data, *, replace=None, add=None, drop=(), compression=zipfile.ZIP_DEFLATED):
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as target:
-        for info in source.infolist():
-            if info.filename in drop:
-                continue
-            content = (replace or {}).get(info.filename, source.read(info))
-            target.writestr(info.filename, content)
-        for name, content in (add or {}).items():
-            target.writestr(name, content)
-    return out.getvalue()
 
 
 def refused(data, name="做法.docx"):

@@ -45,7 +45,7 @@ class Campaign(models.Model):
     standing_call = models.TextField(_("征集说明（附于每篇文章末尾）"), blank=True)
     mailbox = models.EmailField(_("征集邮箱"))
     source = models.CharField(_("发布来源"), max_length=60, default="大众日报", help_text=_("文章“发布来源”一栏的默认值。"))
-    # The campaign mailbox read over IMAP (TLS) by `manage.py fetch_mailbox` (submissions/mailbox.py).
+    # The campaign mailbox read over IMAP (TLS) by `manage.py fetch_mailbox` (submissions/mailbox/).
     # The password is not shown in the admin: it comes from the environment
     # (PORTAL_IMAP_PASSWORD_<SLUG>, see mailbox.password_of) or is set from the shell.
     imap_host = models.CharField(_("收信服务器（IMAP）"), max_length=120, blank=True, help_text=_("留空则不自动收取邮箱来稿。"))
