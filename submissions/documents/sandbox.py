@@ -85,6 +85,7 @@ class Outcome:
     detail: str = ""
     seconds: float = 0.0
     peak_kb: int = 0  # the child's peak resident memory (shared pages it inherited included)
+    cpu_seconds: float = 0.0  # the child's user + system time (what RLIMIT_CPU counts)
     base_kb: int = 0  # the parent's resident memory when it forked
 
 
@@ -119,6 +120,7 @@ def run(work, *args, ceilings=None):
     outcome.seconds = time.monotonic() - started
     outcome.base_kb = base_kb
     outcome.peak_kb = usage.ru_maxrss if usage else 0
+    outcome.cpu_seconds = (usage.ru_utime + usage.ru_stime) if usage else 0.0
     if not outcome.failure and status is not None and not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         outcome.failure = "crash"
     if outcome.failure == "crash" and status is not None and os.WIFSIGNALED(status):
