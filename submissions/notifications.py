@@ -179,7 +179,7 @@ def status_changed(change_pk):
         return article_changed(change)
     submission = change.submission
     event = STATUS_EVENTS.get(change.to_status)
-    if event is None:
+    if event is None or not first_time(change):
         return
     context = {"tracking_url": tracking_url(submission), "message": change.message}
     if event == "published":
@@ -190,6 +190,15 @@ def status_changed(change_pk):
         if event == "received" and submission.campaign.mailbox:
             admin_url = absolute(reverse("admin:submissions_submission_change", args=[submission.pk]))
             queue("mailbox_notice", submission.campaign.mailbox, {"admin_url": admin_url}, submission)
+
+
+def first_time(change):
+    """Whether the entry reaches this status for the first time: a correction of a published
+    article moves its entry 已发表 → 已采用 → 已发表, and the submitter is told of each real event once."""
+    if change.to_status not in (S.ACCEPTED, S.PUBLISHED):
+        return True
+    earlier = StatusChange.objects.filter(submission_id=change.submission_id, to_status=change.to_status, pk__lt=change.pk)
+    return not earlier.exists()
 
 
 _name = display_name  # how a person is named in a message

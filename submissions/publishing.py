@@ -125,13 +125,14 @@ def search_text(article):
     return "\n".join(p for p in parts if p)
 
 
-def edited(article, user, *, note=""):
+def edited(article, user, *, note="", reason=""):
     """After a save of the article and its parts: search text, a revision, and a stale sign-off voided.
 
     Any change to what the snapshot holds (revisions.snapshot: everything a reader sees or that
     routes the article) voids a sign-off: a signed-off or scheduled article goes back to 编辑中;
     a published one goes off the column and back to 待签审 (its entry back to 已采用) until a
-    chief editor signs the new version off and publishes it again.
+    chief editor signs the new version off and publishes it again; `reason` (the admin asks for it
+    on a published article, like 撤稿's) is kept on that step.
     """
     text = search_text(article)
     Showcase.objects.filter(pk=article.pk).update(search_text=text)
@@ -142,7 +143,9 @@ def edited(article, user, *, note=""):
         if article.state in workflow.SIGNED:
             workflow.transition(article, A.DRAFT, actor=user, note=_("签审后修改，签审失效"), via="edit")
         elif article.state in workflow.LIVE:
-            workflow.transition(article, A.AWAITING_SIGNOFF, actor=user, note=_("发布后修改，须重新签审"), via="edit")
+            workflow.transition(
+                article, A.AWAITING_SIGNOFF, actor=user, message=reason, note=_("发布后修改，须重新签审"), via="edit"
+            )
     pagecache.bump()
     return revision
 

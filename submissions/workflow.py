@@ -86,7 +86,7 @@ ARTICLE_TRANSITIONS = {
     (A.SCHEDULED, A.PUBLISHED): {SIGNOFF, SYSTEM},
     (A.SCHEDULED, A.DRAFT): {EDIT_ARTICLE},
     (A.PUBLISHED, A.UNPUBLISHED): {EDIT_ARTICLE},
-    (A.PUBLISHED, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # an edit of a published article: off until signed again
+    (A.PUBLISHED, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # only an edit of a published article: off until signed again
     (A.UNPUBLISHED, A.DRAFT): {EDIT_ARTICLE},
 }
 
@@ -196,6 +196,9 @@ def _check_rules(obj, to, actor):
             raise TransitionError(_("您在上次签审后修改过这篇文章，不能签审：请由另一位签审编辑签审。"))
     if to == A.PUBLISHED and revisions.changed_by_since(obj, obj.signed_revision):
         raise TransitionError(_("文章在签审后又被修改，须重新签审。"))
+    # A published article goes back for sign-off (off the column) only for a correction of its text.
+    if obj.state == A.PUBLISHED and to == A.AWAITING_SIGNOFF and not revisions.changed_by_since(obj, obj.signed_revision):
+        raise TransitionError(_("文章发布后未作修改，无需重新签审；如需撤下，请用“撤稿”并填写原因。"))
 
 
 def transition(obj, to, *, actor, note="", message="", via=""):

@@ -97,7 +97,7 @@ def test_admin_edit_is_a_revision_voids_sign_off_and_is_visible_at_once(entry, e
     reader = Client()
     assert "改写后的导语" in reader.get(article.get_absolute_url()).content.decode()
     article.refresh_from_db()
-    client.post(url, change_data(article, lead="更正后的导语"))
+    client.post(url, change_data(article, lead="更正后的导语", correction_reason="导语有误"))  # a correction needs its reason
     article.refresh_from_db()
     entry.refresh_from_db()
     assert article.state == A.AWAITING_SIGNOFF and entry.status == Status.ACCEPTED
@@ -162,7 +162,8 @@ def test_workflow_buttons(entry, editor, chief, django_capture_on_commit_callbac
     client.post(move, {"to": "scheduled", "publish_at": at})
     article.refresh_from_db()
     assert article.state == A.SCHEDULED and article.publish_at > timezone.now()
-    assert publishing.publish_due(now=article.publish_at + timedelta(seconds=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the submitter is sent the link at its first publication
+        assert publishing.publish_due(now=article.publish_at + timedelta(seconds=1)) == 1
     response = client.post(move, {"to": "unpublished", "message": ""}, follow=True)
     assert "请填写说明" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

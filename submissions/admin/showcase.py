@@ -74,6 +74,12 @@ class ShowcaseAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.state == Showcase.State.PUBLISHED:  # a correction needs its reason
+            return [(gettext_lazy("更正"), {"fields": ["correction_reason"]}), *fieldsets]
+        return fieldsets
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         own = [
@@ -101,7 +107,8 @@ class ShowcaseAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         before = form.instance.state
-        publishing.edited(form.instance, request.user, note=_("修改") if change else _("新建"))
+        reason = form.cleaned_data.get("correction_reason", "")
+        publishing.edited(form.instance, request.user, note=_("修改") if change else _("新建"), reason=reason)
         if before != form.instance.state and before == Showcase.State.PUBLISHED:
             messages.warning(request, _("已发布的文章被修改：文章已暂停公开，待重新签审后再发布。"))
         elif before != form.instance.state:

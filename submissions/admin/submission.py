@@ -321,15 +321,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
             messages.error(request, _("请选择要办理的操作。"))
         else:
             message, note = request.POST.get("message", "").strip(), request.POST.get("note", "").strip()
-            try:
-                workflow.transition(obj, to, actor=request.user, message=message, note=note, via="admin")
-            except workflow.TransitionError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request, _("已办理：%(entry)s → %(status)s") % {"entry": obj, "status": obj.get_status_display()}
-                )
-                workbench.assign_after_move(request, obj, to)
+            workbench.move_and_assign(request, obj, to, message=message, note=note)  # one unit: both or neither
         return workbench.back(request, obj)
 
     def _workbench_post(self, request, object_id):

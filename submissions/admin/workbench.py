@@ -3,13 +3,16 @@ reviewers ticked, so moving and assigning is one press), return and decline as s
 with their own message boxes, and the current round's reviewers: who has scored, assign more,
 take one back. Views are called from SubmissionAdmin (which owns the URLs and permissions)."""
 
+import logging
+
 from django.contrib import messages
+from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from submissions import assignments
+from submissions import assignments, workflow
 from submissions.models import ReviewAssignment
 from submissions.models import Status as S
 
@@ -18,6 +21,8 @@ PRIMARY_ORDER = [S.FIRST_REVIEW, S.SECOND_REVIEW, S.SHORTLISTED, S.ACCEPTED, S.F
 STAGE_OF_TARGET = {status: stage for stage, status in assignments.REVIEW_STATUS_OF_STAGE.items()}  # the round a move opens
 SECONDARY = {S.RETURNED: "warning", S.DECLINED: "danger"}
 PER_ENTRY = 2  # reviewers ticked by default for a round
+
+log = logging.getLogger(__name__)
 
 
 def split_moves(moves):
@@ -97,12 +102,37 @@ def report(request, created, refused):
         messages.warning(request, _("；").join(refused))
 
 
-def assign_after_move(request, entry, to):
-    """After the primary step into a review round: give the ticked reviewers that round."""
+def move_and_assign(request, entry, to, *, message="", note=""):
+    """The primary step and the ticked reviewers of the round it opens, as one unit: if the
+    assignment fails, the move is rolled back and the editor is told that nothing changed."""
     stage = STAGE_OF_TARGET.get(to)
-    reviewers = chosen_reviewers(request)
-    if stage and reviewers:
-        report(request, *assignments.assign([(entry, r) for r in reviewers], by=request.user, stage=stage))
+    reviewers = chosen_reviewers(request) if stage else []
+    created = []
+    try:
+        with transaction.atomic():
+            workflow.transition(entry, to, actor=request.user, message=message, note=note, via="admin")
+            if reviewers:
+                created, refused = assignments.assign([(entry, r) for r in reviewers], by=request.user, stage=stage)
+                if refused:
+                    raise assignments.AssignmentError(_("；").join(refused))
+    except workflow.TransitionError as exc:
+        messages.error(request, str(exc))
+        return
+    except (assignments.AssignmentError, DatabaseError) as exc:
+        if isinstance(exc, DatabaseError):
+            log.exception("Move and assign of entry %s failed", entry.pk)
+        entry.refresh_from_db()  # the move was rolled back with the assignment
+        messages.error(
+            request,
+            _("未办理：评审专家分派失败（%(reason)s）。作品仍为“%(status)s”，也未分派任何评审专家，请刷新后重试。")
+            % {
+                "reason": str(exc) if isinstance(exc, assignments.AssignmentError) else _("系统错误"),
+                "status": entry.get_status_display(),
+            },
+        )
+        return
+    messages.success(request, _("已办理：%(entry)s → %(status)s") % {"entry": entry, "status": entry.get_status_display()})
+    report(request, created, [])
 
 
 def assign_view(request, entry):

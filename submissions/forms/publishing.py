@@ -36,6 +36,16 @@ class MoveForm(forms.Form):
 
 
 class ShowcaseAdminForm(forms.ModelForm):
+    # Shown only for a published article (ShowcaseAdmin.get_fieldsets): its correction takes it off
+    # the column until signed off again, so, like 撤稿, it needs a reason.
+    correction_reason = forms.CharField(
+        label=_("更正原因"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("已发布的文章修改后将暂停公开，待重新签审后再发布。"),
+    )
+
     class Meta:
         model = Showcase
         fields = [
@@ -53,6 +63,12 @@ class ShowcaseAdminForm(forms.ModelForm):
         field = self.fields.get("submission")
         if field is not None:
             field.help_text = _("须为“已采用”状态的作品。")
+
+    def clean_correction_reason(self):
+        reason = self.cleaned_data.get("correction_reason", "").strip()
+        if self.instance.pk and self.instance.state == Showcase.State.PUBLISHED and not reason:
+            raise forms.ValidationError(_("请填写更正原因：修改已发布的文章会使其暂停公开，待重新签审。"))
+        return reason
 
     def clean_responsible_editor(self):
         editor = self.cleaned_data["responsible_editor"]
