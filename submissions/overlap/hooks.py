@@ -3,9 +3,10 @@
 Signals mark what changed: an entry submitted or resubmitted (its StatusChange), an entry's text
 edited (the entry or one of its sections saved or deleted), an article published or taken down
 (its StatusChange) or edited while public. Each marks the entry or article once per transaction;
-enqueue() runs the work after commit. The work never fails the request that caused it: an
-exception is logged and swallowed. enqueue() puts the job on the task queue
-(submissions/tasks.py `overlap_job`), so a worker makes the report, never the request.
+enqueue() runs the work after commit. The work never fails the request that caused it:
+enqueue() puts the job on the task queue (submissions/tasks.py `overlap_job`), so a worker makes
+the report, never the request, and a queue that refuses is logged. A job that fails in the
+worker raises, so the queue records the failure and runs it again.
 """
 
 import logging
@@ -22,15 +23,12 @@ TEXT_FIELDS = {"brand_idea", "introduction", "results", "model_story"}
 def _run(kind, pk):
     from submissions import overlap
 
-    try:
-        if kind == ENTRY:
-            overlap.refresh_report(pk)
-        elif kind == ARTICLE:
-            overlap.refresh_article(pk)
-        else:  # another entry whose report the change may alter, by its OverlapDocument's id
-            overlap.refresh_document(pk)
-    except Exception:  # the report is never worth a failed request
-        logger.exception("overlap report for %s %s failed", kind, pk)
+    if kind == ENTRY:
+        overlap.refresh_report(pk)
+    elif kind == ARTICLE:
+        overlap.refresh_article(pk)
+    else:  # another entry whose report the change may alter, by its OverlapDocument's id
+        overlap.refresh_document(pk)
 
 
 def enqueue(kind, pk):
@@ -40,13 +38,19 @@ def enqueue(kind, pk):
 
     try:
         tasks.enqueue(tasks.overlap_job, kind, pk)
-    except Exception:  # the queue refused: the report is never worth a failed request
+    except Exception:  # the queue refused (or, run eagerly, the job failed): never worth a failed request
         logger.exception("overlap report for %s %s not queued", kind, pk)
 
 
 def run(kind, pk):
-    """The job itself, as the worker runs it."""
-    _run(kind, pk)
+    """The job itself, as the worker runs it. A job that fails raises (after logging): the queue
+    counts it as failed and hands it out again (TASK_RETRY, up to TASK_MAX_ATTEMPTS); each job
+    is safe to run again (docs/tasks.md)."""
+    try:
+        _run(kind, pk)
+    except Exception:
+        logger.exception("overlap report for %s %s failed", kind, pk)
+        raise
 
 
 class _Job:

@@ -85,14 +85,22 @@ def analyse(document, campaign, documents=None):
     return align.covered(every_run) / len(own), results[:MAX_MATCHES]
 
 
-def _of_self():
-    return {"of": ("self",)} if connection.features.has_select_for_update_of else {}
+def _lock_options():
+    """FOR NO KEY UPDATE OF the document alone: it keeps two reports of one entry apart, and,
+    unlike FOR UPDATE, lets another entry's report write a match that refers to this document
+    (its foreign key check takes FOR KEY SHARE). With FOR UPDATE, two entries matching each
+    other, reported at once, each waited at commit for the other's lock: a deadlock."""
+    features = connection.features
+    options = {"of": ("self",)} if features.has_select_for_update_of else {}
+    if features.has_select_for_no_key_update:
+        options["no_key"] = True
+    return options
 
 
 def report(document_id):
     """Report again on one entry's document from the index as it is (the text is not re-read)."""
     with transaction.atomic():
-        locked = OverlapDocument.objects.select_for_update(**_of_self())
+        locked = OverlapDocument.objects.select_for_update(**_lock_options())
         document = locked.select_related("submission__campaign").filter(pk=document_id, submission__isnull=False).first()
         if document is None:
             return None, []
@@ -119,48 +127,86 @@ def _entries_among(ids):
     return set(OverlapDocument.objects.filter(pk__in=ids, submission__isnull=False).values_list("pk", flat=True))
 
 
-def refresh_report(submission_id):
-    """Index an entry's current text and report on it (and on the entries its change affects)."""
+def _index_entry(submission_id):
+    """Index an entry's current text (or take it out of the index). Returns its document (None
+    when it is out), the other entries whose reports the change may alter (those that matched its
+    old text and those holding a rare hash whose frequency changed), and whether its report and
+    theirs are due."""
     sections = Prefetch("sections", queryset=Section.objects.order_by("order"))
     with transaction.atomic():
         entry = Submission.objects.select_related("campaign").prefetch_related(sections).filter(pk=submission_id).first()
         document = OverlapDocument.objects.filter(submission_id=submission_id).first()
         if entry is None or entry.status == Status.DRAFT:
-            affected = index.remove(document) if document else set()
-            document = None
-        else:
-            document = document or OverlapDocument(submission=entry)
-            old_matched = set(document.matched_by.values_list("document_id", flat=True)) if document.pk else set()
-            changed = index.index_text(document, entry_text(entry, entry.sections.all()))
+            return None, index.remove(document) if document else set(), True
+        document = document or OverlapDocument(submission=entry)
+        old_matched = set(document.matched_by.values_list("document_id", flat=True)) if document.pk else set()
+        # A job that failed between indexing and reporting is run again by the queue: its text is
+        # then unchanged, but its report and the follow-ups are still due.
+        unreported = bool(document.indexed_at) and (document.reported_at is None or document.reported_at < document.indexed_at)
+        changed = index.index_text(document, entry_text(entry, entry.sections.all()))
+        if changed is None and not unreported:
+            return document, set(), False
+        return document, old_matched | index.sharing(changed or (), exclude=document.pk), True
+
+
+def refresh_report(submission_id):
+    """Index an entry's current text and report on it (and on the entries its change affects).
+
+    Every entry whose report the change may alter is reported again, so each report ends as if
+    made against the whole index, whatever the order the texts came in (docs/overlap.md)."""
+    document, affected, due = _index_entry(submission_id)
     if document is not None:
         # The passages are the same seen from either side: the entries found in this report
-        # are those whose reports this text may change (with those that matched its old text).
+        # are among those whose reports this text may change.
         _document, found = report(document.pk)
-        affected = old_matched | _entries_among(found) if changed else set()
+        if due:
+            affected |= _entries_among(found)
     _report_affected(affected, document.pk if document else None)
     return document
 
 
-def refresh_article(showcase_id):
-    """Index a published article (or take an article that is no longer public out of the index)
-    and report again on the entries it may match."""
+def refresh_all(submission_ids, showcase_ids=()):
+    """Index every one of the articles and entries first, then report on each entry against the
+    whole index (a bulk load such as seed_demo: no report made while the archive was half
+    loaded). The other entries the changes affect are reported again as jobs."""
+    affected, reported = set(), []
+    for showcase_id in sorted(showcase_ids):
+        affected |= _index_article(showcase_id)
+    for submission_id in sorted(submission_ids):
+        document, more, due = _index_entry(submission_id)
+        affected |= more
+        if document is not None:
+            reported.append((document.pk, due))
+    for document_id, due in reported:
+        _document, found = report(document_id)
+        if due:
+            affected |= _entries_among(found)
+    _report_affected(affected - {pk for pk, _due in reported}, None)
+    return len(reported)
+
+
+def _index_article(showcase_id):
+    """Index a published article (or take an article that is no longer public out of the index).
+    Returns the entries whose reports this may change: those that matched its old text, those it
+    matches now, and those holding a rare hash whose frequency changed (its own entry among them:
+    never matched with its article, but the article's text counts in its hashes' frequency)."""
     sections = Prefetch("sections", queryset=ShowcaseSection.objects.order_by("order", "pk"))
     with transaction.atomic():
         article = Showcase.objects.select_related("campaign").prefetch_related(sections).filter(pk=showcase_id).first()
         document = OverlapDocument.objects.filter(showcase_id=showcase_id).first()
         if article is None or article.state != Showcase.State.PUBLISHED:
-            affected = index.remove(document) if document else set()
-        else:
-            document = document or OverlapDocument(showcase=article)
-            old_matched = set(document.matched_by.values_list("document_id", flat=True)) if document.pk else set()
-            changed = index.index_text(document, article_text(article, article.sections.all()))
-            affected = set()
-            if changed:
-                found = [other_id for other_id, _part, _passages in analyse(document, article.campaign)[1]]
-                affected = old_matched | _entries_among(found)
-            if article.submission_id:
-                affected.discard(
-                    OverlapDocument.objects.filter(submission_id=article.submission_id).values_list("pk", flat=True).first()
-                )
-    _report_affected(affected, None)
-    return document
+            return index.remove(document) if document else set()
+        document = document or OverlapDocument(showcase=article)
+        old_matched = set(document.matched_by.values_list("document_id", flat=True)) if document.pk else set()
+        changed = index.index_text(document, article_text(article, article.sections.all()))
+        if changed is None:
+            return set()
+        found = [other_id for other_id, _part, _passages in analyse(document, article.campaign)[1]]
+        return old_matched | _entries_among(found) | index.sharing(changed)
+
+
+def refresh_article(showcase_id):
+    """Index a published article (or take an article that is no longer public out of the index)
+    and report again on the entries it may match."""
+    _report_affected(_index_article(showcase_id), None)
+    return OverlapDocument.objects.filter(showcase_id=showcase_id).first()
