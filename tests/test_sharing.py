@@ -1,13 +1,14 @@
 """Share posters (分享海报), the print and copy-link links, and reading counts (阅读量)."""
 
 import io
+import re
 
 import pytest
 import zxingcpp
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from submissions import pagecache, posters, publishing, viewcounts
 from submissions.models import Showcase, ShowcaseViews, Status
@@ -44,6 +45,36 @@ def test_poster_decodes_to_the_articles_address(client, article, settings):
     assert band.getextrema() != (255, 255)
 
 
+def _glyph(font, char):
+    image = Image.new("L", (80, 80))
+    ImageDraw.Draw(image).text((10, 10), char, font=font, fill=255)
+    return image.tobytes()
+
+
+def _draws_chinese(font):
+    """Two different characters drawn differently: not both the font's empty box (tofu)."""
+    return _glyph(font, "党") != _glyph(font, "建")
+
+
+def test_every_chinese_text_on_the_poster_is_drawn_with_a_cjk_font(client, article, monkeypatch):
+    assert not _draws_chinese(ImageFont.load_default(28))  # what the check tells apart: tofu
+    drawn = []
+    real = ImageDraw.ImageDraw.text
+    monkeypatch.setattr(
+        ImageDraw.ImageDraw,
+        "text",
+        lambda pen, xy, text, *a, **kw: drawn.append((text, kw.get("font"))) or real(pen, xy, text, *a, **kw),
+    )
+    _poster(client, article)
+    chinese = [(text, font) for text, font in drawn if re.search(r"[\u4e00-\u9fff]", text)]
+    assert {"长按识别二维码", "阅读全文"} <= {text for text, _font in chinese}
+    assert [text for text, font in chinese if font is None or not _draws_chinese(font)] == []
+
+
+def _stored_posters(article):
+    return default_storage.listdir(f"posters/{article.pk}")[1]
+
+
 def test_poster_is_made_once_per_version(client, article, monkeypatch):
     drawn = []
     real = posters.draw
@@ -51,13 +82,14 @@ def test_poster_is_made_once_per_version(client, article, monkeypatch):
     _poster(client, article)
     _poster(client, article)
     assert len(drawn) == 1
-    first = posters.name_for(article)
+    (first,) = _stored_posters(article)
+    assert re.fullmatch(r"[0-9a-f]{16}\.jpg", first)
     article.summary = "新的摘要"
     article.save()
     _poster(client, Showcase.objects.get(pk=article.pk))
     assert len(drawn) == 2
-    assert not default_storage.exists(first)  # the old version's poster is removed
-    assert default_storage.listdir(f"posters/{article.pk}")[1] == [posters.name_for(article).rsplit("/", 1)[1]]
+    (second,) = _stored_posters(article)  # the old version's poster is removed
+    assert second != first and re.fullmatch(r"[0-9a-f]{16}\.jpg", second)
 
 
 def test_lines_are_cut_with_an_ellipsis():
@@ -169,7 +201,8 @@ def test_cleanup_media_keeps_the_posters_of_existing_articles(client, article, s
     from django.core.management import call_command
 
     _poster(client, article)
-    name = posters.name_for(article)
+    (kept,) = _stored_posters(article)
+    name = f"posters/{article.pk}/{kept}"
     stray = default_storage.save("posters/999999/old.jpg", io.BytesIO(b"x"))
     for stored in (name, stray):
         old = time.time() - 7200

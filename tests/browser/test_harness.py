@@ -14,16 +14,25 @@ PAGE = "<!doctype html><title>t</title><link rel=icon href=/static/img/favicon.4
 
 
 def _watched(browser, favicon, image):
-    """A page (served by the route, not by the portal) whose favicon and image are answered as asked."""
+    """A page (served by the route, not by the portal) whose favicon and image are answered as asked.
+    Closed once its favicon request has ended (answered or failed), however long Chromium takes to
+    ask for it after the load: no fixed wait."""
     context = browser.new_context()
     page = context.new_page()
     page.watch = PageWatch(page)
+    ended = []
+    for event in ("requestfinished", "requestfailed"):
+        page.on(event, lambda request: "/favicon." in request.url and ended.append(request.url))
     page.route("http://portal.test/", lambda route: route.fulfill(status=200, content_type="text/html", body=PAGE))
     page.route("**/favicon.*.svg", favicon)
     page.route("**/a.png", image)
     page.goto("http://portal.test/")
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)  # Chromium asks for the favicon after the load
+    for _ in range(600):  # a bound for a broken browser only (30 s), not a guess at its speed
+        if ended:
+            break
+        page.wait_for_timeout(50)
+    assert ended, "Chromium never asked for the favicon"
     context.close()
     return page.watch.errors
 
@@ -35,7 +44,9 @@ def _ok(route):
 def test_an_aborted_favicon_is_not_an_error_but_any_other_abort_is(browser):
     assert _watched(browser, favicon=lambda route: route.abort("aborted"), image=_ok) == []
     errors = _watched(browser, favicon=_ok, image=lambda route: route.abort("aborted"))
-    assert errors == ["failed: http://portal.test/static/img/a.png net::ERR_ABORTED"]
+    # Chromium asks for the image once, or twice when its preload and the <img> do not meet in
+    # time (a busy machine): each request aborted is counted, and nothing else.
+    assert errors and set(errors) == {"failed: http://portal.test/static/img/a.png net::ERR_ABORTED"}
 
 
 def test_a_missing_favicon_is_an_error(browser):

@@ -81,10 +81,28 @@ def draw_photo(seed, label):
     return SimpleUploadedFile(f"{label}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def account_lines(password):
+    """The demo accounts as printed by seed_demo and demo_accounts."""
+    lines = [f"Demo accounts ({settings.SITE_URL}/admin/):"]
+    lines += [f"  {username:<10} {role or 'superuser':<10} password: {password}" for username, role, _ in ACCOUNTS]
+    return lines
+
+
+def password_file():
+    return Path(settings.BASE_DIR) / ".demo_password"
+
+
 class Command(BaseCommand):
     help = "Create demo content and accounts (idempotent). The password comes from DEMO_PASSWORD, else is generated once and kept in .demo_password."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-accounts",
+            action="store_true",
+            help="Do not print the accounts (make run prints them last, with demo_accounts).",
+        )
+
+    def handle(self, *args, no_accounts=False, **options):
         password = self.password()
         users = self.accounts(password)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
@@ -92,21 +110,20 @@ class Command(BaseCommand):
             created = self.entries(campaign, users)
         self.overlap_reports(campaign)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {created} new entries."))
-        self.stdout.write("Demo accounts (http://127.0.0.1:8000/admin/):")
-        for username, role, _name in ACCOUNTS:
-            self.stdout.write(f"  {username:<10} {role or 'superuser':<10} password: {password}")
+        if not no_accounts:
+            self.stdout.write("\n".join(account_lines(password)))
 
     def overlap_reports(self, campaign):
-        """Report again on every entry against the whole demo archive: an entry reported when it
-        was the second one saw the demo's shared template text as a copy (too few entries yet
-        for it to count as boilerplate)."""
-        for pk in Submission.objects.filter(campaign=campaign).exclude(status=S.DRAFT).values_list("pk", flat=True):
-            overlap.refresh_report(pk)
+        """Index every entry and article, then report on each entry against the whole demo archive
+        (an entry reported while the archive was half loaded saw the demo's shared template text
+        as a copy), so a second run finds the same matches."""
+        entries = Submission.objects.filter(campaign=campaign).exclude(status=S.DRAFT).values_list("pk", flat=True)
+        overlap.refresh_all(entries, campaign.showcases.values_list("pk", flat=True))
 
     def password(self):
         if os.environ.get("DEMO_PASSWORD"):
             return os.environ["DEMO_PASSWORD"]
-        path = Path(settings.BASE_DIR) / ".demo_password"
+        path = password_file()
         if path.exists():
             return path.read_text().strip()
         value = secrets.token_urlsafe(9)
