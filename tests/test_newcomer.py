@@ -85,7 +85,12 @@ def run_env(tmp_path):
     return env
 
 
+QUEUED = 400  # tasks waiting when make run starts, as seed_demo leaves its mails and reports
+
+
 def test_make_run_prints_the_accounts_last_and_stops_on_ctrl_c_within_5_seconds(run_env, tmp_path):
+    queue = f"from django_q.tasks import async_task\nfor _ in range({QUEUED}): async_task('submissions.tasks.heartbeat')"
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", queue], cwd=ROOT, env=run_env, check=True, timeout=120)
     port = free_port(PORTS)
     ready = tmp_path / "worker-ready"
     (line,) = [line for line in make_dry_run("run", f"PORT={port}", f"READY_FILE={ready}") if "honcho start" in line]
@@ -111,6 +116,12 @@ def test_make_run_prints_the_accounts_last_and_stops_on_ctrl_c_within_5_seconds(
         shown = next(i for i, text in enumerate(lines) if accounts in text)
         assert running and listening, output
         assert shown > max(running) and shown > listening[0], output
+        processed = [
+            i
+            for i, text in enumerate(lines)
+            if re.search(r"worker\.1 .*(已处理|Processed) 'submissions\.tasks\.heartbeat'", text)
+        ]
+        assert len(processed) >= QUEUED and shown > max(processed), output  # the backlog's lines come first
         pids = {name: int(pid) for name, pid in re.findall(r"(web|worker)\.1 started \(pid=(\d+)\)", output)}
         assert set(pids) == {"web", "worker"}, output
         assert all(group_alive(pid) for pid in pids.values())
