@@ -79,6 +79,12 @@ def inspect(upload, ext, name=""):
 
 def check_docx(upload, name):
     guard.check_package(upload, name)  # raises documents.DocumentRefused, a ValidationError in Chinese
+    return docx_warning(upload)
+
+
+def docx_warning(upload):
+    """The warning of a .docx that passed the guard (the attachment check, or 从 Word 导入's read):
+    the files and objects it embeds, found by the zip's names alone."""
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:

@@ -94,6 +94,18 @@ def test_an_honest_import_still_fills_the_page_and_keeps_what_was_sent(client, c
     assert sorted(Attachment.objects.values_list("original_name", flat=True)) == ["做法.docx", "申报表.pdf"]
 
 
+def test_a_kept_document_that_embeds_objects_carries_the_warning_an_attachment_would(client, campaign, region, settings):
+    settings.FORM_MIN_SECONDS = 0
+    data = import_page(region, uploads_too=False)
+    embedding = h.repack(corpus.build(PHOTO_CASE), add={"word/embeddings/oleObject1.bin": b"\x00" * 64})
+    data["import-document"] = corpus.as_upload(embedding)
+    post(client, campaign, data)
+    kept = Attachment.objects.get(original_name="做法.docx")
+    assert kept.warning == "Word 文档内嵌了其他文件或对象（1 个），请勿打开其中的对象。"
+    checked = uploads.check_attachment(corpus.as_upload(embedding))  # the same file sent as an attachment
+    assert checked.warning == kept.warning
+
+
 def test_the_document_counts_against_the_address_allowance_before_it_is_read(client, campaign, region, settings, unread):
     settings.FORM_MIN_SECONDS = 0
     settings.STAGED_BYTES_PER_ADDRESS = 10_000  # less than the document (about 40 kB)

@@ -98,7 +98,11 @@ def check_attachment(upload):
 def word_document(upload):
     """The CheckedFile of a .docx that 从 Word 导入 has just read (it passed the same guard)."""
     return CheckedFile(
-        upload=upload, ext="docx", content_type=TYPES["docx"], name=clean_name(getattr(upload, "name", ""), "docx")
+        upload=upload,
+        ext="docx",
+        content_type=TYPES["docx"],
+        name=clean_name(getattr(upload, "name", ""), "docx"),
+        warning=attachment_check.docx_warning(upload),
     )
 
 
