@@ -60,7 +60,7 @@ check: install
 	  ALLOWED_HOSTS=brands.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Run on an unchanged tree it changes nothing: references name files, not lines, and the
-# catalogue keeps no creation date (tests/test_newcomer.py).
+# catalogue keeps no creation date (tests/project/test_newcomer.py).
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	sed -i.orig -e '/^"POT-Creation-Date: /d' locale/en/LC_MESSAGES/django.po && rm -f locale/en/LC_MESSAGES/django.po.orig

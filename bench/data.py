@@ -26,19 +26,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from bench.admin_list import FILTERED, PAGE  # noqa: E402
-from submissions import demo, images, publishing, roles, workflow  # noqa: E402
-from submissions.models import (  # noqa: E402
-    Campaign,
-    Comment,
-    Photo,
-    Region,
-    Section,
-    Showcase,
-    ShowcasePhoto,
-    ShowcaseSection,
-    Submission,
-)
+from submissions import demo, workflow  # noqa: E402
+from submissions.models import Campaign, Comment, Photo, Region, Section, Showcase, ShowcasePhoto, ShowcaseSection, Submission  # noqa: E402
 from submissions.models import Status as S  # noqa: E402
+from submissions.newsroom import publishing  # noqa: E402
+from submissions.platform import images  # noqa: E402
+from submissions.workflow import roles  # noqa: E402
 
 PASSWORD = "bench-Password-2026"
 STATUS_MIX = [
@@ -311,7 +304,7 @@ def admin(entries):
                 math.ceil((entries - templates) / templates),
             )
             clone_photos()
-            from submissions.search import entries as entry_search
+            from submissions.platform.search import entries as entry_search
 
             entry_search.reindex_all()  # the clones were written in SQL: index them for the admin's search
             with connection.cursor() as cursor:  # and merge the GIN pending lists, as autovacuum would

@@ -1,8 +1,8 @@
 """从 Word 导入: reading a 20-page practice document with 9 photos, against plain python-docx.
 
-- ours: submissions.documents.read_practice (the package checked part by part with defusedxml,
+- ours: submissions.platform.documents.read_practice (the package checked part by part with defusedxml,
   then python-docx, the structure found, the 9 photos checked and re-encoded by
-  submissions.images);
+  submissions.platform.images);
 - plain: python-docx opens the same file and reads every paragraph's text, and Pillow decodes
   each picture (what any reader must do at the least).
 Timed in turns, round after round; medians compared. Then the peak memory of one read in a
@@ -73,7 +73,7 @@ def document():
 def ours(data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from submissions import documents
+    from submissions.platform import documents
 
     practice = documents.read_practice(SimpleUploadedFile("做法.docx", data))
     assert len(practice.sections) == 6 and len(practice.photos) == PHOTOS, practice.notices
@@ -84,7 +84,7 @@ def ours_text(data):
     """The same read without the photos' renditions: the checks, python-docx and the structure."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from submissions import documents
+    from submissions.platform import documents
 
     return documents.read_practice(SimpleUploadedFile("做法.docx", data), photos=False)
 

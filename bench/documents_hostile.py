@@ -1,5 +1,5 @@
 """从 Word 导入 under attack: every hostile document the tests build, and the normal corpus, read
-as the form and the mailbox read them (submissions.documents.read_practice: a child process
+as the form and the mailbox read them (submissions.platform.documents.read_practice: a child process
 inside memory, CPU and wall-clock ceilings), each against the targets of issue 23: read or
 refused in at most 3 s, at most 256 MB peak resident memory in the reading process.
 
@@ -25,8 +25,8 @@ IMPORTS = "import django; django.setup(); import docx, PIL.Image; from submissio
 
 def _read(data, name="做法.docx"):
     """One read through the sandbox: (outcome, seconds, peak MB, CPU seconds of the child)."""
-    from submissions import documents
-    from submissions.documents import sandbox
+    from submissions.platform import documents
+    from submissions.platform.documents import sandbox
 
     outcome = sandbox.run(documents.read_plain, data, name, True)
     if outcome.failure:
@@ -54,7 +54,7 @@ def boundary(rounds):
     """A normal document (the corpus case with 4 photos) read in-process and in the child, in turns."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from submissions import documents
+    from submissions.platform import documents
     from tests import docx_corpus as corpus
 
     data = corpus.build(next(c for c in corpus.CASES if c["name"] == "photos-captions-footnote"))

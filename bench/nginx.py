@@ -1,6 +1,6 @@
 """deploy/nginx.conf as a test or a benchmark runs it: Debian's nginx, the shipped server block
 with plain HTTP on a loopback port, the upstream, cache and media folders swapped for the run's.
-Used by tests/test_deploy_nginx.py and bench/nginx_run.py."""
+Used by tests/project/test_deploy_nginx.py and bench/nginx_run.py."""
 
 import re
 import shutil

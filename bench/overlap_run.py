@@ -23,14 +23,7 @@ from bench import overlap_text as gen  # noqa: E402
 from bench.data import campaign as bench_campaign  # noqa: E402
 from bench.overlap_text import archive_parts, planted  # noqa: E402
 from submissions import overlap, workflow  # noqa: E402
-from submissions.models import (  # noqa: E402
-    OverlapDocument,
-    OverlapHash,
-    OverlapShingle,
-    Region,
-    Section,
-    Submission,
-)
+from submissions.models import OverlapDocument, OverlapHash, OverlapShingle, Region, Section, Submission  # noqa: E402
 from submissions.models import Status as S  # noqa: E402
 from submissions.overlap import hooks  # noqa: E402
 from submissions.overlap.text import entry_text, fingerprint_of, normalized, shingle_hashes  # noqa: E402

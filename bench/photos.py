@@ -1,6 +1,6 @@
 """Our photo processing against plain Pillow, on the same 12-megapixel photos made at run time.
 
-- ours: submissions.images.make_renditions (size and pixel checks from the header, full decode
+- ours: submissions.platform.images.make_renditions (size and pixel checks from the header, full decode
   so that a truncated file is refused, SHA-256, orientation, metadata stripped, three
   renditions: master ≤ 2560 px, display 1080 px wide, thumbnail 480×360);
 - plain Pillow: open → exif_transpose → thumbnail → save, for the same three sizes.
@@ -69,7 +69,7 @@ def plain_pillow(data):
 def ours(data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from submissions import images
+    from submissions.platform import images
 
     made = images.make_renditions(SimpleUploadedFile("photo.jpg", data, content_type="image/jpeg"))
     return [len(made.image), len(made.display), len(made.thumbnail)]

@@ -2,7 +2,7 @@
 a query on an indexed column, each as the list page runs it (the count, then the first ten with
 their region), measured in turns in one process and the medians compared.
 
-The column query is `slug = …` (a unique index); the searches go through submissions.search,
+The column query is `slug = …` (a unique index); the searches go through submissions.platform.search,
 as the list view calls it. `琥珀` is put into 20 articles at every size (a rare word: what is
 found stays the same, so the time should too); `距离` is in one article in 20 (its title) and `党建` in all
 (what is found grows with the archive: there the count and the ranking grow with it).
@@ -35,8 +35,9 @@ def grow(articles):
     from django.core.management import call_command
 
     from bench import data
-    from submissions import publishing, search
     from submissions.models import SearchDocument, Showcase, ShowcaseSection
+    from submissions.newsroom import publishing
+    from submissions.platform import search
 
     made = data.pages(articles)
     if SearchDocument.objects.count() < made["published"]:
@@ -56,8 +57,8 @@ def timings(rounds):
     """Median milliseconds of each query, the column query and the searches measured in turns."""
     from django.core.paginator import Paginator
 
-    from submissions import search
-    from submissions.articles import published_articles
+    from submissions.column.articles import published_articles
+    from submissions.platform import search
 
     slug = published_articles().order_by("pk").values_list("slug", flat=True)[500]
 

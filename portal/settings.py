@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Innermost: a public page this process keeps is answered here, past every middleware above.
-    "submissions.pagecache.CachedPageMiddleware",
+    "submissions.platform.pagecache.CachedPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -136,7 +136,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures, and an IP
 # after more failures whatever the user names (submissions/login_throttle.py).
-AXES_HANDLER = "submissions.login_throttle.AddressThrottlingHandler"
+AXES_HANDLER = "submissions.platform.login_throttle.AddressThrottlingHandler"
 AXES_FAILURE_LIMIT = env.number("AXES_FAILURE_LIMIT", 5)
 AXES_ADDRESS_FAILURE_LIMIT = env.number("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -147,8 +147,8 @@ AXES_VERBOSE = False
 # proxies the address the nearest proxy recorded in X-Forwarded-For (a client's own, forged
 # entries sit further left and are ignored). django-ipware is not installed, so axes would
 # otherwise key on REMOTE_ADDR: the proxy's address, locking out everyone at once.
-AXES_CLIENT_IP_CALLABLE = "submissions.abuse.client_ip"
-AXES_USERNAME_CALLABLE = "submissions.abuse.login_username"  # cut to 150 characters: the log's column is 255
+AXES_CLIENT_IP_CALLABLE = "submissions.platform.abuse.client_ip"
+AXES_USERNAME_CALLABLE = "submissions.platform.abuse.login_username"  # cut to 150 characters: the log's column is 255
 AXES_LOCKOUT_CALLABLE = "submissions.views.errors.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 

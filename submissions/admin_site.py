@@ -15,7 +15,7 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from submissions import roles
+from submissions.workflow import roles
 
 # The admin's index and sidebar, in the order of the work: entries (and the mailbox entries
 # waiting to become one), reviews, articles, comments, then campaigns, settings, the outbox and
@@ -65,7 +65,7 @@ class PortalAdminSite(admin.AdminSite):
     def get_urls(self):
         from submissions.admin import queues
         from submissions.admin.dashboard import dashboard_view
-        from submissions.views import intake
+        from submissions.intake.views import mail_entry as intake
 
         wrap = self.admin_view
         return [

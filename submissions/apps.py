@@ -8,13 +8,13 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("品牌征集")
 
     def ready(self):
-        from submissions import pagecache, people, public_media, search
+        from submissions.platform import pagecache, people, public_media, search
 
         pagecache._connect()
         search._connect()
         public_media._connect()
 
-        from submissions.search import entries
+        from submissions.platform.search import entries
 
         entries.connect()
         people.install()

@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
-from submissions import pagecache, roles
+from submissions.platform import pagecache
+from submissions.workflow import roles
 from tests.factories import make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by tests

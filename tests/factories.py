@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from submissions import images, roles, workflow
+from submissions import workflow
 from submissions.models import (
     Attachment,
     Campaign,
@@ -31,6 +31,8 @@ from submissions.models import (
     Status,
     Submission,
 )
+from submissions.platform import images
+from submissions.workflow import roles
 
 
 def ensure_roles():
@@ -152,7 +154,7 @@ def submission_in(status, **kwargs):
     editor = make_user(roles.EDITOR, username="factory-editor")
     chief = make_user(roles.CHIEF, username="factory-chief")
     if status == Status.PUBLISHED:
-        from submissions import publishing
+        from submissions.newsroom import publishing
 
         list(workflow.walk(submission, Status.ACCEPTED, editor=editor))
         article = publishing.draft_from_entry(submission, editor=editor)
@@ -184,7 +186,7 @@ class ShowcaseFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from submissions import publishing
+        from submissions.newsroom import publishing
 
         submission = kwargs.get("submission")
         if submission is not None and submission.status != Status.ACCEPTED:
@@ -197,7 +199,7 @@ class ShowcaseFactory(factory.django.DjangoModelFactory):
 def article_in(state, **kwargs):
     """An article brought to `state` through the workflow: written by its responsible editor,
     sent for sign-off, signed off by a chief editor, published, … step by step."""
-    from submissions import publishing
+    from submissions.newsroom import publishing
 
     A = Showcase.State
     article = ShowcaseFactory(**kwargs)
@@ -244,7 +246,7 @@ def review(submission, reviewer, stage=Stage.FIRST, scores=None, comment="很好
 
 def publish_again(article):
     """After an edit of a published article (back to 待签审), a chief editor signs it off and publishes it."""
-    from submissions import publishing
+    from submissions.newsroom import publishing
 
     chief = make_user(roles.CHIEF, username="factory-chief")
     article.refresh_from_db()

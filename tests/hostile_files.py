@@ -18,7 +18,7 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from submissions import images
+from submissions.platform import images
 from tests import docx_corpus as corpus
 
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"

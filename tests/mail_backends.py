@@ -1,4 +1,4 @@
-"""E-mail backends for tests that run real worker processes (tests/test_worker.py).
+"""E-mail backends for tests that run real worker processes (tests/platform/test_worker.py).
 
 AppendingBackend writes one JSON line per message to the file MAIL_LOG names (O_APPEND: lines
 from several processes never interleave), after MAIL_DELAY seconds: a slow mail server, so a

@@ -1,5 +1,5 @@
 """Test-only URLs, mounted (through TEST_ROOT_URLCONF) only in the server processes that
-tests/test_multiprocess.py starts: the portal's own URLs plus a few probes and editor's actions
+tests/platform/test_multiprocess.py starts: the portal's own URLs plus a few probes and editor's actions
 on shared state. Entries come in through the real public form, not through these."""
 
 import os
@@ -12,8 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.urls import urlpatterns as portal_urlpatterns
-from submissions import publishing
 from submissions.models import Campaign, Photo, Region, Showcase, SiteSettings, Submission
+from submissions.newsroom import publishing
 
 
 @csrf_exempt

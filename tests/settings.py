@@ -10,12 +10,12 @@ from portal.settings import *  # noqa: F403
 # Tests make hundreds of users; the production hasher would take most of the run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Server processes started by a test (tests/test_multiprocess.py) may mount test-only views;
+# Server processes started by a test (tests/platform/test_multiprocess.py) may mount test-only views;
 # the suite itself and production never do.
 if os.environ.get("TEST_ROOT_URLCONF"):
     ROOT_URLCONF = os.environ["TEST_ROOT_URLCONF"]
 
-# Background tasks run inside the caller, at once; tests/test_worker.py starts real workers
+# Background tasks run inside the caller, at once; tests/platform/test_worker.py starts real workers
 # (with TASKS_EAGER=0) and turns this off for its own process.
 TASKS_EAGER = os.environ.get("TASKS_EAGER", "1") == "1"
 # A worker started by a test takes the poll and retry times it is given.

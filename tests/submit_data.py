@@ -8,8 +8,8 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from submissions import abuse
 from submissions.models import Region
+from submissions.platform import abuse
 from tests.factories import CampaignFactory
 
 

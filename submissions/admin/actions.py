@@ -9,11 +9,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from submissions import assignments, workflow
-from submissions.exports import entries as entry_export
-from submissions.exports import jobs as export_jobs
-from submissions.forms.review import AssignReviewersForm, MessageForm
+from submissions import workflow
 from submissions.models import Status as S
+from submissions.review import assignments, export_jobs
+from submissions.review import exports as entry_export
+from submissions.review.forms import AssignReviewersForm, MessageForm
 
 VIA = "admin-bulk"
 

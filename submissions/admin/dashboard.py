@@ -11,9 +11,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from submissions import reviews
 from submissions.models import Campaign, Kind, Region, Review, ReviewAssignment, Status, Submission
-from submissions.people import display_name
+from submissions.platform.people import display_name
+from submissions.review import scoring as reviews
 
 WEEKS = 12
 DASHBOARD_SECONDS = 60

@@ -16,10 +16,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from submissions import mailbox, roles
 from submissions.admin.readonly import ReadOnlyAdmin
+from submissions.intake import mailbox
 from submissions.models import MailboxMessage
 from submissions.views.media import MEDIA_CSP
+from submissions.workflow import roles
 
 Outcome = MailboxMessage.Outcome
 

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from submissions import queues
+from submissions.review import queues
 
 SHOWN = 5  # items listed under each queue on the first page
 PAGE = 100  # items on a queue's own page

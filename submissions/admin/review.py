@@ -5,11 +5,11 @@ from django.contrib import admin
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy
 
-from submissions import reviews
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.admin.readonly import ReadOnlyAdmin
 from submissions.models import Review, ReviewAssignment, ReviewerProfile, ReviewScore
+from submissions.review import scoring as reviews
 
 
 class ReviewScoreInline(BoundedInline, admin.TabularInline):
@@ -73,7 +73,7 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewer":
-            from submissions.forms.review import AssignReviewersForm
+            from submissions.review.forms import AssignReviewersForm
 
             kwargs["queryset"] = AssignReviewersForm().fields["reviewers"].queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -94,7 +94,7 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewer":
-            from submissions.forms.review import AssignReviewersForm
+            from submissions.review.forms import AssignReviewersForm
 
             kwargs["queryset"] = AssignReviewersForm().fields["reviewers"].queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -10,15 +10,16 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from submissions import articles, publishing, revisions, viewcounts, workflow
+from submissions import workflow
 from submissions.admin.article_photos import PhotoInline  # thumbnails and sections (newsroom)
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import QuickActionCheckbox
-from submissions.exports import article_docx
-from submissions.forms.publishing import FromEntryForm, MoveForm, ShowcaseAdminForm
-from submissions.forms.showcase import CommentForm
+from submissions.column import articles, viewcounts
+from submissions.column.forms import CommentForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcaseSection, Submission
 from submissions.models import Status as S
+from submissions.newsroom import article_docx, publishing, revisions
+from submissions.newsroom.forms import FromEntryForm, MoveForm, ShowcaseAdminForm
 
 
 @admin.display(description=gettext_lazy("阅读量"), ordering="views__count")

@@ -5,10 +5,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from submissions import mailtemplates, tasks
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.admin.readonly import ReadOnlyAdmin
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
+from submissions.platform import mailtemplates, tasks
 
 
 @admin.register(SiteSettings)

@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from submissions import reviews, workflow
+from submissions import workflow
 from submissions.admin import actions, workbench
 from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
-from submissions.forms.review import ScoreForm
-from submissions.models import Attachment, Photo, Review, Section, Stage, StatusChange, Submission
+from submissions.models import Attachment, Photo, Review, Section, Stage, Status, StatusChange, Submission
 from submissions.overlap import admin as overlap_admin
 from submissions.overlap import panel as overlap_panel
-from submissions.search import entries as entry_search
+from submissions.platform.search import entries as entry_search
+from submissions.review import scoring as reviews
+from submissions.review.forms import ScoreForm
 
 
 class VersionedSubmissionForm(forms.ModelForm):
@@ -317,7 +318,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
                 request,
                 _("刚刚已被他人处理，当前状态为“%(status)s”，请核对后再操作。") % {"status": obj.get_status_display()},
             )
-        elif to not in workflow.S.values:
+        elif to not in Status.values:
             messages.error(request, _("请选择要办理的操作。"))
         else:
             message, note = request.POST.get("message", "").strip(), request.POST.get("note", "").strip()

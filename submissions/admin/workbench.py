@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from submissions import assignments, workflow
+from submissions import workflow
 from submissions.models import ReviewAssignment
 from submissions.models import Status as S
+from submissions.review import assignments
 
 # The forward step an editor most likely takes next, in this order of preference.
 PRIMARY_ORDER = [S.FIRST_REVIEW, S.SECOND_REVIEW, S.SHORTLISTED, S.ACCEPTED, S.FINAL_REVIEW, S.RESUBMITTED, S.PUBLISHED]

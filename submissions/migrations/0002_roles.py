@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from submissions.roles import sync_groups
+    from submissions.workflow.roles import sync_groups
 
     sync_groups(apps)
 

@@ -2,8 +2,8 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from submissions.notifications import DEFAULTS
-    from submissions.regions import SHANDONG
+    from submissions.platform.mail import DEFAULTS
+    from submissions.platform.regions import SHANDONG
 
     Region = apps.get_model("submissions", "Region")
     for order, (code, name) in enumerate(SHANDONG):

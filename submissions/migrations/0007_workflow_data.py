@@ -4,7 +4,7 @@ EVENTS = ("signoff_requested", "signed_off", "signoff_returned")
 
 
 def load(apps, schema_editor):
-    from submissions.notifications import DEFAULTS
+    from submissions.platform.mail import DEFAULTS
 
     Template = apps.get_model("submissions", "NotificationTemplate")
     for event in EVENTS:

@@ -3,7 +3,7 @@ from django.db import migrations
 
 def index_articles(apps, schema_editor):
     """Index the articles there are, from their stored search text (new saves index themselves)."""
-    from submissions.search.tokens import tokens
+    from submissions.platform.search.tokens import tokens
 
     Showcase = apps.get_model("submissions", "Showcase")
     SearchDocument = apps.get_model("submissions", "SearchDocument")

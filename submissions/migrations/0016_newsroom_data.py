@@ -3,7 +3,7 @@ from django.db import migrations
 
 def seed_templates(apps, schema_editor):
     """The new notification templates (评审分派通知, 评审完成提醒) on a database made before them."""
-    from submissions.notifications import DEFAULTS
+    from submissions.platform.mail import DEFAULTS
 
     Template = apps.get_model("submissions", "NotificationTemplate")
     for event in ("assigned", "reviews_complete"):

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from submissions.search.tokens import tokens
+from submissions.platform.search.tokens import tokens
 
 
 def index_entries(apps, schema_editor):

@@ -1,5 +1,5 @@
 """SearchDocument.sort_key: the article's publication date, so that a search of a common word
-ranks the newest matches only (submissions.search, docs/search.md). Added as a nullable column
+ranks the newest matches only (submissions.platform.search, docs/search.md). Added as a nullable column
 (on SQLite an ALTER TABLE, so the FTS5 triggers of 0006 stay), then filled from the articles."""
 
 from django.db import migrations, models

@@ -7,26 +7,10 @@ from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
 from submissions.models.review import Review, ReviewAssignment, ReviewerProfile, ReviewScore, Stage
 from submissions.models.search import SearchDocument, ShowcaseViews
-from submissions.models.showcase import (
-    Comment,
-    RelatedLink,
-    Showcase,
-    ShowcasePhoto,
-    ShowcaseRevision,
-    ShowcaseSection,
-)
+from submissions.models.showcase import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseRevision, ShowcaseSection
 from submissions.models.site import SiteSettings
 from submissions.models.status import ArticleState, Status, StatusChange
-from submissions.models.submission import (
-    Attachment,
-    Kind,
-    OrgType,
-    Photo,
-    ReferenceCounter,
-    Section,
-    Sector,
-    Submission,
-)
+from submissions.models.submission import Attachment, Kind, OrgType, Photo, ReferenceCounter, Section, Sector, Submission
 
 __all__ = [
     "ArticleState",

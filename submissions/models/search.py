@@ -1,10 +1,10 @@
-"""What the search index and the reading counts keep (submissions.search, submissions.views_count).
+"""What the search index and the reading counts keep (submissions.platform.search, submissions.views_count).
 
 SearchDocument holds each indexed object's text as tokens (overlapping character bigrams, and
-words of Latin letters and digits: submissions.search.tokens), one row per object. The index
+words of Latin letters and digits: submissions.platform.search.tokens), one row per object. The index
 proper is built on it by migration 0012, per database: on PostgreSQL a generated `tsvector`
 column with a GIN index, on SQLite an FTS5 table kept up to date by triggers. Django sees only
-the token text; the backends in submissions.search query the index.
+the token text; the backends in submissions.platform.search query the index.
 """
 
 from django.db import models
@@ -22,7 +22,7 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)  # tokens of the rest (the title's too, so one match finds both)
     indexed_at = models.DateTimeField(auto_now=True)
     # The object's date in the list's order (an article's publication): a search of a word found
-    # in more than search.CAP objects ranks the newest of them (submissions.search.ranked_ids).
+    # in more than search.CAP objects ranks the newest of them (submissions.platform.search.ranked_ids).
     sort_key = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -96,7 +96,7 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True, editable=False)
 
-    # Scores, kept up to date by submissions.reviews so that lists sort without aggregating.
+    # Scores, kept up to date by submissions.review.scoring so that lists sort without aggregating.
     score = models.DecimalField(_("加权平均分"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False)
     review_count = models.PositiveIntegerField(_("评审数"), default=0, editable=False)
 

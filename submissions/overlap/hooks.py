@@ -34,7 +34,7 @@ def _run(kind, pk):
 def enqueue(kind, pk):
     """Queue one job on the task queue (called after commit, and by the work itself for the
     entries it affects): the worker's `overlap_job` task runs it, never the submitter's request."""
-    from submissions import tasks
+    from submissions.platform import tasks
 
     try:
         tasks.enqueue(tasks.overlap_job, kind, pk)

@@ -13,26 +13,9 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from submissions.models import (
-    OverlapDocument,
-    OverlapMatch,
-    Section,
-    Showcase,
-    ShowcaseSection,
-    Status,
-    Submission,
-)
+from submissions.models import OverlapDocument, OverlapMatch, Section, Showcase, ShowcaseSection, Status, Submission
 from submissions.overlap import align, index
-from submissions.overlap.text import (
-    INDEX_K,
-    K,
-    article_text,
-    campaign_texts,
-    entry_text,
-    fingerprints,
-    kgrams,
-    normalized,
-)
+from submissions.overlap.text import INDEX_K, K, article_text, campaign_texts, entry_text, fingerprints, kgrams, normalized
 
 MAX_MATCHES = 10
 MAX_PASSAGES = 50

@@ -1,8 +1,8 @@
-"""{{ photo.display|public_url }}: a rendition's address on a public page (submissions.public_media)."""
+"""{{ photo.display|public_url }}: a rendition's address on a public page (submissions.platform.public_media)."""
 
 from django import template
 
-from submissions import public_media
+from submissions.platform import public_media
 
 register = template.Library()
 

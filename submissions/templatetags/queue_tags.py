@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from submissions import queues
+from submissions.review import queues
 
 register = template.Library()
 

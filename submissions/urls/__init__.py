@@ -2,8 +2,10 @@
 
 from django.urls import include, path
 
-from submissions.views import calls, ops, public, sitemaps
-from submissions.views import showcase as showcase_views
+from submissions.column.views import public, sitemaps
+from submissions.column.views import showcase as showcase_views
+from submissions.intake.views import calls
+from submissions.views import ops
 
 urlpatterns = [
     path("", public.home, name="home"),

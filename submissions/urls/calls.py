@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions.views import calls
+from submissions.intake.views import calls
 
 urlpatterns = [
     path("", calls.current, name="current"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions.views import sharing, showcase
+from submissions.column.views import sharing, showcase
 
 urlpatterns = [
     path("", showcase.article_list, name="list"),

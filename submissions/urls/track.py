@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions.views import track
+from submissions.intake.views import track
 
 urlpatterns = [
     path("", track.lookup, name="lookup"),

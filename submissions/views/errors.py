@@ -30,7 +30,7 @@ def not_found(request, exception=None):
     from django.shortcuts import render
     from django.utils.translation import get_language
 
-    from submissions import pagecache
+    from submissions.platform import pagecache
 
     match = request.resolver_match
     section = (match.namespace, match.url_name) if match else ("", "")
@@ -58,7 +58,7 @@ def csrf_failure(request, reason=""):
     templates/403_csrf.html."""
     match = request.resolver_match
     if match is not None and match.view_name == "showcase:comment":
-        from submissions.views.showcase import comment_again
+        from submissions.column.views.showcase import comment_again
 
         return comment_again(request, **match.kwargs)
     return django_csrf_failure(request, reason)

@@ -24,8 +24,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_safe
 
-from submissions import pagecache, roles
 from submissions.models import Attachment, Photo, ReviewAssignment, Showcase
+from submissions.platform import pagecache
+from submissions.workflow import roles
 
 MEDIA_CSP = "default-src 'none'; sandbox"
 ATTACHMENT_TYPES = {

@@ -4,7 +4,7 @@ from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from submissions import ops
+from submissions.platform import ops
 
 
 @never_cache

@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from submissions import reviews
 from submissions.models import Stage, Status
+from submissions.review import scoring as reviews
 from tests.browser.admin import login
 from tests.factories import add_photo, assign, make_user, submission_in
 

@@ -7,8 +7,8 @@ status the page itself is expected to answer with.
 
 import pytest
 
-from submissions import publishing
 from submissions.models import Comment, Status
+from submissions.newsroom import publishing
 from tests.browser.admin import login
 from tests.factories import (
     UserFactory,

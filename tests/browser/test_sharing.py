@@ -4,7 +4,7 @@ reader once (and a headless browser never), and 分享海报 / 打印 / 复制�
 import pytest
 from playwright.sync_api import expect
 
-from submissions import viewcounts
+from submissions.column import viewcounts
 from submissions.models import ShowcaseViews
 from tests.conftest import PageWatch
 from tests.factories import published_showcase

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from submissions import backups
+from submissions.platform import backups
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ Two kinds of leftovers:
   submitter uploaded them and never finished the form; their rows and files go;
 - files in the media storage that no FileField of any row names (a failed save, a rolled
   back transaction, a crash between writing a file and its row; share posters are kept while
-  their article exists: submissions.posters removes old versions itself). Files younger than
+  their article exists: submissions.column.posters removes old versions itself). Files younger than
   --min-age minutes are kept, so uploads still in flight are safe.
 
 Run it from cron once a night; --dry-run lists what would go and removes nothing.
@@ -19,7 +19,8 @@ from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils import timezone
 
-from submissions import intake, posters
+from submissions.column import posters
+from submissions.intake import services as intake
 from submissions.models import Showcase
 
 

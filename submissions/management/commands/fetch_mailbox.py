@@ -2,13 +2,13 @@
 
     manage.py fetch_mailbox [--campaign SLUG]
 
-Run it every few minutes (cron, or the task runner calling submissions.mailbox.fetch_all);
+Run it every few minutes (cron, or the task runner calling submissions.intake.mailbox.fetch_all);
 running it twice imports nothing twice.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from submissions import mailbox
+from submissions.intake import mailbox
 from submissions.models import Campaign
 
 

@@ -3,7 +3,7 @@ minute or so until the task queue runs viewcounts.flush itself."""
 
 from django.core.management.base import BaseCommand
 
-from submissions import viewcounts
+from submissions.column import viewcounts
 
 
 class Command(BaseCommand):

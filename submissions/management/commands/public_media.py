@@ -3,7 +3,7 @@ thumbnail renditions, nothing else (after turning the setting on, or after a res
 
 from django.core.management.base import BaseCommand
 
-from submissions import public_media
+from submissions.platform import public_media
 
 
 class Command(BaseCommand):

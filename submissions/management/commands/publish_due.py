@@ -6,7 +6,7 @@ compare-and-swap lets exactly one run publish it.
 
 from django.core.management.base import BaseCommand
 
-from submissions import publishing
+from submissions.newsroom import publishing
 
 
 class Command(BaseCommand):

@@ -3,9 +3,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from submissions import publishing, search
 from submissions.models import Showcase
-from submissions.search import entries
+from submissions.newsroom import publishing
+from submissions.platform import search
+from submissions.platform.search import entries
 
 
 class Command(BaseCommand):

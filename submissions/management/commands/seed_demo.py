@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from PIL import Image, ImageDraw
 
-from submissions import demo, images, overlap, publishing, reviews, roles, workflow
+from submissions import demo, overlap, workflow
 from submissions.models import (
     Campaign,
     Criterion,
@@ -32,6 +32,10 @@ from submissions.models import (
     Submission,
 )
 from submissions.models import Status as S
+from submissions.newsroom import publishing
+from submissions.platform import images
+from submissions.review import scoring as reviews
+from submissions.workflow import roles
 
 # Twenty entries: every status at least once, two published, a few more in review.
 STATUS_PLAN = [

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from submissions import notifications
+from submissions.platform import mail as notifications
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from submissions import tasks
+from submissions.platform import tasks
 
 
 def stop(cluster, signum, frame):

@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from submissions import roles, workflow
+from submissions import workflow
 from submissions.models import Showcase, Status
+from submissions.workflow import roles
 
 TOKENS = {
     workflow.SUBMITTER: "submitter (tracking link)",

@@ -1,0 +1,1 @@
+"""The newsroom: drafting, editing, revisions, sign-off, publishing and the Word export of articles."""

@@ -1,0 +1,335 @@
+"""Every e-mail the portal sends goes through here and is kept in the outbox.
+
+A message is rendered from its editable template (NotificationTemplate: plain text with named
+placeholders only, filled by submissions/mailtemplates.py, never a Django template), stored as an
+OutboxMessage; once the transaction commits, a task (submissions/tasks.py) sends it on a
+worker, never inside the request. A send first claims the message (compare-and-swap on its
+attempt count, with a lease), so two workers never send one message twice; a send that
+fails stays in the outbox as failed and is retried with backoff by the `send_outbox` task
+every minute, which also picks up a message whose worker died mid-send once its lease ends.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings, StatusChange
+from submissions.models import Status as S
+from submissions.platform import mailtemplates
+from submissions.platform.people import display_name
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def claim_seconds():
+    """How long a claimed message is left to its sender before another may try: well above
+    EMAIL_TIMEOUT, so only a sender that died loses its claim."""
+    return getattr(settings, "OUTBOX_CLAIM_SECONDS", 300)
+
+
+# event -> (what it is for, subject, body). Seeded into NotificationTemplate by a migration;
+# also the fallback when an editor deleted a template. Placeholders only (see PLACEHOLDERS).
+DEFAULTS = {
+    "received": (
+        "报送成功回执（发给报送单位）",
+        "【{{ site_name }}】已收到您的报送：{{ reference }}",
+        "{{ contact_name }}您好：\n\n我们已收到{{ organization }}报送的{{ brand }}"
+        "（报送编号 {{ reference }}）。\n\n您可随时通过以下专属链接查询进度；编辑部如需您修改，也将通过此链接通知：\n"
+        "{{ tracking_url }}\n\n请妥善保存此链接，不要转发给他人。\n\n{{ publisher }}",
+    ),
+    "mailbox_notice": (
+        "新报送提醒（发给征集邮箱）",
+        "新报送 {{ reference }}：{{ organization }}{{ brand }}",
+        "新报送作品：{{ reference }}\n单位：{{ organization }}\n品牌：{{ brand }}\n"
+        "类别：{{ kind }}\n地区：{{ region }}\n"
+        "联系人：{{ contact_name }} {{ contact_phone }}\n\n后台查看：{{ admin_url }}",
+    ),
+    "resubmitted": (
+        "修改稿回执（发给报送单位）",
+        "【{{ site_name }}】已收到您的修改稿：{{ reference }}",
+        "{{ contact_name }}您好：\n\n我们已收到{{ brand }}（{{ reference }}）的修改稿，"
+        "编辑部将尽快审阅。\n\n查询进度：{{ tracking_url }}\n\n{{ publisher }}",
+    ),
+    "returned": (
+        "退回修改通知",
+        "【{{ site_name }}】请修改您的报送：{{ reference }}",
+        "{{ contact_name }}您好：\n\n编辑部审阅了{{ brand }}（{{ reference }}），"
+        "请按以下意见修改后重新提交：\n\n{{ message }}\n\n修改入口：{{ tracking_url }}\n\n{{ publisher }}",
+    ),
+    "shortlisted": (
+        "入围通知",
+        "【{{ site_name }}】您的报送已入围：{{ reference }}",
+        "{{ contact_name }}您好：\n\n{{ organization }}报送的{{ brand }}已入围。"
+        "编辑部可能与您联系安排采访。\n\n查询进度：{{ tracking_url }}\n\n{{ publisher }}",
+    ),
+    "accepted": (
+        "采用通知",
+        "【{{ site_name }}】您的报送已被采用：{{ reference }}",
+        "{{ contact_name }}您好：\n\n{{ brand }}已被采用，将以巡展文章形式刊发。"
+        "\n\n查询进度：{{ tracking_url }}\n\n{{ publisher }}",
+    ),
+    "declined": (
+        "不予采用通知",
+        "【{{ site_name }}】关于您的报送：{{ reference }}",
+        "{{ contact_name }}您好：\n\n感谢{{ organization }}的报送。经评审，{{ brand }}"
+        "本次未予采用。\n\n{{ message }}\n\n欢迎继续关注和参与。\n\n{{ publisher }}",
+    ),
+    "published": (
+        "文章发表通知",
+        "【{{ site_name }}】{{ brand }}巡展文章已发表",
+        "{{ contact_name }}您好：\n\n介绍{{ organization }}{{ brand }}的巡展文章已发表：\n{{ article_url }}\n\n{{ publisher }}",
+    ),
+    "link_resend": (
+        "补发查询链接",
+        "【{{ site_name }}】您的报送查询链接",
+        "您好：\n\n以下是该邮箱报送作品的专属查询链接：\n\n{{ entries }}\n\n如非本人操作，请忽略本邮件。\n\n{{ publisher }}",
+    ),
+    "draft_saved": (
+        "草稿保存链接",
+        "【{{ site_name }}】您的报送草稿已保存",
+        "您好：\n\n您的报送草稿已保存，可通过以下链接继续填写：\n{{ draft_url }}\n\n{{ publisher }}",
+    ),
+    "signoff_requested": (
+        "提交签审通知（发给签审编辑）",
+        "【{{ site_name }}】待签审：{{ article_title }}",
+        "您好：\n\n{{ actor_name }}提交了巡展文章《{{ article_title }}》，请签审。\n{{ note }}\n\n"
+        "后台查看：{{ admin_url }}\n\n{{ publisher }}",
+    ),
+    "signed_off": (
+        "签审通过通知（发给编辑）",
+        "【{{ site_name }}】已签审：{{ article_title }}",
+        "您好：\n\n巡展文章《{{ article_title }}》已由{{ actor_name }}签审通过，可以发布。\n\n"
+        "后台查看：{{ admin_url }}\n\n{{ publisher }}",
+    ),
+    "signoff_returned": (
+        "签审退回通知（发给编辑）",
+        "【{{ site_name }}】签审退回：{{ article_title }}",
+        "您好：\n\n巡展文章《{{ article_title }}》被{{ actor_name }}退回修改，意见如下：\n\n{{ message }}\n\n"
+        "后台查看：{{ admin_url }}\n\n{{ publisher }}",
+    ),
+    "assigned": (
+        "评审分派通知（发给评审专家）",
+        "【{{ site_name }}】请您评审 {{ assignment_count }} 件作品",
+        "{{ reviewer_name }}您好：\n\n编辑部请您评审以下作品：\n{{ assignments }}\n\n"
+        "全部待评作品：{{ queue_url }}\n\n{{ publisher }}",
+    ),
+    "reviews_complete": (
+        "评审完成提醒（发给编辑）",
+        "【{{ site_name }}】{{ reference }} {{ stage }}评分已全部提交",
+        "{{ editor_name }}您好：\n\n{{ reference }} {{ organization }}{{ brand }}"
+        "的{{ stage }}评分已全部提交（{{ scored }} 位专家，平均 {{ score }} 分），请办理下一步：\n{{ admin_url }}"
+        "\n\n{{ publisher }}",
+    ),
+}
+
+# Status reached -> event the submitter is told about.
+STATUS_EVENTS = {
+    S.SUBMITTED: "received",
+    S.RESUBMITTED: "resubmitted",
+    S.RETURNED: "returned",
+    S.SHORTLISTED: "shortlisted",
+    S.ACCEPTED: "accepted",
+    S.DECLINED: "declined",
+    S.PUBLISHED: "published",
+}
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def tracking_url(submission):
+    return absolute(reverse("track:detail", kwargs={"token": submission.tracking_token}))
+
+
+def render(event, context):
+    """(subject, body) of an event, from the editors' template or the default."""
+    template = NotificationTemplate.objects.filter(event=event).first()
+    if template is not None:
+        subject_src, body_src = template.subject, template.body
+    else:
+        _desc, subject_src, body_src = DEFAULTS[event]
+    values = mailtemplates.values(event, SiteSettings.load(), context)
+    subject = " ".join(mailtemplates.fill(subject_src, values).split())[:200]
+    return subject, mailtemplates.fill(body_src, values)
+
+
+def queue(event, to, context, submission=None):
+    """Store a message in the outbox; a worker sends it once the current transaction commits."""
+    from submissions.platform import tasks
+
+    subject, body = render(event, {"submission": submission, **context})
+    message = OutboxMessage.objects.create(event=event, to=to, subject=subject, body=body, submission=submission)
+    tasks.enqueue_on_commit(tasks.send_message, message.pk)
+    return message
+
+
+def status_changed(change_pk):
+    """Tell the submitter (and, for a new entry, the campaign mailbox) about a status change."""
+    change = StatusChange.objects.select_related("submission__campaign", "submission__region").get(pk=change_pk)
+    if change.showcase_id:
+        return article_changed(change)
+    submission = change.submission
+    event = STATUS_EVENTS.get(change.to_status)
+    if event is None or not first_time(change):
+        return
+    context = {"tracking_url": tracking_url(submission), "message": change.message}
+    if event == "published":
+        showcase = getattr(submission, "showcase", None)
+        context["article_url"] = absolute(showcase.get_absolute_url()) if showcase else ""
+    with transaction.atomic():
+        queue(event, submission.contact_email, context, submission)
+        if event == "received" and submission.campaign.mailbox:
+            admin_url = absolute(reverse("admin:submissions_submission_change", args=[submission.pk]))
+            queue("mailbox_notice", submission.campaign.mailbox, {"admin_url": admin_url}, submission)
+
+
+def first_time(change):
+    """Whether the entry reaches this status for the first time: a correction of a published
+    article moves its entry 已发表 → 已采用 → 已发表, and the submitter is told of each real event once."""
+    if change.to_status not in (S.ACCEPTED, S.PUBLISHED):
+        return True
+    earlier = StatusChange.objects.filter(submission_id=change.submission_id, to_status=change.to_status, pk__lt=change.pk)
+    return not earlier.exists()
+
+
+_name = display_name  # how a person is named in a message
+
+
+def chief_editors():
+    """Everyone who may sign an article off (the permission decides, not the group's name)."""
+    from django.contrib.auth import get_user_model
+
+    from submissions.workflow import roles
+
+    return roles.users_with(get_user_model().objects.exclude(email=""), "submissions.signoff_showcase")
+
+
+def article_changed(change):
+    """Sign-off as a step of its own: the chief editors are told of a request, the editor of the answer."""
+    from submissions.models import ArticleState as A
+
+    article = change.showcase
+    move = (change.from_status, change.to_status)
+    context = {
+        "article_title": article.title,
+        "actor_name": _name(change.actor),
+        "message": change.message,
+        "note": change.note,
+        "admin_url": absolute(reverse("admin:submissions_showcase_change", args=[article.pk])),
+    }
+    if change.to_status == A.AWAITING_SIGNOFF:
+        event, people = "signoff_requested", list(chief_editors().exclude(pk=change.actor_id))
+    elif change.to_status == A.SIGNED_OFF or move == (A.AWAITING_SIGNOFF, A.DRAFT):
+        event = "signed_off" if change.to_status == A.SIGNED_OFF else "signoff_returned"
+        requester = (
+            StatusChange.objects.filter(showcase=article, to_status=A.AWAITING_SIGNOFF, actor__isnull=False)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        people = [article.responsible_editor] + ([requester.actor] if requester else [])
+    else:
+        return
+    addresses = sorted({person.email for person in people if person is not None and person.email})
+    with transaction.atomic():
+        for address in addresses:
+            queue(event, address, context, article.submission)
+
+
+def claim(message_pk, now=None, *, force=False):
+    """Take a message for one send: its attempt count moves on and its next attempt is put off
+    by the lease, in one UPDATE that only the first of several senders wins. The message as
+    claimed, or None (sent, given up, not due, or another sender was first)."""
+    now = now or timezone.now()
+    candidates = OutboxMessage.objects.filter(pk=message_pk).exclude(state=OutboxMessage.State.SENT)
+    if not force:
+        candidates = candidates.filter(attempts__lt=MAX_ATTEMPTS).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+    seen = candidates.values_list("attempts", flat=True).first()
+    if seen is None:
+        return None
+    won = candidates.filter(attempts=seen).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=claim_seconds())
+    )
+    return OutboxMessage.objects.get(pk=message_pk) if won else None
+
+
+def send(message_pk, *, force=False):
+    """Send one outbox message now if it is due and no one else has it; a failure is recorded
+    and left for a retry with backoff. `force`: an editor's resend, ignoring the backoff."""
+    message = claim(message_pk, force=force)
+    if message is None:
+        return False
+    try:
+        EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to]).send()
+    except Exception as exc:  # any transport failure: keep the message, retry later
+        log.warning("sending outbox message %s failed: %s", message.pk, exc)
+        message.state = OutboxMessage.State.FAILED
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        message.next_attempt_at = timezone.now() + timedelta(minutes=2 ** min(message.attempts, 10))
+        message.save(update_fields=["state", "last_error", "next_attempt_at"])
+        return False
+    message.state = OutboxMessage.State.SENT
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.next_attempt_at = None
+    message.save(update_fields=["state", "last_error", "sent_at", "next_attempt_at"])
+    return True
+
+
+def send_due(now=None, *, force=False):
+    """Send every message that is due: queued and never claimed, claimed by a sender that died
+    (its lease is over), or failed with its retry time come. Returns (sent, failed)."""
+    now = now or timezone.now()
+    due = OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).filter(attempts__lt=MAX_ATTEMPTS)
+    if not force:
+        due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    sent = failed = 0
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        if send(pk, force=force):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def reviewers_assigned(reviewer, assignments):
+    """Tell a reviewer which entries were just given to them (reference and brand only: never who sent them)."""
+    if not reviewer.email or not assignments:
+        return None
+    items = [
+        {
+            "stage": a.get_stage_display(),
+            "reference": a.submission.reference,
+            "brand": a.submission.brand_display,
+            "url": absolute(reverse("admin:submissions_submission_score", args=[a.submission_id, a.stage])),
+        }
+        for a in assignments
+    ]
+    context = {
+        "reviewer_name": _name(reviewer),
+        "assignments": items,
+        "queue_url": absolute(reverse("admin:submissions_submission_next_unscored")),
+    }
+    return queue("assigned", reviewer.email, context)
+
+
+def reviews_complete(submission, stage_label, editors, scored):
+    """Tell the editors who assigned the round that every review of it is in."""
+    admin_url = absolute(reverse("admin:submissions_submission_change", args=[submission.pk]))
+    sent = []
+    for editor in editors:
+        if editor.email:
+            context = {"editor_name": _name(editor), "stage": stage_label, "scored": scored, "admin_url": admin_url}
+            sent.append(queue("reviews_complete", editor.email, context, submission))
+    return sent

@@ -1,0 +1,330 @@
+"""The workflow: the one place where the status of an entry or an article changes.
+
+Two machines are declared here as tables of allowed moves and who may make them: an entry's
+(Submission.status) and an article's (Showcase.state). `transition()` is the only function
+that writes either. It checks the move and the actor, writes with a compare-and-swap (two
+editors acting at once cannot both win: the second is told), records the step in
+StatusChange (who, when, from, to, why), makes the moves that go with it (publishing an
+article publishes its entry, taking it down returns the entry to accepted: in the same
+transaction), and queues the notifications once the transaction has committed. Views, admin
+actions and management commands all call it.
+
+Who may make a move is decided by permissions alone (the roles are groups that carry them:
+submissions.workflow.roles), plus the two actors that are not users: SUBMITTER and SYSTEM. The
+groupings of statuses are declared once beside the statuses (submissions.models.status).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from submissions.models import ReferenceCounter, Showcase, StatusChange, Submission
+from submissions.models import Status as S
+from submissions.models.status import (  # noqa: F401 (re-exported: the groupings, beside the tables)
+    ASSIGNABLE,
+    EDITABLE,
+    LIVE,
+    NOT_LIVE,
+    OPEN_STATUSES,
+    REVIEW_STATUSES,
+    SCORING_CLOSED,
+    SIGNED,
+    SOURCE_CHANGEABLE,
+    WITH_EDITORS,
+    WITHDRAWABLE,
+)
+from submissions.newsroom import revisions
+from submissions.workflow import roles
+
+A = Showcase.State
+
+# Actors that are not users.
+SUBMITTER = "submitter"  # whoever holds the entry's private tracking link
+SYSTEM = "system"  # scheduled jobs and commands
+# Not an actor: the move is made by transition() itself, together with the entry's article's move.
+WITH_ARTICLE = "with_article"
+
+# The permissions that allow moves (held through the role groups of submissions.workflow.roles).
+RUN_WORKFLOW = "submissions.run_workflow"  # editors and chief editors: an entry's moves
+EDIT_ARTICLE = "submissions.change_showcase"  # editors and chief editors: write, request sign-off, take down
+SIGNOFF = "submissions.signoff_showcase"  # chief editors: sign off, send back, publish
+
+# An entry: (from, to) -> who may make that move.
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): {SUBMITTER, RUN_WORKFLOW},
+    (S.SUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
+    (S.RESUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
+    (S.RESUBMITTED, S.SECOND_REVIEW): {RUN_WORKFLOW},
+    (S.RESUBMITTED, S.SHORTLISTED): {RUN_WORKFLOW},
+    (S.FIRST_REVIEW, S.SECOND_REVIEW): {RUN_WORKFLOW},
+    (S.SECOND_REVIEW, S.SHORTLISTED): {RUN_WORKFLOW},
+    (S.SHORTLISTED, S.FINAL_REVIEW): {RUN_WORKFLOW},
+    (S.SHORTLISTED, S.ACCEPTED): {RUN_WORKFLOW},
+    (S.FINAL_REVIEW, S.ACCEPTED): {RUN_WORKFLOW},
+    (S.ACCEPTED, S.PUBLISHED): {WITH_ARTICLE},  # its article was published
+    (S.PUBLISHED, S.ACCEPTED): {WITH_ARTICLE},  # its article was taken down (or edited: back for sign-off)
+    (S.RETURNED, S.RESUBMITTED): {SUBMITTER, RUN_WORKFLOW},
+    (S.DECLINED, S.FIRST_REVIEW): {RUN_WORKFLOW},  # reopened
+}
+for _status in WITH_EDITORS:
+    TRANSITIONS[(_status, S.RETURNED)] = {RUN_WORKFLOW}
+    TRANSITIONS[(_status, S.DECLINED)] = {RUN_WORKFLOW}
+for _status in WITHDRAWABLE:
+    TRANSITIONS[(_status, S.WITHDRAWN)] = {SUBMITTER}
+
+# An article: (from, to) -> who may make that move.
+ARTICLE_TRANSITIONS = {
+    (A.DRAFT, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # 提交签审: every chief editor is told
+    (A.DRAFT, A.SIGNED_OFF): {SIGNOFF},  # a chief editor signs a draft off unasked
+    (A.AWAITING_SIGNOFF, A.SIGNED_OFF): {SIGNOFF},  # the editor is told
+    (A.AWAITING_SIGNOFF, A.DRAFT): {SIGNOFF},  # sent back with a note: the editor is told
+    (A.SIGNED_OFF, A.DRAFT): {EDIT_ARTICLE},  # an edit after sign-off voids it
+    (A.SIGNED_OFF, A.PUBLISHED): {SIGNOFF},
+    (A.SIGNED_OFF, A.SCHEDULED): {SIGNOFF},
+    (A.SCHEDULED, A.PUBLISHED): {SIGNOFF, SYSTEM},
+    (A.SCHEDULED, A.DRAFT): {EDIT_ARTICLE},
+    (A.PUBLISHED, A.UNPUBLISHED): {EDIT_ARTICLE},
+    (A.PUBLISHED, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # only an edit of a published article: off until signed again
+    (A.UNPUBLISHED, A.DRAFT): {EDIT_ARTICLE},
+}
+
+
+@dataclass(frozen=True)
+class Machine:
+    model: type
+    field: str
+    choices: type
+    table: dict
+    message_required: frozenset  # moves ((from, to) pairs) that need a reason (shown to the submitter / kept)
+
+
+ENTRY = Machine(
+    Submission,
+    "status",
+    S,
+    TRANSITIONS,
+    frozenset(move for move in TRANSITIONS if move[1] in (S.RETURNED, S.DECLINED)),
+)
+ARTICLE = Machine(
+    Showcase,
+    "state",
+    A,
+    ARTICLE_TRANSITIONS,
+    frozenset({(A.PUBLISHED, A.UNPUBLISHED), (A.AWAITING_SIGNOFF, A.DRAFT)}),
+)
+MESSAGE_REQUIRED = frozenset({S.RETURNED, S.DECLINED})  # entry statuses whose moves need a reason
+
+
+def machine_of(obj):
+    return ARTICLE if isinstance(obj, Showcase) else ENTRY
+
+
+class TransitionError(Exception):
+    """A refused move; str() is a message for the person who tried it."""
+
+
+@dataclass(frozen=True)
+class Move:
+    to: str
+    label: str
+
+
+def may(actor, who):
+    """Whether `actor` (a user, SUBMITTER or SYSTEM) is one of `who` (tokens and permissions)."""
+    if actor in (SUBMITTER, SYSTEM):
+        return actor in who
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return any(actor.has_perm(perm) for perm in who if "." in perm)
+
+
+def allowed_moves(obj, actor):
+    """The moves this actor may make on this entry or article now, for buttons and bulk actions."""
+    machine = machine_of(obj)
+    current = getattr(obj, machine.field)
+    moves = []
+    for (frm, to), who in machine.table.items():
+        if frm == current and may(actor, who):
+            try:
+                _check_rules(obj, to, actor)
+            except TransitionError:
+                continue
+            moves.append(Move(to, machine.choices(to).label))
+    return moves
+
+
+def needs_message(obj, to):
+    machine = machine_of(obj)
+    return (getattr(obj, machine.field), to) in machine.message_required
+
+
+def check(obj, to, actor, *, message="", _linked=False):
+    """Raise TransitionError unless the actor may make this move now."""
+    machine = machine_of(obj)
+    frm = getattr(obj, machine.field)
+    label = machine.choices
+    if frm == to:
+        raise TransitionError(_("已是“%(status)s”状态。") % {"status": label(to).label})
+    who = machine.table.get((frm, to))
+    if who is None:
+        raise TransitionError(_("不能从“%(frm)s”变为“%(to)s”。") % {"frm": label(frm).label, "to": label(to).label})
+    if WITH_ARTICLE in who and not _linked:
+        if to == S.PUBLISHED:
+            raise TransitionError(_("作品随其巡展文章发表：请先签审并发布文章。"))
+        raise TransitionError(_("作品随其巡展文章撤下：请先撤下文章。"))
+    if not _linked and not may(actor, who):
+        raise TransitionError(_("您没有权限将其变为“%(to)s”。") % {"to": label(to).label})
+    if (frm, to) in machine.message_required and not message.strip():
+        raise TransitionError(_("请填写说明（原因）。"))
+    _check_rules(obj, to, actor)
+
+
+def _check_rules(obj, to, actor):
+    """Rules beyond the table."""
+    if not isinstance(obj, Showcase):
+        return
+    if to in (A.AWAITING_SIGNOFF, A.SIGNED_OFF, A.SCHEDULED, A.PUBLISHED):
+        problem = obj.source_problem()
+        if problem:
+            raise TransitionError(str(problem))
+    if to == A.SIGNED_OFF and actor not in (SUBMITTER, SYSTEM):
+        if obj.responsible_editor_id == actor.pk:
+            raise TransitionError(_("责任编辑不能签审自己编辑的文章，请由另一位签审编辑签审。"))
+        if actor.pk in revisions.changed_by_since(obj, obj.signed_revision):
+            raise TransitionError(_("您在上次签审后修改过这篇文章，不能签审：请由另一位签审编辑签审。"))
+    if to == A.PUBLISHED and revisions.changed_by_since(obj, obj.signed_revision):
+        raise TransitionError(_("文章在签审后又被修改，须重新签审。"))
+    # A published article goes back for sign-off (off the column) only for a correction of its text.
+    if obj.state == A.PUBLISHED and to == A.AWAITING_SIGNOFF and not revisions.changed_by_since(obj, obj.signed_revision):
+        raise TransitionError(_("文章发布后未作修改，无需重新签审；如需撤下，请用“撤稿”并填写原因。"))
+
+
+def transition(obj, to, *, actor, note="", message="", via=""):
+    """Move an entry or an article to `to` on behalf of `actor`, and record it.
+
+    `actor` is a User, SUBMITTER or SYSTEM. `message` is the reason shown to the submitter
+    (required when returning or declining an entry) or to the editor (sending an article back
+    from sign-off) and kept (unpublishing an article); `note` is internal. The status the
+    caller last saw must still be the one in the database, else the move is refused: someone
+    else acted first. An article's publish and take-down move its entry in the same
+    transaction. Returns the StatusChange.
+    """
+    with transaction.atomic():
+        return _move(obj, to, actor=actor, note=note, message=message, via=via)
+
+
+def _move(obj, to, *, actor, note="", message="", via="", _linked=False):
+    check(obj, to, actor, message=message, _linked=_linked)
+    machine = machine_of(obj)
+    frm = getattr(obj, machine.field)
+    now = timezone.now()
+    updates = {machine.field: to, "version": F("version") + 1, **_side_updates(obj, to, actor, now, message)}
+    if isinstance(obj, Submission) and to == S.SUBMITTED and not obj.reference:
+        updates["reference"] = next_reference(now.year)
+    won = machine.model.objects.filter(pk=obj.pk, **{machine.field: frm}).update(**updates)
+    if not won:
+        current = machine.model.objects.filter(pk=obj.pk).values_list(machine.field, flat=True).first()
+        raise TransitionError(
+            _("刚刚已被他人处理，当前状态为“%(status)s”，请刷新后再操作。")
+            % {"status": machine.choices(current).label if current else "—"}
+        )
+    change = StatusChange.objects.create(
+        submission=obj if machine is ENTRY else None,
+        showcase=obj if machine is ARTICLE else None,
+        from_status=frm,
+        to_status=to,
+        actor=actor if actor not in (SUBMITTER, SYSTEM) else None,
+        actor_role=_role_label(actor),
+        note=note,
+        message=message,
+        via=via,
+    )
+    obj.refresh_from_db(fields=[machine.field, "version", *(f for f in updates if f not in ("version",))])
+    if machine is ARTICLE:
+        _move_entry_with(obj, frm, to, actor=actor, message=message, via=via)
+    transaction.on_commit(lambda: _notify(change.pk))
+    return change
+
+
+def _move_entry_with(article, frm, to, *, actor, message, via):
+    """An entry is published exactly when its article is: move it with the article."""
+    if article.submission_id is None or (to != A.PUBLISHED and frm != A.PUBLISHED):
+        return
+    entry = article.submission
+    entry.refresh_from_db(fields=["status", "version"])
+    if to == A.PUBLISHED:
+        _move(entry, S.PUBLISHED, actor=actor, note=_("随巡展文章发布"), via=via, _linked=True)
+    else:
+        _move(entry, S.ACCEPTED, actor=actor, note=message or _("巡展文章已撤下"), via=via, _linked=True)
+
+
+def _side_updates(obj, to, actor, now, message):
+    """Fields that change together with the status."""
+    if isinstance(obj, Submission):
+        updates = {"status_changed_at": now}
+        if to == S.SUBMITTED and obj.submitted_at is None:
+            updates["submitted_at"] = now
+        return updates
+    if to == A.SIGNED_OFF:
+        latest = obj.revisions.aggregate(n=Max("number"))["n"] or 0
+        return {"signed_off_by": actor, "signed_off_at": now, "signed_revision": latest}
+    if to in (A.DRAFT, A.AWAITING_SIGNOFF):
+        return {"signed_off_by": None, "signed_off_at": None}
+    if to == A.PUBLISHED:
+        return {"published_at": now, "unpublished_reason": ""}
+    if to == A.UNPUBLISHED:
+        return {"unpublished_reason": message}
+    return {}
+
+
+def next_reference(year):
+    """The next readable reference code of a year, e.g. 2026-0042. Call inside a transaction."""
+    ReferenceCounter.objects.get_or_create(year=year)
+    ReferenceCounter.objects.filter(pk=year).update(value=F("value") + 1)
+    value = ReferenceCounter.objects.select_for_update().get(pk=year).value
+    return f"{year}-{value:04d}"
+
+
+def _role_label(actor):
+    if actor in (SUBMITTER, SYSTEM):
+        return actor
+    held = roles.roles_of(actor)
+    for role in (roles.CHIEF, roles.EDITOR, roles.REVIEWER):
+        if role in held:
+            return role
+    return "user"
+
+
+def _notify(change_pk):
+    from submissions.platform import mail as notifications
+
+    notifications.status_changed(change_pk)
+
+
+# The usual route from a draft to each status, for demo data and tests. (PUBLISHED is reached
+# by publishing the entry's article: submissions.newsroom.publishing.publish.)
+_REVIEWED = [S.SUBMITTED, S.FIRST_REVIEW, S.SECOND_REVIEW, S.SHORTLISTED]
+ROUTES = {
+    S.DRAFT: [],
+    S.SUBMITTED: [S.SUBMITTED],
+    S.FIRST_REVIEW: [S.SUBMITTED, S.FIRST_REVIEW],
+    S.SECOND_REVIEW: [S.SUBMITTED, S.FIRST_REVIEW, S.SECOND_REVIEW],
+    S.SHORTLISTED: _REVIEWED,
+    S.FINAL_REVIEW: [*_REVIEWED, S.FINAL_REVIEW],
+    S.ACCEPTED: [*_REVIEWED, S.ACCEPTED],
+    S.RETURNED: [S.SUBMITTED, S.FIRST_REVIEW, S.RETURNED],
+    S.RESUBMITTED: [S.SUBMITTED, S.FIRST_REVIEW, S.RETURNED, S.RESUBMITTED],
+    S.DECLINED: [S.SUBMITTED, S.FIRST_REVIEW, S.DECLINED],
+    S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
+}
+
+
+def walk(submission, target, *, editor, via="", message="请补充近三年的具体数据和活动照片。"):
+    """Take an entry along ROUTES[target], each step made by the one who would make it."""
+    for step in ROUTES[target]:
+        actor = SUBMITTER if SUBMITTER in TRANSITIONS[(submission.status, step)] else editor
+        transition(submission, step, actor=actor, message=message if step in MESSAGE_REQUIRED else "", via=via)
+        yield step

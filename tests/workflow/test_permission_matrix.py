@@ -1,0 +1,446 @@
+"""Who sees what: every URL of the site, requested as each kind of visitor.
+
+One line per URL: (url, method, {actor: expected status}). The helpers below build the
+dict: `everyone(200)`, `only({...}, ok=200, no=404)`, `admin({...})` (logged-out visitors are
+sent to the login page, newsroom members without the permission get 403). Admin pages of a
+model are generated from one line of ADMIN_MODELS. URLs are formatted with the objects of
+`world()` and `t`, the tracking token the actor holds (owner: the entry's; other: another
+entry's; everyone else: none).
+
+A second test walks every URL pattern of the site and fails for any not requested here (or
+listed in UNCOVERED with a reason): a new page is not finished until it has its row.
+
+Whatever the status, a visitor from outside (anonymous, or holding another entry's link)
+never sees the private entry's text, and the actors listed in a row's fourth element must see it.
+"""
+
+import re
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils.timezone import now
+from django_q.models import OrmQ, Schedule, Task
+
+from submissions.models import (
+    Comment,
+    MailboxMessage,
+    NotificationTemplate,
+    OutboxMessage,
+    Photo,
+    ReviewerProfile,
+    Showcase,
+    SiteSettings,
+    Status,
+    Submission,
+)
+from submissions.newsroom import publishing
+from tests.factories import (
+    ShowcaseFactory,
+    UserFactory,
+    add_attachment,
+    add_photo,
+    assign,
+    published_showcase,
+    review,
+    submission_in,
+)
+
+ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF = "anonymous", "owner", "other", "reviewer", "editor", "chief"
+ACTORS = (ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF)
+OUTSIDERS = {ANON, OWNER, OTHER}  # no account
+NEWSROOM = {REVIEWER, EDITOR, CHIEF}
+EDITORS = {EDITOR, CHIEF}
+NOBODY = set()
+SECRET = "机密测试党支部"  # in the private entry's name: outsiders must never read it
+
+
+EXPORT_ACTION = ("POST", {"action": "export_csv", "_selected_action": "{entry.pk}", "index": "0"})
+
+
+def everyone(status):
+    return dict.fromkeys(ACTORS, status)
+
+
+def only(allowed, ok=200, no=404):
+    return {actor: ok if actor in allowed else no for actor in ACTORS}
+
+
+def admin(allowed, ok=200):
+    """An admin page: outsiders are sent to log in, members without the permission get 403."""
+    return {actor: 302 if actor in OUTSIDERS else ok if actor in allowed else 403 for actor in ACTORS}
+
+
+MATRIX = [
+    # The public site
+    ("/", "GET", everyone(200)),
+    ("/healthz", "GET", everyone(200)),
+    ("/metrics", "GET", everyone(200)),  # the test client is 127.0.0.1, a listed address (tests/platform/test_ops.py: the rule)
+    ("/form-token/", "GET", everyone(200)),
+    ("/submit/", "GET", everyone(302)),
+    ("/call/", "GET", everyone(302)),
+    ("/call/{campaign.slug}/", "GET", everyone(200)),
+    ("/call/{campaign.slug}/submit/", "GET", everyone(200)),
+    ("/call/no-such-call/submit/", "GET", everyone(404)),
+    # A staged photo's random key is the only way to its thumbnail; once the entry is saved, it is gone.
+    ("/call/photo/{staged_photo.upload_key}/thumbnail/", "GET", everyone(200)),
+    ("/call/photo/{staged_photo.upload_key}/thumbnail/", "POST", everyone(405)),
+    ("/call/photo/{private_photo.pk}/thumbnail/", "GET", everyone(404)),
+    ("/call/photo/{saved_key}/thumbnail/", "GET", everyone(404)),
+    ("/track/", "GET", everyone(200)),
+    ("/track/", "POST", everyone(200)),  # the lost-link form, answered the same for every address
+    ("/track/{t}/", "GET", {**only({OWNER}), OTHER: 200}, {OWNER}),  # other: their own entry, not ours
+    ("/track/{t}/receipt/", "GET", {**only({OWNER}), OTHER: 200}, {OWNER}),
+    ("/track/{t}/edit/", "GET", {**only({OWNER}, ok=302), OTHER: 302}),  # under review: back to the tracking page
+    ("/track/{returned.tracking_token}/edit/", "GET", everyone(200)),  # whoever holds the link may revise
+    ("/track/{t}/withdraw/", "GET", {**only({OWNER}), OTHER: 200}, {OWNER}),
+    ("/track/{t}/withdraw/", "POST", {**only({OWNER}), OTHER: 200}),  # not confirmed: the form again
+    ("/track/{entry.tracking_token}x/", "GET", everyone(404)),
+    ("/track/{entry.tracking_token}x/edit/", "GET", everyone(404)),
+    ("/track/{entry.tracking_token}x/withdraw/", "POST", everyone(404)),
+    ("/showcase/", "GET", everyone(200)),
+    ("/showcase/?q=" + SECRET[:4], "GET", everyone(200)),  # the search box repeats the query, not the name
+    ("/showcase/{article.slug}/", "GET", everyone(200)),
+    ("/showcase/{draft_article.slug}/", "GET", everyone(404)),
+    ("/showcase/{article.slug}/comment/", "POST", everyone(200)),  # empty: the article with the errors
+    ("/showcase/{article.slug}/comment/", "GET", everyone(405)),
+    ("/showcase/{draft_article.slug}/comment/", "POST", everyone(404)),
+    ("/showcase/feed/", "GET", everyone(200)),
+    ("/showcase/{article.slug}/poster/", "GET", everyone(200)),
+    ("/showcase/{draft_article.slug}/poster/", "GET", everyone(404)),
+    ("/showcase/{article.slug}/poster.jpg", "GET", everyone(200)),
+    ("/showcase/{draft_article.slug}/poster.jpg", "GET", everyone(404)),
+    ("/showcase/{article.slug}/print/", "GET", everyone(200)),
+    ("/showcase/{draft_article.slug}/print/", "GET", everyone(404)),
+    ("/showcase/{article.slug}/read/", "GET", everyone(200)),  # the reading beacon's tokens, nothing of the reader's
+    ("/showcase/{article.slug}/read/", "POST", everyone(403)),  # without the read token: nothing counted
+    ("/showcase/{draft_article.slug}/read/", "POST", everyone(403)),
+    ("/sitemap.xml", "GET", everyone(200)),
+    ("/sitemap-articles.xml", "GET", everyone(200)),
+    ("/sitemap-articles.xml?p=9", "GET", everyone(404)),
+    ("/robots.txt", "GET", everyone(200)),
+    ("/favicon.ico", "GET", everyone(301)),  # to the static file
+    ("/i18n/setlang/", "POST", everyone(302)),
+    # Media: published photos are public; the rest needs the entry's link or the newsroom.
+    ("/media/{public_photo.display.name}", "GET", everyone(200)),
+    ("/media/{private_photo.image.name}?t={t}", "GET", only({OWNER, EDITOR, CHIEF})),
+    ("/media/{private_photo.thumbnail.name}?t={t}", "GET", only({OWNER, EDITOR, CHIEF})),
+    ("/media/{assigned_photo.display.name}", "GET", only({REVIEWER, EDITOR, CHIEF})),  # reviewers: what they score
+    ("/media/{attachment.file.name}?t={t}", "GET", only({OWNER, EDITOR, CHIEF})),
+    ("/media/{private_photo.display.name}?t={other.tracking_token}", "GET", only({EDITOR, CHIEF})),
+    ("/media/photos/../../portal/settings.py", "GET", everyone(404)),
+    ("/media/{public_photo.display.name}", "POST", everyone(405)),
+    # The admin's own pages
+    ("/admin/login/", "GET", {**everyone(200), **dict.fromkeys(NEWSROOM, 302)}),
+    ("/admin/logout/", "POST", admin(NEWSROOM)),
+    ("/admin/", "GET", admin(NEWSROOM)),
+    ("/admin/submissions/", "GET", admin(NEWSROOM)),
+    ("/admin/auth/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
+    ("/admin/axes/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
+    ("/admin/password_change/", "GET", admin(NEWSROOM)),
+    ("/admin/password_change/done/", "GET", admin(NEWSROOM)),
+    ("/admin/jsi18n/", "GET", admin(NEWSROOM)),
+    ("/admin/autocomplete/", "GET", admin(NOBODY)),  # without a valid field: refused for all
+    # "View on site": only what the user may view in the admin (a reviewer learnt unpublished slugs).
+    ("/admin/r/{showcase_type}/{article.pk}/", "GET", admin(EDITORS, ok=302) | {REVIEWER: 404}),
+    ("/admin/r/{showcase_type}/{draft_article.pk}/", "GET", admin(EDITORS, ok=302) | {REVIEWER: 404}),
+    ("/admin/r/{showcase_type}/999999/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
+    ("/admin/auth/user/{editor_user.pk}/password/", "GET", admin(NOBODY)),
+    ("/admin/no/such/page/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
+    ("/admin/intake/", "GET", admin(EDITORS)),
+    ("/admin/intake/", "POST", admin(EDITORS)),  # empty: the form with its errors
+    ("/admin/intake/?mail={mail.pk}", "GET", admin(EDITORS)),  # a mailbox message opened in the intake form
+    ("/admin/submissions/mailboxmessage/{mail.pk}/raw/", "GET", admin(EDITORS)),  # the raw message, downloaded
+    ("/admin/dashboard/", "GET", admin(EDITORS)),
+    # Entries: reviewers see only those assigned to them (the list is theirs, other entries do not exist).
+    ("/admin/submissions/submission/", "GET", admin(NEWSROOM), EDITORS),
+    ("/admin/submissions/submission/?q=" + SECRET[:4], "GET", admin(NEWSROOM), EDITORS),
+    # Lookups on what a reviewer's list hides (评分后可见) are refused, not answered.
+    ("/admin/submissions/submission/?score__gte=70", "GET", admin(NEWSROOM) | {REVIEWER: 400}),
+    ("/admin/submissions/submission/?score=69.00", "GET", admin(NEWSROOM) | {REVIEWER: 400}),
+    ("/admin/submissions/submission/?review_count__gte=2", "GET", admin(NEWSROOM) | {REVIEWER: 400}),
+    ("/admin/submissions/submission/?reviews__total__gte=70", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 400)),
+    ("/admin/submissions/submission/{entry.pk}/change/", "GET", admin(EDITORS) | {REVIEWER: 404}, EDITORS),
+    ("/admin/submissions/submission/{assigned.pk}/change/", "GET", admin(NEWSROOM) | {REVIEWER: 302}),  # to scoring
+    ("/admin/submissions/submission/{entry.pk}/history/", "GET", admin(EDITORS), EDITORS),
+    ("/admin/submissions/submission/{entry.pk}/history/{entry_edit}/", "GET", admin(EDITORS)),
+    # A past version is read only for everyone: no form for a reviewer, a post refused, never a 500.
+    ("/admin/submissions/submission/{assigned.pk}/history/{assigned_edit}/", "GET", admin(EDITORS)),
+    ("/admin/submissions/submission/{assigned.pk}/history/{assigned_edit}/", "POST", admin(NOBODY)),
+    ("/admin/submissions/submission/{entry.pk}/history/{entry_edit}/", "POST", admin(NOBODY)),
+    ("/admin/submissions/submission/{entry.pk}/transition/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/submission/{entry.pk}/transition/", "GET", admin(NEWSROOM, ok=302)),
+    ("/admin/submissions/submission/{assigned.pk}/score/first/", "GET", admin({REVIEWER})),
+    ("/admin/submissions/submission/{assigned.pk}/score/first/", "POST", admin({REVIEWER})),  # empty: errors
+    ("/admin/submissions/submission/{assigned.pk}/score/final/", "GET", admin(NOBODY)),  # not their round
+    ("/admin/submissions/submission/{entry.pk}/score/first/", "GET", admin(EDITORS, ok=403) | {REVIEWER: 404}),
+    ("/admin/submissions/submission/next-unscored/", "GET", admin(NEWSROOM, ok=302)),
+    # The workbench: assign and unassign on the entry's page (a scored assignment is kept).
+    ("/admin/submissions/submission/{entry.pk}/assign/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/submission/{entry.pk}/assign/", "GET", admin(NEWSROOM, ok=302)),
+    ("/admin/submissions/submission/{assigned.pk}/unassign/{assignment.pk}/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/submission/{assigned.pk}/unassign/{assignment.pk}/", "GET", admin(NEWSROOM, ok=302)),
+    # The queues (待办): each role's own; another role's queue does not exist for them.
+    ("/admin/queue/triage/", "GET", admin(EDITORS) | {REVIEWER: 404}),
+    ("/admin/queue/triage/next/", "GET", admin(EDITORS, ok=302) | {REVIEWER: 404}),
+    ("/admin/queue/signoff/", "GET", admin({CHIEF}) | {REVIEWER: 404, EDITOR: 404}),
+    ("/admin/queue/score/", "GET", admin({REVIEWER}) | {EDITOR: 404, CHIEF: 404}),
+    ("/admin/queue/no-such-queue/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
+    ("/admin/submissions/submission/export/csv/", "GET", admin(EDITORS)),
+    ("/admin/submissions/submission/export/xlsx/", "GET", admin(EDITORS)),
+    ("/admin/submissions/submission/export/pdf/", "GET", admin(NOBODY)),
+    # Export jobs: each editor sees and downloads their own (another's is "not found": redirect or 404).
+    ("/admin/submissions/exportjob/", "GET", admin(EDITORS)),
+    ("/admin/submissions/exportjob/add/", "GET", admin(NOBODY)),
+    ("/admin/submissions/exportjob/{export_job.pk}/change/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 302, REVIEWER: 403}),
+    ("/admin/submissions/exportjob/{export_job.pk}/history/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 302, REVIEWER: 302}),
+    ("/admin/submissions/exportjob/{export_job.pk}/delete/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 302, REVIEWER: 403}),
+    ("/admin/submissions/exportjob/{export_job.pk}/download/", "GET", admin(NOBODY) | {EDITOR: 200, CHIEF: 404, REVIEWER: 404}),
+    ("/admin/submissions/exportjob/{export_job.pk}/", "GET", admin(NEWSROOM, ok=302) | {a: 302 for a in NEWSROOM}),
+    # A bulk action: reviewers do not have it (their list comes back, without the entry), editors get the file.
+    ("/admin/submissions/submission/", EXPORT_ACTION, admin(NEWSROOM), EDITORS),
+    # Publishing
+    # Another reviewer's review of the private entry: not there for this reviewer (the admin's redirect).
+    ("/admin/submissions/review/{foreign_review.pk}/change/", "GET", admin(EDITORS) | {REVIEWER: 302}, EDITORS),
+    ("/admin/submissions/showcase/from-entry/", "GET", admin(EDITORS)),
+    ("/admin/submissions/showcase/from-entry/{accepted.pk}/", "GET", admin(EDITORS)),
+    ("/admin/submissions/showcase/from-entry/{accepted.pk}/", "POST", admin(EDITORS)),  # empty: the form again
+    ("/admin/submissions/showcase/{draft_article.pk}/preview/", "GET", admin(EDITORS)),
+    ("/admin/submissions/showcase/{draft_article.pk}/revisions/", "GET", admin(EDITORS)),
+    ("/admin/submissions/showcase/{draft_article.pk}/revisions/?a=1&b=2", "GET", admin(EDITORS)),
+    ("/admin/submissions/showcase/{draft_article.pk}/revisions/1/revert/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/showcase/{draft_article.pk}/revisions/1/revert/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
+    ("/admin/submissions/showcase/{draft_article.pk}/move/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/showcase/{draft_article.pk}/docx/", "GET", admin(EDITORS)),
+]
+
+# One line per admin model: (app/model, world object, may view, may add, may delete).
+ADMIN_MODELS = [
+    ("submissions/submission", "entry", EDITORS, NOBODY, NOBODY),  # entries come from the form or /admin/intake/
+    ("submissions/campaign", "campaign", EDITORS, EDITORS, NOBODY),
+    ("submissions/region", "region", EDITORS, NOBODY, NOBODY),
+    ("submissions/review", "review", NEWSROOM, NOBODY, NOBODY),  # scored on the entry's page; reviewers: their own
+    ("submissions/reviewassignment", "assignment", EDITORS, EDITORS, EDITORS),
+    ("submissions/reviewerprofile", "profile", EDITORS, EDITORS, EDITORS),  # declared affiliations, for conflicts
+    ("submissions/showcase", "article", EDITORS, EDITORS, NOBODY),
+    ("submissions/comment", "comment", EDITORS, NOBODY, NOBODY),
+    ("submissions/sitesettings", "site", EDITORS, NOBODY, NOBODY),
+    ("submissions/notificationtemplate", "template", EDITORS, NOBODY, NOBODY),
+    ("submissions/outboxmessage", "message", EDITORS, NOBODY, NOBODY),
+    ("submissions/mailboxmessage", "mail", EDITORS, NOBODY, NOBODY),  # fetched by fetch_mailbox; entered at /admin/intake/
+    ("auth/user", "editor_user", NOBODY, NOBODY, NOBODY),  # accounts and roles: superusers only
+    ("auth/group", "group", NOBODY, NOBODY, NOBODY),
+    ("axes/accessattempt", "attempt", NOBODY, NOBODY, NOBODY),
+    ("axes/accesslog", "access_log", NOBODY, NOBODY, NOBODY),
+    ("axes/accessfailurelog", "failure_log", NOBODY, NOBODY, NOBODY),
+    ("django_q/schedule", "schedule", NOBODY, NOBODY, NOBODY),  # the task queue: superusers only
+    ("django_q/success", "task_done", NOBODY, NOBODY, NOBODY),
+    ("django_q/failure", "task_failed", NOBODY, NOBODY, NOBODY),
+    ("django_q/ormq", "task_queued", NOBODY, NOBODY, NOBODY),
+]
+
+
+def admin_rows(model, key, view, add, delete):
+    base = f"/admin/{model}/"
+    obj = f"{base}{{{key}.pk}}/"
+    return [
+        (base, "GET", admin(view)),
+        (f"{base}add/", "GET", admin(add)),
+        (f"{obj}change/", "GET", admin(view)),
+        (f"{obj}history/", "GET", admin(view)),
+        (f"{obj}delete/", "GET", admin(delete)),
+        (obj, "GET", admin(NEWSROOM, ok=302) | {a: 302 for a in NEWSROOM}),  # old-style URL: a redirect to change/
+    ]
+
+
+ALL_ROWS = MATRIX + [
+    row
+    for spec in ADMIN_MODELS
+    for row in admin_rows(*spec)
+    if (row[0], row[1]) not in {(url, method) for url, method, *_ in MATRIX if isinstance(method, str)}  # MATRIX says better
+]
+
+# URL patterns deliberately not in the matrix, with the reason.
+UNCOVERED = {
+    r"^admin/\(\?P<url>\.\*\)\$$": "the admin's catch-all; requested above as /admin/no/such/page/",
+}
+
+
+def export_job(editor):
+    from submissions.review import export_jobs as jobs
+
+    job = jobs.start(Submission.objects.all(), editor)
+    jobs.run(job.pk)
+    return job
+
+
+class World(dict):
+    def __getattr__(self, name):
+        return self[name]
+
+
+def world():
+    entry = submission_in(Status.FIRST_REVIEW, org_name=f"{SECRET}第一支部")
+    other = submission_in(Status.SUBMITTED)
+    assigned = submission_in(Status.FIRST_REVIEW)
+    staged_photo = add_photo(None)
+    Photo.objects.filter(pk=staged_photo.pk).update(upload_key="k" * 32)
+    saved_photo = add_photo(entry)
+    Photo.objects.filter(pk=saved_photo.pk).update(upload_key="s" * 32)  # staged once, now the entry's
+    draft_article = ShowcaseFactory()
+    writer = UserFactory(username="m-writer", role="editor")
+    for note in ("新建", "修改"):  # two revisions, to compare and revert
+        publishing.edited(draft_article, writer, note=note)
+    article = published_showcase()
+    public_photo = add_photo(article.submission)
+    article.photos.create(photo=public_photo, caption="活动照片")
+    users = {
+        REVIEWER: UserFactory(username="m-reviewer", role="reviewer"),
+        EDITOR: UserFactory(username="m-editor", role="editor"),
+        CHIEF: UserFactory(username="m-chief", role="chief"),
+    }
+    assignment = assign(assigned, users[REVIEWER])
+    AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", user_agent="t", failures_since_start=1)
+    AccessLog.objects.create(username="x", ip_address="192.0.2.1", user_agent="t")
+    AccessFailureLog.objects.create(username="x", ip_address="192.0.2.1", user_agent="t")
+    return World(
+        entry=entry,
+        other=other,
+        campaign=entry.campaign,
+        region=entry.region,
+        article=article,
+        draft_article=draft_article,
+        staged_photo=Photo.objects.get(pk=staged_photo.pk),
+        saved_key="s" * 32,
+        returned=submission_in(Status.RETURNED),
+        accepted=submission_in(Status.ACCEPTED),
+        assigned=assigned,
+        entry_edit=entry.edits.order_by("history_id").first().history_id,
+        assigned_edit=assigned.edits.order_by("history_id").first().history_id,
+        public_photo=public_photo,
+        private_photo=add_photo(entry),
+        assigned_photo=add_photo(assigned),
+        attachment=add_attachment(entry),
+        review=review(assigned, users[REVIEWER]),
+        foreign_review=review(entry, UserFactory(username="m-reviewer-2", role="reviewer")),
+        assignment=assignment,
+        profile=ReviewerProfile.objects.create(reviewer=users[REVIEWER], affiliations="示范党委"),
+        comment=Comment.objects.create(showcase=article, name="读者", body="很好"),
+        site=SiteSettings.load(),
+        template=NotificationTemplate.objects.first(),
+        message=OutboxMessage.objects.create(event="received", to="a@example.com", subject="s", body="b"),
+        mail=MailboxMessage.objects.create(
+            campaign=entry.campaign,
+            message_id="<matrix@example.com>",
+            subject="来稿",
+            raw=ContentFile(b"Subject: x\r\n\r\nbody\r\n", name="matrix.eml"),
+        ),
+        editor_user=users[EDITOR],
+        group=Group.objects.first(),
+        attempt=AccessAttempt.objects.first(),
+        access_log=AccessLog.objects.first(),
+        failure_log=AccessFailureLog.objects.first(),
+        export_job=export_job(users[EDITOR]),
+        schedule=Schedule.objects.create(name="m-schedule", func="math.floor"),
+        task_done=Task.objects.create(id="d" * 32, name="done", func="math.floor", started=now(), stopped=now(), success=True),
+        task_failed=Task.objects.create(
+            id="f" * 32, name="failed", func="math.floor", started=now(), stopped=now(), success=False
+        ),
+        task_queued=OrmQ.objects.create(key="portal", payload="x", lock=now()),
+        showcase_type=ContentType.objects.get_for_model(Showcase).pk,
+        users=users,
+        tokens={OWNER: entry.tracking_token, OTHER: other.tracking_token},
+    )
+
+
+def client_for(objects, actor, clients, fresh=False):
+    """One logged-in client per actor, reused across rows (a fresh one for requests that may log out)."""
+    if fresh or actor not in clients:
+        client = Client()
+        if actor in objects.users:
+            client.force_login(objects.users[actor])
+        if fresh:
+            return client
+        clients[actor] = client
+    return clients[actor]
+
+
+def request(objects, actor, url, method, clients):
+    path = url.format(**objects, t=objects.tokens.get(actor, ""))
+    method, data = (method, {}) if isinstance(method, str) else method
+    data = {key: value.format(**objects) for key, value in data.items()}
+    if method == "GET":
+        response = client_for(objects, actor, clients).get(path)
+    else:
+        cache.clear()  # rate limits count per address: every actor's post must reach the view
+        response = client_for(objects, actor, clients, fresh=True).post(path, data)
+    body = b"" if response.streaming else response.content
+    return path, response.status_code, body.decode("utf-8", "replace")
+
+
+def check(rows):
+    objects = world()
+    clients = {}
+    problems = []
+    for row in rows:
+        url, method, expected = row[:3]
+        sees = row[3] if len(row) > 3 else set()
+        assert set(expected) == set(ACTORS), f"{url}: every actor needs an expectation"
+        for actor in ACTORS:
+            path, status, body = request(objects, actor, url, method, clients)
+            if status != expected[actor]:
+                problems.append(f"{method} {path} as {actor}: {status}, expected {expected[actor]}")
+            if actor in sees and SECRET not in body:
+                problems.append(f"{method} {path} as {actor}: the entry is not shown")
+            if actor in (ANON, OTHER, REVIEWER) and SECRET in body:  # the reviewer is not assigned to it
+                problems.append(f"{method} {path} as {actor}: LEAKS the private entry")
+    return problems
+
+
+@pytest.mark.django_db
+def test_public_pages_and_media_answer_each_actor_as_allowed():
+    problems = check([row for row in MATRIX if not row[0].startswith("/admin/")])
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_admin_pages_answer_each_role_as_allowed():
+    admin_only = [row for row in ALL_ROWS if row[0].startswith("/admin/")]
+    problems = check(admin_only)
+    assert problems == [], "\n".join(problems)
+
+
+def all_routes(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from all_routes(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def plain(route):
+    """A route without regex anchors, so that a resolved match and its pattern compare equal."""
+    return route.replace("^", "").replace("$", "")
+
+
+@pytest.mark.django_db
+def test_every_url_pattern_is_in_the_matrix():
+    placeholder = re.compile(r"\{[^}]*\}")
+    covered = set()
+    for url, _method, _expected, *_ in ALL_ROWS:
+        path = placeholder.sub("1", url).split("?")[0]
+        try:
+            covered.add(plain(resolve(path).route))
+        except Exception:
+            continue
+    missing = [
+        route
+        for route in all_routes()
+        if plain(route) not in covered and not any(re.search(pattern, route) for pattern in UNCOVERED)
+    ]
+    assert missing == [], "add a row to MATRIX (or a reason to UNCOVERED) for: " + ", ".join(missing)
