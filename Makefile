@@ -53,6 +53,7 @@ test-postgres: static
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/import_graph.py
 
 check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -66,8 +67,13 @@ messages: install
 	sed -i.orig -e '/^"POT-Creation-Date: /d' locale/en/LC_MESSAGES/django.po && rm -f locale/en/LC_MESSAGES/django.po.orig
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
+# The default benchmarks, then one table of every target; fails when a target is missed (bench/run.py).
+# make takes no `--quick` of its own: `make bench QUICK=1` is the short run (bench.run --quick,
+# a few minutes once the bench databases exist: the README's Benchmarks); BENCH_ARGS adds to it,
+# e.g. BENCH_ARGS="--only pages,photos".
+QUICK ?=
 bench: static
-	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.run $(if $(filter 1 yes true,$(QUICK)),--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

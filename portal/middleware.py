@@ -25,7 +25,7 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
     def process_response(self, request, response):
         # The language comes from a cookie: a page that is the same for every reader without
-        # cookies (submissions/pagecache.py) must not be reused for one who chose English.
+        # cookies (submissions/platform/pagecache.py) must not be reused for one who chose English.
         patch_vary_headers(response, ("Cookie",))
         return super().process_response(request, response)
 

@@ -122,7 +122,8 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",  # permissions on a kind of thing, through the role groups
+    "submissions.workflow.rules.Authority",  # permissions on one entry, article or assignment: has_perm(perm, obj)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures, and an IP
-# after more failures whatever the user names (submissions/login_throttle.py).
+# after more failures whatever the user names (submissions/platform/login_throttle.py).
 AXES_HANDLER = "submissions.platform.login_throttle.AddressThrottlingHandler"
 AXES_FAILURE_LIMIT = env.number("AXES_FAILURE_LIMIT", 5)
 AXES_ADDRESS_FAILURE_LIMIT = env.number("AXES_ADDRESS_FAILURE_LIMIT", 20)
@@ -205,7 +206,7 @@ POSTER_FONT_BOLD = env.text("POSTER_FONT_BOLD", "")
 # (X-Accel-Redirect to this internal location, deploy/nginx.conf). Empty: Django sends them.
 MEDIA_ACCEL_REDIRECT = env.text("MEDIA_ACCEL_REDIRECT", "") if MEDIA_STORAGE == "filesystem" else ""
 # Published renditions on a public path nginx serves from disk like static files
-# (submissions/public_media.py, deploy/nginx.conf location /pub/). Empty: photos go through the media view.
+# (submissions/platform/public_media.py, deploy/nginx.conf location /pub/). Empty: photos go through the media view.
 MEDIA_PUBLIC_ROOT = env.text("MEDIA_PUBLIC_ROOT", "") if MEDIA_STORAGE == "filesystem" else ""
 MEDIA_PUBLIC_URL = env.text("MEDIA_PUBLIC_URL", "/pub/")
 
@@ -299,7 +300,7 @@ LOGGING = {
 
 PORTAL_NAME = _("党建品牌征集展示平台")
 
-# Abuse guards of the public forms (submissions/abuse.py, submissions/views/calls.py): the least
+# Abuse guards of the public forms (submissions/platform/abuse.py, submissions/intake/views/calls.py): the least
 # seconds between showing a form and posting it, and per-IP limits per hour on new entries and on
 # posts of the entry form. 0 turns a limit off. The defaults are production's; raise them only
 # where many honest people share one address (a load test on loopback, a training room).
@@ -318,11 +319,11 @@ DOCUMENT_READ_MEMORY_MB = env.number("DOCUMENT_READ_MEMORY_MB", 512)
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
 # Bytes of photos and attachments a refused entry form may stage per client address per day
-# (submissions/forms/bundle.py): one entry at most is ~150 MB of uploads. 0: no limit.
+# (submissions/intake/forms/bundle.py): one entry at most is ~150 MB of uploads. 0: no limit.
 STAGED_BYTES_PER_ADDRESS = env.number("STAGED_MB_PER_ADDRESS", 400) * 1024 * 1024
 
 # Seconds a process serves its in-memory copy of a public page before it checks the shared
-# version again (submissions/pagecache.py): an edit reaches the other processes within this.
+# version again (submissions/platform/pagecache.py): an edit reaches the other processes within this.
 # 0: check on every request.
 PAGE_CACHE_LOCAL_SECONDS = env.number("PAGE_CACHE_LOCAL_SECONDS", 1)
 

@@ -11,7 +11,7 @@ handler500 = "submissions.views.errors.server_error"
 
 urlpatterns = [
     # The language switch needs no CSRF token, so that public pages carry nothing of any one
-    # reader's and can be cached whole (submissions/pagecache.py). A forged switch can only
+    # reader's and can be cached whole (submissions/platform/pagecache.py). A forged switch can only
     # change the language a visitor reads in.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),

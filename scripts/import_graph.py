@@ -9,9 +9,11 @@ The script fails (exit 1) on
 
     python scripts/import_graph.py            # check (make lint runs it)
     python scripts/import_graph.py --edges    # print every edge, for reading
+    python scripts/import_graph.py --root DIR # another tree holding a submissions/ (the tests' small fakes)
 
 A package's __init__ is a module like any other: `from submissions.platform.search import index` is an
-edge to submissions.platform.search, and `from submissions import intake` to submissions.intake.services.services.
+edge to submissions.platform.search (index is a name in it), and `from submissions import intake` to
+submissions.intake. Migrations are left out: Django loads them, nothing imports them.
 """
 
 import argparse
@@ -42,11 +44,11 @@ LAYERS = [
 ]
 
 
-def modules():
-    """{dotted name: path} of every Python module of the app, migrations excepted."""
+def modules(root=ROOT):
+    """{dotted name: path} of every Python module of the app under `root`, migrations excepted."""
     found = {}
-    for path in sorted((ROOT / APP).rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
+    for path in sorted((root / APP).rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
         if "migrations" in parts:
             continue
         if parts[-1] == "__init__":
@@ -151,7 +153,7 @@ def problems(known=None):
     for importer, imported in found:
         graph[importer].add(imported)
     lines = []
-    for component in circles(graph):
+    for component in sorted(circles(graph)):
         members = set(component)
         inside = sorted(f"    {a} -> {b} (line {found[(a, b)]})" for a, b in found if a in members and b in members)
         lines.append(f"circle of {len(component)} modules: {', '.join(component)}")
@@ -166,8 +168,9 @@ def problems(known=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", action="store_true", help="print every edge")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the folder holding submissions/ (default: this repository)")
     args = parser.parse_args(argv)
-    known = modules()
+    known = modules(args.root)
     if args.edges:
         for (importer, imported), line in sorted(edges(known).items()):
             print(f"{importer} -> {imported} (line {line})")

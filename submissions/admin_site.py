@@ -15,7 +15,8 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from submissions.workflow import roles
+from submissions.intake.views import mail_entry as intake
+from submissions.workflow import rules
 
 # The admin's index and sidebar, in the order of the work: entries (and the mailbox entries
 # waiting to become one), reviews, articles, comments, then campaigns, settings, the outbox and
@@ -43,14 +44,13 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("工作台")
 
     def has_permission(self, request):
-        user = request.user
-        return bool(user.is_active and user.is_staff and roles.roles_of(user))
+        return rules.in_newsroom(request.user)
 
     # The first page: each role's waiting work above the models, ordered by the work.
     index_template = "admin/queues_index.html"
 
     def index(self, request, extra_context=None):
-        from submissions.admin import queues
+        from submissions.admin import queues  # inside: the admin package registers its models on this very site
 
         return super().index(request, {"queues": queues.summary(request.user), **(extra_context or {})})
 
@@ -63,9 +63,8 @@ class PortalAdminSite(admin.AdminSite):
         return sorted(apps, key=lambda a: 0 if a["app_label"] == "submissions" else 1)
 
     def get_urls(self):
-        from submissions.admin import queues
-        from submissions.admin.dashboard import dashboard_view
-        from submissions.intake.views import mail_entry as intake
+        from submissions.admin import queues  # inside: the admin package registers its models on this very site
+        from submissions.admin.dashboard import dashboard_view  # inside: as above
 
         wrap = self.admin_view
         return [
@@ -81,7 +80,7 @@ class PortalAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         """Not for reviewers: no form of theirs has an autocomplete field, and its answer names each
         entry they are assigned as str() does, with the organization (blind review)."""
-        if roles.has_role(request.user, roles.REVIEWER) and not roles.has_role(request.user, roles.EDITOR, roles.CHIEF):
+        if rules.reads_assigned_only(request.user):
             raise PermissionDenied
         return super().autocomplete_view(request)
 

@@ -8,6 +8,7 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("品牌征集")
 
     def ready(self):
+        # Imported here, not at the top: these modules import the models, which exist only once the apps are loaded.
         from submissions.platform import pagecache, people, public_media, search
 
         pagecache._connect()
@@ -21,7 +22,20 @@ class SubmissionsConfig(AppConfig):
 
         from submissions.overlap import hooks
 
-        hooks.connect()
+        hooks.connect()  # its signals, and the workflow's "overlap" effect
+
+        # The task modules (docs/tasks.md): each declares its periodic tasks when imported, so every
+        # process, the worker's schedules above all, knows them all. Here, not at the top: they import the models.
+        from submissions.column import tasks as column_tasks  # noqa: F401
+        from submissions.intake import tasks as intake_tasks  # noqa: F401
+        from submissions.management import tasks as command_tasks  # noqa: F401
+        from submissions.newsroom import tasks as newsroom_tasks  # noqa: F401
+        from submissions.overlap import tasks as overlap_tasks  # noqa: F401
+        from submissions.platform import mail  # noqa: F401
+        from submissions.review import tasks as review_tasks  # noqa: F401
+        from submissions.workflow import effects
+
+        effects.check()  # last: every declared effect of a move has its one handler by now
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

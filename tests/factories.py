@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from submissions import workflow
+from submissions.intake import services as intake
 from submissions.models import (
     Attachment,
     Campaign,
@@ -21,10 +22,6 @@ from submissions.models import (
     OrgType,
     Photo,
     Region,
-    Review,
-    ReviewAssignment,
-    ReviewScore,
-    Section,
     Sector,
     Showcase,
     Stage,
@@ -32,7 +29,13 @@ from submissions.models import (
     Submission,
 )
 from submissions.platform import images
+from submissions.review import assignments, scoring
 from submissions.workflow import roles
+from submissions.workflow.routes import ROUTES
+
+
+class Refused(Exception):
+    """A factory was asked for a state the portal itself would refuse to reach (say which test set it up so)."""
 
 
 def ensure_roles():
@@ -101,9 +104,12 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 
 
 class SubmissionFactory(factory.django.DjangoModelFactory):
+    """An entry stored as the public form stores it (intake.save_entry, sections in the same
+    transaction): a draft by default; `to=Status.SUBMITTED` sends it (its reference, a
+    StatusChange made by the submitter via the web). `sections=n`: how many (default 2)."""
+
     class Meta:
         model = Submission
-        skip_postgeneration_save = True
 
     campaign = factory.SubFactory(CampaignFactory, slug="default-campaign")
     kind = Kind.PRACTICE
@@ -122,11 +128,11 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     results = "先后获得全省先进基层党组织称号。"
     consent = True
 
-    @factory.post_generation
-    def sections(submission, create, extracted, **kwargs):
-        if create:
-            for order in range(1, (extracted if extracted is not None else 2) + 1):
-                Section.objects.create(submission=submission, order=order, heading=f"做法{order}", body="一是……二是……三是……")
+    @classmethod
+    def _create(cls, model_class, *args, sections=2, to=None, **kwargs):
+        entry = model_class(*args, **kwargs)
+        items = [(f"做法{order}", "一是……二是……三是……") for order in range(1, sections + 1)]
+        return intake.save_entry(entry, items, [], [], to=to, actor=workflow.SUBMITTER, via="web")
 
 
 def jpeg_upload(name="photo.jpg", size=(800, 600), color=(200, 30, 30), fmt="JPEG", **save_kwargs):
@@ -148,23 +154,36 @@ def add_attachment(submission, name="申报材料.pdf", content=b"%PDF-1.4\n% te
     return attachment
 
 
+def walk_on(submission, status, *, editor=None):
+    """workflow.walk's route to `status`, from where the entry is now (an entry sent through the
+    form has made the route's first step; one assigned to reviewers, a few more): each step made
+    by the one who would make it."""
+    editor = editor or make_user(roles.EDITOR, username="factory-editor")
+    route = ROUTES[status]
+    for step in route[route.index(submission.status) + 1 if submission.status in route else 0 :]:
+        actor = workflow.SUBMITTER if workflow.SUBMITTER in workflow.TRANSITIONS[(submission.status, step)] else editor
+        message = "请补充近三年的具体数据和活动照片。" if step in workflow.MESSAGE_REQUIRED else ""
+        workflow.transition(submission, step, actor=actor, message=message)
+    return submission
+
+
 def submission_in(status, **kwargs):
-    """An entry brought to `status` through the real workflow, step by step."""
-    submission = SubmissionFactory(**kwargs)
+    """An entry sent through the form (unless a draft is asked for), then brought to `status`
+    through the real workflow, step by step."""
     editor = make_user(roles.EDITOR, username="factory-editor")
     chief = make_user(roles.CHIEF, username="factory-chief")
+    submission = SubmissionFactory(to=None if status == Status.DRAFT else Status.SUBMITTED, **kwargs)
     if status == Status.PUBLISHED:
         from submissions.newsroom import publishing
 
-        list(workflow.walk(submission, Status.ACCEPTED, editor=editor))
+        walk_on(submission, Status.ACCEPTED, editor=editor)
         article = publishing.draft_from_entry(submission, editor=editor)
         publishing.request_sign_off(article, editor)
         publishing.sign_off(article, chief)
         publishing.publish(article, chief)  # the workflow publishes the entry with it
         submission.refresh_from_db()
         return submission
-    list(workflow.walk(submission, status, editor=editor))
-    return submission
+    return walk_on(submission, status, editor=editor)
 
 
 class ShowcaseFactory(factory.django.DjangoModelFactory):
@@ -175,7 +194,7 @@ class ShowcaseFactory(factory.django.DjangoModelFactory):
         model = Showcase
 
     campaign = factory.SelfAttribute("submission.campaign")
-    submission = factory.SubFactory(SubmissionFactory)
+    submission = factory.SubFactory(SubmissionFactory, to=Status.SUBMITTED)
     slug = factory.Sequence(lambda n: f"article-{n}")
     title = factory.Sequence(lambda n: f"优秀党建品牌巡展|示范单位{n}打造“零距离”特色党建品牌")
     short_name = "示范单位"
@@ -190,7 +209,7 @@ class ShowcaseFactory(factory.django.DjangoModelFactory):
 
         submission = kwargs.get("submission")
         if submission is not None and submission.status != Status.ACCEPTED:
-            list(workflow.walk(submission, Status.ACCEPTED, editor=make_user(roles.EDITOR, username="factory-editor")))
+            walk_on(submission, Status.ACCEPTED, editor=make_user(roles.EDITOR, username="factory-editor"))
         article = super()._create(model_class, *args, **kwargs)
         publishing.edited(article, article.responsible_editor, note="factory")
         return article
@@ -199,12 +218,16 @@ class ShowcaseFactory(factory.django.DjangoModelFactory):
 def article_in(state, **kwargs):
     """An article brought to `state` through the workflow: written by its responsible editor,
     sent for sign-off, signed off by a chief editor, published, … step by step."""
+    article = ShowcaseFactory(**kwargs)
+    chief = make_user(roles.CHIEF, username="factory-chief")
+    return take_article_to(article, state, editor=article.responsible_editor, chief=chief)
+
+
+def take_article_to(article, state, *, editor, chief):
+    """A draft article moved on to `state` by the newsroom's own steps (request, sign, schedule, publish, unpublish)."""
     from submissions.newsroom import publishing
 
     A = Showcase.State
-    article = ShowcaseFactory(**kwargs)
-    editor = article.responsible_editor
-    chief = make_user(roles.CHIEF, username="factory-chief")
     routes = {
         A.DRAFT: [],
         A.AWAITING_SIGNOFF: ["request"],
@@ -233,15 +256,30 @@ def published_showcase(**kwargs):
 
 
 def assign(submission, reviewer, stage=Stage.FIRST):
-    return ReviewAssignment.objects.create(submission=submission, reviewer=reviewer, stage=stage)
+    """The reviewer asked to score the entry, as an editor's assignment makes it (assignments.assign:
+    the reviewer is told): only in the round the entry's status is scored in."""
+    status = Submission.objects.values_list("status", flat=True).get(pk=submission.pk)
+    if assignments.STAGE_OF_STATUS.get(status) != stage:
+        raise Refused(f"an entry in {status} is not given to reviewers for the {stage} round")
+    editor = make_user(roles.EDITOR, username="factory-editor")
+    created, refused = assignments.assign([(submission, reviewer)], by=editor, stage=stage)
+    if refused:
+        raise Refused("; ".join(refused))
+    return created[0]
 
 
 def review(submission, reviewer, stage=Stage.FIRST, scores=None, comment="很好"):
-    """A review with a score per criterion (default 8 each)."""
-    result = Review.objects.create(submission=submission, reviewer=reviewer, stage=stage, comment=comment)
-    for criterion in submission.campaign.criteria.all():
-        ReviewScore.objects.create(review=result, criterion=criterion, score=(scores or {}).get(criterion.name, 8))
-    return result
+    """A review with a score per criterion (default 8 each), saved as the score page saves it
+    (scoring.save_review: its total, the entry's score, the round completed): by a reviewer
+    assigned to that round, while the entry's scoring is open."""
+    status = Submission.objects.values_list("status", flat=True).get(pk=submission.pk)
+    if not scoring.scoring_open(Submission(status=status)):
+        raise Refused(f"the scoring of an entry in {status} is closed")
+    if scoring.assignment(reviewer, submission.pk, stage) is None:
+        raise Refused(f"{reviewer} is not assigned to the {stage} round of this entry")
+    criteria = submission.campaign.criteria.order_by("order", "pk")
+    chosen = {criterion: (scores or {}).get(criterion.name, 8) for criterion in criteria}
+    return scoring.save_review(submission, reviewer, stage, chosen, comment)
 
 
 def publish_again(article):

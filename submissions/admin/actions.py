@@ -1,5 +1,6 @@
-"""Bulk actions on the entries list. Every status change goes through workflow.transition();
-each action reports what was done and what was refused, and why."""
+"""Bulk actions on the entries list. The steps are the review area's services (decisions.move_many,
+assignments.assign_evenly; every status change goes through workflow.transition()); each action asks
+what it needs and reports what was done and what was refused, and why."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -9,9 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from submissions import workflow
 from submissions.models import Status as S
-from submissions.review import assignments, export_jobs
+from submissions.review import assignments, decisions, export_jobs
 from submissions.review import exports as entry_export
 from submissions.review.forms import AssignReviewersForm, MessageForm
 
@@ -20,14 +20,7 @@ VIA = "admin-bulk"
 
 def apply_transition(request, queryset, to, message="", note=""):
     """Move each selected entry to `to`; report done and refused (with reasons)."""
-    done, refused = [], []
-    for entry in queryset.order_by("pk"):
-        try:
-            workflow.transition(entry, to, actor=request.user, message=message, note=note, via=VIA)
-        except workflow.TransitionError as exc:
-            refused.append(_("%(ref)s：%(reason)s") % {"ref": entry.reference or entry.pk, "reason": exc})
-        else:
-            done.append(entry.reference or str(entry.pk))
+    done, refused = decisions.move_many(queryset.order_by("pk"), to, by=request.user, message=message, note=note, via=VIA)
     report(request, done, refused, S(to).label)
     return done, refused
 
@@ -98,30 +91,10 @@ def assign_reviewers(modeladmin, request, queryset):
     form = AssignReviewersForm(request.POST if "apply" in request.POST else None)
     if not form.is_valid():
         return _intermediate(modeladmin, request, queryset, form, _("分派评审专家"), "assign_reviewers")
-    pool, per_entry = list(form.cleaned_data["reviewers"]), form.cleaned_data["per_entry"]
     selected = list(queryset.select_related("campaign").order_by("pk"))
-    pairs, refused = [], []
-    if per_entry:
-        users = {u.pk: u for u in pool}
-        by_stage = {}
-        for entry in selected:
-            by_stage.setdefault(assignments.stage_for(entry), []).append(entry)
-        for stage, entries in by_stage.items():
-            if stage is None:
-                pairs += [(entry, pool[0]) for entry in entries]  # refused by assign(), with the reason
-                continue
-            plan = assignments.plan(entries, pool, per_entry, stage)
-            for entry in entries:
-                pairs += [(entry, users[key]) for key in plan.given[entry.pk]]
-                if entry.pk in plan.short:
-                    refused.append(
-                        _("%(ref)s：回避后可分派的专家不足，少 %(n)d 位")
-                        % {"ref": entry.reference or entry.pk, "n": plan.short[entry.pk]}
-                    )
-    else:
-        pairs = [(entry, reviewer) for entry in selected for reviewer in pool]
-    created, not_done = assignments.assign(pairs, by=request.user)
-    refused = list(dict.fromkeys(not_done)) + refused
+    created, refused = assignments.assign_evenly(
+        selected, form.cleaned_data["reviewers"], form.cleaned_data["per_entry"], by=request.user
+    )
     if created:
         done = [f"{a.submission.reference or a.submission_id}→{a.reviewer}（{a.get_stage_display()}）" for a in created]
         messages.success(request, _("已分派 %(n)d 项：%(items)s") % {"n": len(done), "items": _("、").join(done)})

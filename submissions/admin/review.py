@@ -9,7 +9,9 @@ from submissions.admin.bounded import BoundedInline
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.admin.readonly import ReadOnlyAdmin
 from submissions.models import Review, ReviewAssignment, ReviewerProfile, ReviewScore
+from submissions.review import assignments
 from submissions.review import scoring as reviews
+from submissions.workflow import rules
 
 
 class ReviewScoreInline(BoundedInline, admin.TabularInline):
@@ -34,7 +36,7 @@ class ReviewAdmin(ReadOnlyAdmin, QuickActionCheckbox, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             hidden = Q(submission__campaign__blind_review=True) & ~Q(submission__status__in=reviews.SCORING_CLOSED)
             return queryset.filter(reviewer=request.user).annotate(
                 org_hidden=ExpressionWrapper(hidden, output_field=BooleanField())
@@ -48,7 +50,7 @@ class ReviewAdmin(ReadOnlyAdmin, QuickActionCheckbox, admin.ModelAdmin):
         return f"{entry.reference} {entry.brand_display}" if getattr(obj, "org_hidden", False) else str(entry)
 
     def _for_reviewer(self, request, names):
-        return [("entry" if n == "submission" else n) for n in names] if reviews.is_reviewer_only(request.user) else names
+        return [("entry" if n == "submission" else n) for n in names] if rules.reads_assigned_only(request.user) else names
 
     def get_list_display(self, request):
         return self._for_reviewer(request, super().get_list_display(request))
@@ -73,9 +75,7 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewer":
-            from submissions.review.forms import AssignReviewersForm
-
-            kwargs["queryset"] = AssignReviewersForm().fields["reviewers"].queryset
+            kwargs["queryset"] = assignments.reviewer_pool()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -94,9 +94,7 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewer":
-            from submissions.review.forms import AssignReviewersForm
-
-            kwargs["queryset"] = AssignReviewersForm().fields["reviewers"].queryset
+            kwargs["queryset"] = assignments.reviewer_pool()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # Editors (who run the workflow and distribute the entries) keep these; no extra role permissions.

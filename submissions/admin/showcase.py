@@ -18,6 +18,7 @@ from submissions.column import articles, viewcounts
 from submissions.column.forms import CommentForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcaseSection, Submission
 from submissions.models import Status as S
+from submissions.models.status import LIVE
 from submissions.newsroom import article_docx, publishing, revisions
 from submissions.newsroom.forms import FromEntryForm, MoveForm, ShowcaseAdminForm
 
@@ -77,7 +78,7 @@ class ShowcaseAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and obj.state == Showcase.State.PUBLISHED:  # a correction needs its reason
+        if obj is not None and obj.is_public:  # a correction needs its reason
             return [(gettext_lazy("更正"), {"fields": ["correction_reason"]}), *fieldsets]
         return fieldsets
 
@@ -110,7 +111,7 @@ class ShowcaseAdmin(admin.ModelAdmin):
         before = form.instance.state
         reason = form.cleaned_data.get("correction_reason", "")
         publishing.edited(form.instance, request.user, note=_("修改") if change else _("新建"), reason=reason)
-        if before != form.instance.state and before == Showcase.State.PUBLISHED:
+        if before != form.instance.state and before in LIVE:
             messages.warning(request, _("已发布的文章被修改：文章已暂停公开，待重新签审后再发布。"))
         elif before != form.instance.state:
             messages.warning(request, _("文章在签审后被修改，签审已失效，需重新签审。"))

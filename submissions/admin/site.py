@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from submissions.admin.listing import QuickActionCheckbox
 from submissions.admin.readonly import ReadOnlyAdmin
 from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
-from submissions.platform import mailtemplates, tasks
+from submissions.platform import mail, mailtemplates, tasks
 
 
 @admin.register(SiteSettings)
@@ -24,7 +24,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 class NotificationTemplateForm(forms.ModelForm):
-    """Subject and body may use only the event's placeholders (submissions/mailtemplates.py)."""
+    """Subject and body may use only the event's placeholders (submissions/platform/mailtemplates.py)."""
 
     class Meta:
         model = NotificationTemplate
@@ -69,7 +69,7 @@ def resend(modeladmin, request, queryset):
     """Queue the selected messages for a worker now, past their backoff (never sent in the request)."""
     pks = list(queryset.exclude(state=OutboxMessage.State.SENT).values_list("pk", flat=True))
     for pk in pks:
-        tasks.enqueue_on_commit(tasks.send_message, pk, force=True)
+        tasks.enqueue_on_commit(mail.send, pk, force=True)
     messages.info(request, gettext("已将 %(count)d 封邮件加入发送队列。") % {"count": len(pks)})
 
 

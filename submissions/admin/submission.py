@@ -1,11 +1,13 @@
 """The entries in the admin: the list editors triage from, the entry's page with its workflow
-buttons, plain edits guarded by the entry's version, and the reviewers' scoring pages."""
+buttons, plain edits guarded by the entry's version, and the reviewers' scoring pages.
 
-from django import forms
+Who sees what is asked of the authority (submissions.workflow.rules); the steps are the review area's
+services (decisions, assignments, scoring) called through the workbench and the bulk actions."""
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,63 +20,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from submissions import workflow
 from submissions.admin import actions, workbench
-from submissions.admin.bounded import BoundedInline
+from submissions.admin.entry_parts import AttachmentInline, PhotoInline, SectionInline, VersionedSubmissionForm
 from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
-from submissions.models import Attachment, Photo, Review, Section, Stage, Status, StatusChange, Submission
+from submissions.models import Photo, Section, Stage, StatusChange, Submission
 from submissions.overlap import admin as overlap_admin
 from submissions.overlap import panel as overlap_panel
 from submissions.platform.search import entries as entry_search
 from submissions.review import scoring as reviews
 from submissions.review.forms import ScoreForm
-
-
-class VersionedSubmissionForm(forms.ModelForm):
-    """A plain edit is saved only if nobody changed the entry since the editor opened it.
-
-    `seen_version` is in no fieldset (a fieldset row would give the hidden input a <label>):
-    the change form's template writes it after the fieldsets."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # Locked until the admin's transaction ends, so two saves cannot both pass this check.
-            current = Submission.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if current != cleaned.get("seen_version"):
-                raise forms.ValidationError(
-                    _(
-                        "保存失败：您打开此页后，该作品已被他人修改或办理（版本 %(seen)s → %(now)s）。您的修改尚未保存，请复制后刷新页面再改。"
-                    )
-                    % {"seen": cleaned.get("seen_version"), "now": current},
-                    code="stale",
-                )
-            self.instance.version = current + 1
-        return cleaned
-
-
-class SectionInline(BoundedInline, admin.StackedInline):
-    model = Section
-    extra = 0
-
-
-class AttachmentInline(BoundedInline, admin.TabularInline):
-    model = Attachment
-    extra = 0
-    fields = ["original_name", "file", "size", "warning"]
-    readonly_fields = ["size", "warning"]  # warning: what the content check found (attachment_check.py)
-
-
-class PhotoInline(BoundedInline, admin.TabularInline):
-    model = Photo
-    extra = 0
-    fields = ["order", "caption", "image"]
-
+from submissions.workflow import rules
 
 # Fields a reviewer's list does not show (评分后可见): no filtering or sorting on them either.
 HIDDEN_FROM_REVIEWERS = {"score", "review_count", "reviews", "assignments", "history", "edits"}
@@ -121,8 +75,8 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
 
     # --- permissions: reviewers read only what they are assigned; editors run the workflow.
     def has_view_permission(self, request, obj=None):
-        if reviews.is_reviewer_only(request.user) and request.user.has_perm("submissions.score_submission"):
-            return obj is None or reviews.assigned_entries(request.user).filter(pk=obj.pk).exists()
+        if rules.reads_assigned_only(request.user):
+            return obj is None or request.user.has_perm(rules.READ_ENTRIES, obj)
         return super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
@@ -141,18 +95,13 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         thumbs = Photo.objects.filter(submission=OuterRef("pk")).order_by("order", "pk").values("thumbnail")[:1]
         queryset = self.model._default_manager.get_queryset().annotate(first_thumb=Subquery(thumbs))
         queryset = overlap_admin.annotate(queryset)
-        if reviews.is_reviewer_only(request.user):
-            mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=request.user).order_by("-updated_at")
-            queryset = (
-                queryset.filter(reviews.is_assigned(request.user))
-                .annotate(my_total=Subquery(mine.values("total")[:1]), my_pending=Exists(reviews.pending_here(request.user)))
-                .select_related("campaign")
-            )
+        if rules.reads_assigned_only(request.user):
+            queryset = reviews.for_reviewer(queryset, request.user)
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
     def get_list_display(self, request):
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             return [
                 "thumb",
                 "reference",
@@ -168,12 +117,12 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         return self.list_display
 
     def get_list_display_links(self, request, list_display):
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             return ["reference"]
         return super().get_list_display_links(request, list_display)
 
     def get_search_fields(self, request):
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             return ["reference", "brand_name"]  # never by contact, nor by organization (blind review)
         return super().get_search_fields(request)
 
@@ -183,24 +132,24 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         return super().get_search_results(request, queryset if narrowed is None else narrowed, search_term)
 
     def get_list_filter(self, request):
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             return ["status", "kind", "region"]
         return self.list_filter
 
     def get_ordering(self, request):
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             return ["-my_total", "pk"]  # ranked by the reviewer's own weighted score
         return super().get_ordering(request)
 
     def get_sortable_by(self, request):
-        if reviews.is_reviewer_only(request.user):  # sorting by the average would rank what they may not see
+        if rules.reads_assigned_only(request.user):  # sorting by the average would rank what they may not see
             return [name for name in self.get_list_display(request) if name != "score_display"]
         return super().get_sortable_by(request)
 
     def lookup_allowed(self, lookup, value, request=None):
         """Reviewers filter only on what their filters offer: not on what the list hides from them
         (?score__gte=70 tells the score, ?org_name__contains=… the organization under blind review)."""
-        if request is not None and reviews.is_reviewer_only(request.user):
+        if request is not None and rules.reads_assigned_only(request.user):
             field = lookup.split("__")[0]
             if field in HIDDEN_FROM_REVIEWERS or field not in REVIEWER_LOOKUPS:
                 return False
@@ -272,7 +221,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         history = StatusChange.objects.filter(submission=obj).select_related("actor").order_by("created_at", "pk")
         return {
             "entry": entry,
-            "show_contacts": reviews.is_editor(request.user),
+            "show_contacts": rules.reads_every_entry(request.user),
             "hide_org": reviews.hides_org(request.user, entry),
             "history": history,
             "reviews": reviews.visible_reviews(request.user, obj),
@@ -281,13 +230,12 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             obj = self._entry(request, object_id)
-            mine = list(obj.assignments.filter(reviewer=request.user).order_by("assigned_at"))
-            if not mine:
+            stage = reviews.round_to_open(request.user, obj)
+            if stage is None:
                 raise PermissionDenied
-            pending = reviews.unscored_assignments(request.user).filter(submission=obj).first() or mine[0]
-            return redirect("admin:submissions_submission_score", obj.pk, pending.stage)
+            return redirect("admin:submissions_submission_score", obj.pk, stage)
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
             moves = workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else []
@@ -303,27 +251,14 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
 
     def overlap_context(self, request, obj):
         """The overlap report's panel (submissions/overlap/panel.py): links to other entries for the newsroom only."""
-        return {"overlap": overlap_panel.report_for(obj, editor=not reviews.is_reviewer_only(request.user))}
+        return {"overlap": overlap_panel.report_for(obj, editor=not rules.reads_assigned_only(request.user))}
 
     def transition_view(self, request, object_id):
         if request.method != "POST":
             return redirect("admin:submissions_submission_change", object_id)
         if not self.has_workflow_permission(request):
             raise PermissionDenied
-        obj = self._entry(request, object_id)
-        # The pressed button's `move` (a form may offer several), else the form's `to`.
-        to, seen = request.POST.get("move") or request.POST.get("to", ""), request.POST.get("from_status", "")
-        if seen and seen != obj.status:
-            messages.error(
-                request,
-                _("刚刚已被他人处理，当前状态为“%(status)s”，请核对后再操作。") % {"status": obj.get_status_display()},
-            )
-        elif to not in Status.values:
-            messages.error(request, _("请选择要办理的操作。"))
-        else:
-            message, note = request.POST.get("message", "").strip(), request.POST.get("note", "").strip()
-            workbench.move_and_assign(request, obj, to, message=message, note=note)  # one unit: both or neither
-        return workbench.back(request, obj)
+        return workbench.move_and_assign(request, self._entry(request, object_id))  # one unit: both or neither
 
     def _workbench_post(self, request, object_id):
         if not self.has_workflow_permission(request):
@@ -343,9 +278,9 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
     def score_view(self, request, object_id, stage):
         obj = self._entry(request, object_id)
         assignment = reviews.assignment(request.user, obj.pk, stage)
-        if assignment is None or not request.user.has_perm("submissions.score_submission"):
+        if assignment is None or not request.user.has_perm(rules.SCORE, assignment):
             raise PermissionDenied
-        review = Review.objects.filter(submission=obj, reviewer=request.user, stage=stage).prefetch_related("scores").first()
+        review = reviews.own_review(request.user, obj, stage)
         criteria = obj.campaign.criteria.order_by("order", "pk")
         form = ScoreForm(request.POST or None, criteria=criteria, review=review)
         is_open = reviews.scoring_open(obj)
@@ -373,14 +308,14 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         return TemplateResponse(request, "admin/submissions/submission/score.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
-        if reviews.is_reviewer_only(request.user):
+        if rules.reads_assigned_only(request.user):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """One past version, read only for everyone: simple_history would otherwise show an
         editable form and save a post (around the workflow, outside a transaction)."""
-        if reviews.is_reviewer_only(request.user) or request.method != "GET":
+        if rules.reads_assigned_only(request.user) or request.method != "GET":
             raise PermissionDenied
         request.history_read_only = True
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -407,7 +342,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "is_reviewer_only": reviews.is_reviewer_only(request.user),
+            "is_reviewer_only": rules.reads_assigned_only(request.user),
             "can_export": self.has_export_permission(request),
             "query_string": request.GET.urlencode(),
             # The ranking: scored entries by weighted average, best first.

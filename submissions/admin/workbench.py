@@ -1,29 +1,23 @@
 """The entry's page as the editor's workbench: one primary next step (with the next round's
 reviewers ticked, so moving and assigning is one press), return and decline as secondary steps
 with their own message boxes, and the current round's reviewers: who has scored, assign more,
-take one back. Views are called from SubmissionAdmin (which owns the URLs and permissions)."""
-
-import logging
+take one back. Views are called from SubmissionAdmin (which owns the URLs and permissions); the steps
+themselves are the review area's services (submissions.review.decisions, assignments)."""
 
 from django.contrib import messages
-from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from submissions import workflow
 from submissions.models import ReviewAssignment
 from submissions.models import Status as S
-from submissions.review import assignments
+from submissions.review import assignments, decisions
 
 # The forward step an editor most likely takes next, in this order of preference.
 PRIMARY_ORDER = [S.FIRST_REVIEW, S.SECOND_REVIEW, S.SHORTLISTED, S.ACCEPTED, S.FINAL_REVIEW, S.RESUBMITTED, S.PUBLISHED]
-STAGE_OF_TARGET = {status: stage for stage, status in assignments.REVIEW_STATUS_OF_STAGE.items()}  # the round a move opens
 SECONDARY = {S.RETURNED: "warning", S.DECLINED: "danger"}
 PER_ENTRY = 2  # reviewers ticked by default for a round
-
-log = logging.getLogger(__name__)
 
 
 def split_moves(moves):
@@ -56,7 +50,7 @@ def context(request, entry, moves):
     rows, scored, assigned = assignments.progress(entry, stage) if stage else ([], 0, 0)
     taken = {r.reviewer_id for r in rows}
     # The round the primary step starts: its reviewers are chosen on the same form.
-    next_stage = STAGE_OF_TARGET.get(primary.to) if primary else None
+    next_stage = assignments.STAGE_OPENED_BY.get(primary.to) if primary else None
     pool = Pool(entry) if next_stage or stage else None
     primary_pool = []
     if next_stage:
@@ -90,9 +84,12 @@ def back(request, entry):
     return redirect(f"{url}?{urlencode({'queue': name})}" if name.isidentifier() and len(name) < 40 else url)
 
 
+def chosen_ids(request):
+    return [v for v in request.POST.getlist("reviewers")[:50] if v.isdigit()]
+
+
 def chosen_reviewers(request):
-    ids = [v for v in request.POST.getlist("reviewers")[:50] if v.isdigit()]
-    return list(assignments.reviewer_pool().filter(pk__in=ids))
+    return list(assignments.reviewer_pool().filter(pk__in=chosen_ids(request)))
 
 
 def report(request, created, refused):
@@ -103,37 +100,24 @@ def report(request, created, refused):
         messages.warning(request, _("；").join(refused))
 
 
-def move_and_assign(request, entry, to, *, message="", note=""):
-    """The primary step and the ticked reviewers of the round it opens, as one unit: if the
-    assignment fails, the move is rolled back and the editor is told that nothing changed."""
-    stage = STAGE_OF_TARGET.get(to)
-    reviewers = chosen_reviewers(request) if stage else []
-    created = []
+def move_and_assign(request, entry):
+    """The pressed step (the button's `move`, else the form's `to`) with the ticked reviewers of the round it opens."""
     try:
-        with transaction.atomic():
-            workflow.transition(entry, to, actor=request.user, message=message, note=note, via="admin")
-            if reviewers:
-                created, refused = assignments.assign([(entry, r) for r in reviewers], by=request.user, stage=stage)
-                if refused:
-                    raise assignments.AssignmentError(_("；").join(refused))
-    except workflow.TransitionError as exc:
-        messages.error(request, str(exc))
-        return
-    except (assignments.AssignmentError, DatabaseError) as exc:
-        if isinstance(exc, DatabaseError):
-            log.exception("Move and assign of entry %s failed", entry.pk)
-        entry.refresh_from_db()  # the move was rolled back with the assignment
-        messages.error(
-            request,
-            _("未办理：评审专家分派失败（%(reason)s）。作品仍为“%(status)s”，也未分派任何评审专家，请刷新后重试。")
-            % {
-                "reason": str(exc) if isinstance(exc, assignments.AssignmentError) else _("系统错误"),
-                "status": entry.get_status_display(),
-            },
+        created = decisions.move_and_assign(
+            entry,
+            request.POST.get("move") or request.POST.get("to", ""),
+            by=request.user,
+            seen=request.POST.get("from_status", ""),
+            reviewer_ids=chosen_ids(request),
+            message=request.POST.get("message", "").strip(),
+            note=request.POST.get("note", "").strip(),
         )
-        return
-    messages.success(request, _("已办理：%(entry)s → %(status)s") % {"entry": entry, "status": entry.get_status_display()})
-    report(request, created, [])
+    except decisions.NotDone as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已办理：%(entry)s → %(status)s") % {"entry": entry, "status": entry.get_status_display()})
+        report(request, created, [])
+    return back(request, entry)
 
 
 def assign_view(request, entry):

@@ -6,18 +6,19 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
 from submissions.column import viewcounts
 from submissions.models import ArticleState, Comment, Showcase, ShowcasePhoto, SiteSettings, StatusChange
-from submissions.models.status import LIVE
+from submissions.newsroom import text
 from submissions.platform import public_media
-from submissions.platform.people import display_name
+
+# The blocks laid out in the article's body (between the head and the related links), in their order.
+BODY = frozenset({text.EDITOR_NOTE, text.LEAD, text.SECTION, text.PHOTO, text.EXPERT, text.CLOSING, text.STANDING_CALL})
 
 
 def published_articles():
-    """The articles readers may see."""
-    return Showcase.objects.filter(state__in=LIVE)
+    """The articles readers may see (the model says which: Showcase.objects.live())."""
+    return Showcase.objects.live()
 
 
 def photos_prefetch():
@@ -26,33 +27,6 @@ def photos_prefetch():
 
 def summary_of(article):
     return article.summary or " ".join(article.lead.split())[:120]
-
-
-def person(user):
-    """How a person is printed on the article (责任编辑 / 签审): their display name."""
-    return display_name(user)
-
-
-def credits_of(article):
-    """The credits line in brackets, as the paper prints it: the campaign's template (medium and
-    closing word), each overridable on the article, around the article's people, e.g.
-    `（大众日报客户端记者 王晓 刘洋 实习生 陈晨 通讯员 赵磊 报道）`. Empty when nobody is named."""
-    people = [
-        (label, " ".join(names.split()))
-        for label, names in (
-            (_("记者"), article.reporters),
-            (_("实习生"), article.interns),
-            (_("通讯员"), article.correspondents),
-        )
-    ]
-    parts = [f"{label} {names}" for label, names in people if names]
-    if not parts:
-        return ""
-    medium = (article.credits_medium or article.campaign.credits_medium).strip()
-    closing = (article.credits_closing or article.campaign.credits_closing).strip()
-    if medium and article.reporters.strip():
-        parts[0] = medium + parts[0]
-    return "（" + " ".join(parts + ([closing] if closing else [])) + "）"
 
 
 def load_article(queryset, **lookup):
@@ -74,21 +48,24 @@ def load_article(queryset, **lookup):
 
 
 def article_page(article):
-    """The article's page parts (title, head tags, body HTML): what the public sees and the admin previews."""
+    """The article's page parts (title, head tags, body HTML): what the public sees and the admin previews.
+    The body lays out the article's blocks (submissions.newsroom.text) in their order."""
+    found = text.blocks(article)
     photos = list(article.photos.all())
+    editors = text.taken(found, [text.EDITORS])[0]
+    credits = text.taken(found, [text.CREDITS])
     site = SiteSettings.load()
     context = {
         "article": article,
-        "sections": article.sections.all(),
-        "photos": photos,
-        "links": article.links.all(),
+        "blocks": [block for block in found if block.kind in BODY],
+        "links": text.taken(found, [text.LINK]),
         "comments": article.comments.all(),
-        "editor_name": person(article.responsible_editor),
-        "signer_name": person(article.signed_off_by),
+        "editor_name": editors.text,
+        "signer_name": editors.signature,
         "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
         "share_image": f"{settings.SITE_URL}{public_media.url(photos[0].photo.display)}" if photos else "",
         "summary": summary_of(article),
-        "credits": credits_of(article),
+        "credits": credits[0].text if credits else "",
         "column_name": article.campaign.column_name,
         "view_count": viewcounts.count_of(article),
         "site": site,

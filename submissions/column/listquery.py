@@ -1,6 +1,6 @@
 """The column list's query: the GET parameters it uses, cleaned to their canonical values.
 
-The list page (submissions/views/showcase.py) is cached under the canonical values only, so
+The list page (submissions/column/views/showcase.py) is cached under the canonical values only, so
 the cache holds one page per list a reader can actually see (issue 17; issue 11, finding 9):
 
 - parameters the list does not use (WeChat's from, isappinstalled, scene, clicktime, utm_*,

@@ -156,7 +156,7 @@ def flush(article_ids=None):
     """Write the pending counts to the database; returns how many readings were written.
     `article_ids`: only those (default: every published article)."""
     if article_ids is None:
-        article_ids = list(Showcase.objects.filter(state=Showcase.State.PUBLISHED).values_list("pk", flat=True))
+        article_ids = list(Showcase.objects.live().values_list("pk", flat=True))
     written = 0
     for start in range(0, len(article_ids), CHUNK):
         keys = [PENDING + str(pk) for pk in article_ids[start : start + CHUNK]]

@@ -30,8 +30,7 @@ log = logging.getLogger(__name__)
 
 STAGED_MAX_AGE = timedelta(hours=12)  # a staged upload is unreachable after this, and purged
 
-_WORKFLOW_FIELDS = {"id", "campaign", "reference", "tracking_token", "status", "status_changed_at", "version", "created_at"}
-_WORKFLOW_FIELDS |= {"submitted_at", "score", "review_count"}
+_WORKFLOW_FIELDS = {"id", "campaign", "tracking_token", "created_at", "score", "review_count", *workflow.OWNED_FIELDS}
 CONTENT_FIELDS = [f.name for f in Submission._meta.concrete_fields if f.name not in _WORKFLOW_FIELDS]
 
 
@@ -81,7 +80,7 @@ def find_duplicate(campaign_id, org_name, brand_name, exclude_pk=None):
 # Staging ---------------------------------------------------------------------------------
 
 
-MAIL_KEY = "mail-"  # staged rows held by a mailbox message (submissions/mailbox/): not purged as abandoned
+MAIL_KEY = "mail-"  # staged rows held by a mailbox message (submissions/intake/mailbox/): not purged as abandoned
 
 
 def stage_photo(renditions, caption="", *, prefix=""):

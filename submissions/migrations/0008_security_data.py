@@ -1,4 +1,4 @@
-"""E-mail templates: from Django template syntax to named placeholders (submissions/mailtemplates.py).
+"""E-mail templates: from Django template syntax to named placeholders (submissions/platform/mailtemplates.py).
 
 Rewrites what the seeded templates (0003) used, in rows editors may have changed since; a
 template already in the new syntax is left as it is. Frozen here, not imported.

@@ -45,7 +45,7 @@ class Campaign(models.Model):
     standing_call = models.TextField(_("征集说明（附于每篇文章末尾）"), blank=True)
     mailbox = models.EmailField(_("征集邮箱"))
     source = models.CharField(_("发布来源"), max_length=60, default="大众日报", help_text=_("文章“发布来源”一栏的默认值。"))
-    # The campaign mailbox read over IMAP (TLS) by `manage.py fetch_mailbox` (submissions/mailbox/).
+    # The campaign mailbox read over IMAP (TLS) by `manage.py fetch_mailbox` (submissions/intake/mailbox/).
     # The password is not shown in the admin: it comes from the environment
     # (PORTAL_IMAP_PASSWORD_<SLUG>, see mailbox.password_of) or is set from the shell.
     imap_host = models.CharField(_("收信服务器（IMAP）"), max_length=120, blank=True, help_text=_("留空则不自动收取邮箱来稿。"))
@@ -108,7 +108,7 @@ class Campaign(models.Model):
     @classmethod
     def next_change(cls):
         """The next time (time.time()) a campaign opens or closes, or None: a cached page that
-        shows whether a call is open is good until then (submissions/pagecache.py)."""
+        shows whether a call is open is good until then (submissions/platform/pagecache.py)."""
         now = timezone.now()
         times = [
             cls.objects.filter(opens_at__gt=now).aggregate(first=models.Min("opens_at"))["first"],

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ExportJob(models.Model):
-    """A long Excel export, written by a worker (submissions/exports/jobs.py); the admin shows
+    """A long Excel export, written by a worker (submissions/review/export_jobs.py); the admin shows
     its progress and, once done, a download link to the editor who asked for it."""
 
     class State(models.TextChoices):

@@ -6,7 +6,7 @@ from submissions.models.submission import Submission
 
 class NotificationTemplate(models.Model):
     """The text of one kind of e-mail, editable by editors: plain text with named placeholders
-    ({{ reference }} …, submissions/mailtemplates.py), never a Django template."""
+    ({{ reference }} …, submissions/platform/mailtemplates.py), never a Django template."""
 
     event = models.CharField(_("事件"), max_length=30, unique=True)
     description = models.CharField(_("用途"), max_length=100, blank=True)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models.campaign import Criterion, Region
+from submissions.models.status import Status
 from submissions.models.submission import Submission
 
 
@@ -10,6 +11,17 @@ class Stage(models.TextChoices):
     FIRST = "first", _("初审")
     SECOND = "second", _("复审")
     FINAL = "final", _("终审")
+
+
+# The round an entry is scored in follows from its status (the ASSIGNABLE ones); other statuses are not given to reviewers.
+STAGE_OF_STATUS = {
+    Status.SUBMITTED: Stage.FIRST,
+    Status.RESUBMITTED: Stage.FIRST,
+    Status.FIRST_REVIEW: Stage.FIRST,
+    Status.SECOND_REVIEW: Stage.SECOND,
+    Status.SHORTLISTED: Stage.FINAL,
+    Status.FINAL_REVIEW: Stage.FINAL,
+}
 
 
 class ReviewAssignment(models.Model):

@@ -5,8 +5,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models.campaign import Campaign
-from submissions.models.status import SOURCE_CHANGEABLE, ArticleState, Status
+from submissions.models.status import LIVE, SOURCE_CHANGEABLE, ArticleState, Status
 from submissions.models.submission import Photo, Submission
+
+
+class ShowcaseQuerySet(models.QuerySet):
+    def live(self):
+        """The articles readers may see (the LIVE states): the one place that says which are public.
+        The platform (search suggestions, public media) asks here, below the areas; the column's
+        read side (submissions.column.articles.published_articles) too."""
+        return self.filter(state__in=LIVE)
+
+
+class ShowcasePhotoQuerySet(models.QuerySet):
+    def live(self):
+        """The photos of the articles readers may see (Showcase.objects.live())."""
+        return self.filter(showcase__state__in=LIVE)
 
 
 class Showcase(models.Model):
@@ -63,6 +77,8 @@ class Showcase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ShowcaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("巡展文章")
@@ -112,7 +128,25 @@ class Showcase(models.Model):
 
     @property
     def is_public(self):
-        return self.state == self.State.PUBLISHED
+        """Shown to readers (what Showcase.objects.live() selects)."""
+        return self.state in LIVE
+
+    def changed_by_since(self, number):
+        """The users (ids) who changed the article in the revisions after revision `number` (None: all).
+
+        Here, beside the revisions, so that the workflow's four-eyes rule and the newsroom read
+        the same answer. A save that changed nothing is not a change; a revision is compared with
+        the one before it.
+        """
+        base = number or 0
+        rows = self.revisions.filter(number__gte=max(base, 1)).order_by("number").values_list("number", "author_id", "data")
+        authors = set()
+        previous = None
+        for rev_number, author_id, data in rows:
+            if rev_number > base and data != previous and author_id is not None:
+                authors.add(author_id)
+            previous = data
+        return authors
 
 
 class ShowcaseSection(models.Model):
@@ -144,6 +178,8 @@ class ShowcasePhoto(models.Model):
         verbose_name=_("所配章节"),
         help_text=_("图片放在哪个章节之后；留空则放在文末。"),
     )
+
+    objects = ShowcasePhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["showcase", "order", "pk"]

@@ -62,12 +62,16 @@ SCORING_CLOSED = frozenset({S.DRAFT, S.ACCEPTED, S.DECLINED, S.PUBLISHED, S.WITH
 ASSIGNABLE = frozenset(OPEN_STATUSES) - {S.RETURNED}
 # The submitter may edit the entry through the tracking link.
 EDITABLE = (S.DRAFT, S.RETURNED)
+# May be made into a new article (a published entry keeps the article it was published with).
+ARTICLE_SOURCE = (S.ACCEPTED,)
 
 # Groupings of article states.
 # Holds a valid sign-off (voided by any change to what a reader sees or what routes the article).
 SIGNED = (A.SIGNED_OFF, A.SCHEDULED)
 # Public: shown to readers.
 LIVE = (A.PUBLISHED,)
+# Reached only with an acceptable source entry (Showcase.source_problem): on the way to the column, or on it.
+SOURCED = (A.AWAITING_SIGNOFF, A.SIGNED_OFF, A.SCHEDULED, A.PUBLISHED)
 # The source entry may be changed (no sign-off and not live).
 SOURCE_CHANGEABLE = (A.DRAFT, A.AWAITING_SIGNOFF, A.SIGNED_OFF, A.SCHEDULED, A.UNPUBLISHED)
 

@@ -1,6 +1,7 @@
 """A showcase article as a Word (.docx) file for the paper edition, in the house layout:
-title, byline, time and source, 编者按, lead, sections with bold headings, photos with captions,
-专家点评, closing, standing call, 相关链接, credits in brackets, 责任编辑 and 签审."""
+title, byline, time and source, 编者按, lead, sections with bold headings (each followed by its
+photos with captions), 专家点评, closing, standing call, 相关链接, credits in brackets, 责任编辑
+and 签审: the blocks of submissions.newsroom.text, in its order, as the page shows them."""
 
 import io
 from urllib.parse import quote
@@ -13,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from portal.text import strip_controls
-from submissions.column import articles
+from submissions.newsroom import text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "宋体"
@@ -48,68 +49,90 @@ def _para(doc, text, *, size=12, bold=False, align=None, indent=True, font=BODY_
     return paragraph
 
 
-def _paragraphs(doc, text, **kwargs):
-    for line in (text or "").splitlines():
+def _paragraphs(doc, value, **kwargs):
+    for line in (value or "").splitlines():
         if line.strip():
             _para(doc, line.strip(), **kwargs)
 
 
-_name = articles.person  # printed as on the public page (the shared read side)
+def _picture(doc, item):
+    """A photo, centred, with its caption."""
+    try:
+        with item.photo.image.open("rb") as handle:
+            doc.add_picture(io.BytesIO(handle.read()), width=Cm(14))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    except (OSError, ValueError):
+        pass  # a missing file must not stop the export; the caption still marks the place
+    if item.caption:
+        _para(doc, item.caption, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
 
-def credits_line(article):
-    parts = []
-    for label, value in ((_("记者"), article.reporters), (_("实习生"), article.interns), (_("通讯员"), article.correspondents)):
-        if value:
-            parts.append(f"{label} {value}")
-    return f"（{' '.join(parts)}）" if parts else ""
+def _dateline(doc, article):
+    when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M:%S") if article.published_at else _("（未发布）")
+    _para(doc, f"{when} {_('发布来源')}:{article.source}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+
+
+def _editor_note(doc, block):
+    note = doc.add_paragraph()
+    note.paragraph_format.first_line_indent = Pt(24)
+    _font(_run(note, f"{_('编者按')}："), TITLE_FONT, 12, bold=True)
+    _font(_run(note, " ".join(block.text.split())), "楷体", 12)
+
+
+def _titled(doc, block):
+    """A section, or the expert's commentary: a red bold heading over its paragraphs (and the expert's name)."""
+    _para(doc, block.heading, bold=True, font=TITLE_FONT, color=RED)
+    _paragraphs(doc, block.text)
+    if block.signature:
+        _para(doc, f"——{block.signature}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+
+
+def _link(doc, block, first):
+    if first:
+        _para(doc, _("相关链接"), bold=True, indent=False)
+    _para(doc, f"{block.text} {block.item.url}", size=10, indent=False)
+
+
+def _editors(doc, block):
+    _para(doc, f"{_('责任编辑')}: {block.text}     {_('签审')}: {block.signature}", size=10.5, indent=False)
+
+
+# How each kind of block is printed (the kinds left out, the summary and the title's parts, are not).
+_PRINT = {
+    text.TITLE: lambda doc, b: _para(
+        doc, b.text, size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, font=TITLE_FONT
+    ),
+    text.BYLINE: lambda doc, b: _para(doc, b.text, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False),
+    text.EDITOR_NOTE: _editor_note,
+    text.LEAD: lambda doc, b: _paragraphs(doc, b.text),
+    text.SECTION: _titled,
+    text.PHOTO: lambda doc, b: _picture(doc, b.item),
+    text.EXPERT: _titled,
+    text.CLOSING: lambda doc, b: _paragraphs(doc, b.text),
+    text.STANDING_CALL: lambda doc, b: _paragraphs(doc, b.text, size=10.5),
+    text.CREDITS: lambda doc, b: _para(doc, b.text, size=10.5, indent=False),
+    text.EDITORS: _editors,
+}
+# The head: the time and source line follows these.
+_HEAD = {text.TITLE, text.SUMMARY, text.SHORT_NAME, text.BRAND_NAME, text.BYLINE}
 
 
 def render(article):
-    """The .docx bytes of an article (sections, photos and links loaded by the caller or here)."""
+    """The .docx bytes of an article (sections, photos and links loaded by the caller or here):
+    its blocks in the order submissions.newsroom.text gives them, the order of the page."""
     doc = Document()
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2.5)
-    _para(doc, article.title, size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, font=TITLE_FONT)
-    if article.byline:
-        _para(doc, article.byline, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M:%S") if article.published_at else _("（未发布）")
-    _para(doc, f"{when} {_('发布来源')}:{article.source}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    if article.editor_note:
-        note = doc.add_paragraph()
-        note.paragraph_format.first_line_indent = Pt(24)
-        _font(_run(note, f"{_('编者按')}："), TITLE_FONT, 12, bold=True)
-        _font(_run(note, " ".join(article.editor_note.split())), "楷体", 12)
-    _paragraphs(doc, article.lead)
-    for part in article.sections.all():
-        _para(doc, part.heading, bold=True, font=TITLE_FONT, color=RED)
-        _paragraphs(doc, part.body)
-    for item in article.photos.all():
-        try:
-            with item.photo.image.open("rb") as handle:
-                doc.add_picture(io.BytesIO(handle.read()), width=Cm(14))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        except (OSError, ValueError):
-            continue  # a missing file must not stop the export; the caption still marks the place
-        if item.caption:
-            _para(doc, item.caption, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    if article.expert_commentary:
-        _para(doc, _("专家点评"), bold=True, font=TITLE_FONT, color=RED)
-        _paragraphs(doc, article.expert_commentary)
-        if article.expert_name:
-            _para(doc, f"——{article.expert_name}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _paragraphs(doc, article.closing)
-    _paragraphs(doc, article.standing_call, size=10.5)
-    links = list(article.links.all())
-    if links:
-        _para(doc, _("相关链接"), bold=True, indent=False)
-        for link in links:
-            _para(doc, f"{link.title} {link.url}", size=10, indent=False)
-    credits = credits_line(article)
-    if credits:
-        _para(doc, credits, size=10.5, indent=False)
-    signer = _name(article.signed_off_by)
-    _para(doc, f"{_('责任编辑')}: {_name(article.responsible_editor)}     {_('签审')}: {signer}", size=10.5, indent=False)
+    dated, previous = False, None
+    for block in text.blocks(article):
+        if not dated and block.kind not in _HEAD:
+            _dateline(doc, article)
+            dated = True
+        if block.kind == text.LINK:
+            _link(doc, block, first=previous != text.LINK)
+        elif block.kind in _PRINT:
+            _PRINT[block.kind](doc, block)
+        previous = block.kind
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -66,7 +66,7 @@ class ShowcaseAdminForm(forms.ModelForm):
 
     def clean_correction_reason(self):
         reason = self.cleaned_data.get("correction_reason", "").strip()
-        if self.instance.pk and self.instance.state == Showcase.State.PUBLISHED and not reason:
+        if self.instance.pk and self.instance.is_public and not reason:
             raise forms.ValidationError(_("请填写更正原因：修改已发布的文章会使其暂停公开，待重新签审。"))
         return reason
 

@@ -8,7 +8,8 @@
   twice or at once: the workflow's compare-and-swap lets one run win each article);
 - `edited()` is called after every admin save: it keeps the search text and index, stores a revision
   and voids a sign-off that the edit made stale (a published article goes back for sign-off).
-Revisions (snapshot, diff, revert) live in submissions.newsroom.revisions.
+Revisions (snapshot, diff, revert) live in submissions.newsroom.revisions; the article's text
+(what is searched, laid out, compared and exported) is assembled in submissions.newsroom.text.
 """
 
 import hashlib
@@ -22,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from submissions import workflow
 from submissions.models import Showcase, ShowcasePhoto, ShowcaseSection
-from submissions.models import Status as S
 from submissions.newsroom import revisions
+from submissions.newsroom.text import search_text  # the article's text is assembled there
 from submissions.platform import pagecache, search
 from submissions.workflow import SYSTEM, TransitionError
 
@@ -62,8 +63,7 @@ def free_slug(base):
 
 def draft_from_entry(submission, *, editor, short_name="", reporters="", interns="", correspondents=""):
     """Create the draft article of an accepted entry, prefilled in the house style; returns it."""
-    if submission.status != S.ACCEPTED:
-        raise TransitionError(_("只有已采用的作品才能生成巡展文章。"))
+    workflow.check_article_source(submission)
     if Showcase.objects.filter(submission=submission).exists():
         raise TransitionError(_("该作品已有巡展文章。"))
     campaign = submission.campaign
@@ -118,15 +118,6 @@ def draft_from_entry(submission, *, editor, short_name="", reporters="", interns
     return article
 
 
-def search_text(article):
-    """Everything a reader can search in, as one text (titles are searched separately)."""
-    parts = [article.byline, article.summary, article.editor_note, article.lead, article.short_name, article.brand_name]
-    for section in article.sections.all():
-        parts += [section.heading, section.body]
-    parts += [article.expert_commentary, article.closing]
-    return "\n".join(p for p in parts if p)
-
-
 def edited(article, user, *, note="", reason=""):
     """After a save of the article and its parts: search text, a revision, and a stale sign-off voided.
 
@@ -144,10 +135,12 @@ def edited(article, user, *, note="", reason=""):
     if previous is not None and previous.data != revision.data:
         if article.state in workflow.SIGNED:
             workflow.transition(article, A.DRAFT, actor=user, note=_("签审后修改，签审失效"), via="edit")
-        elif article.state in workflow.LIVE:
+        elif article.is_public:
+            # Off the column until signed again: the move's own "cache" effect resets the pages, once.
             workflow.transition(
                 article, A.AWAITING_SIGNOFF, actor=user, message=reason, note=_("发布后修改，须重新签审"), via="edit"
             )
+            return revision
     pagecache.bump()
     return revision
 
@@ -177,9 +170,7 @@ def sign_off(article, chief):
 
 def publish(article, actor, *, via="admin"):
     """Publish now; the workflow moves the entry to published too, and its submitter is sent the link."""
-    change = workflow.transition(article, A.PUBLISHED, actor=actor, via=via)
-    pagecache.bump()
-    return change
+    return workflow.transition(article, A.PUBLISHED, actor=actor, via=via)  # its effects: workflow.EFFECTS
 
 
 def schedule(article, actor, at):
@@ -194,9 +185,7 @@ def schedule(article, actor, at):
 
 def unpublish(article, actor, reason):
     """Take the article down (a 404 to the public); the workflow returns the entry to accepted."""
-    change = workflow.transition(article, A.UNPUBLISHED, actor=actor, message=reason, via="admin")
-    pagecache.bump()
-    return change
+    return workflow.transition(article, A.UNPUBLISHED, actor=actor, message=reason, via="admin")
 
 
 def move(article, to, actor, *, message="", at=None):

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from submissions.models import Photo, RelatedLink, Showcase, ShowcasePhoto, ShowcaseRevision, ShowcaseSection
+from submissions.newsroom import text
 
 # What a snapshot holds is derived from the models: every concrete field of the article (what a
 # reader sees and what routes it: text, title, slug, credits, campaign, source entry, responsible
@@ -69,23 +70,8 @@ def snapshot(article):
 
 
 def changed_by_since(article, number):
-    """The users (ids) who changed the article in the revisions after revision `number` (None: all).
-
-    A save that changed nothing is not a change; a revision is compared with the one before it.
-    """
-    base = number or 0
-    rows = list(
-        ShowcaseRevision.objects.filter(showcase_id=article.pk, number__gte=max(base, 1))
-        .order_by("number")
-        .values_list("number", "author_id", "data")
-    )
-    authors = set()
-    previous = None
-    for rev_number, author_id, data in rows:
-        if rev_number > base and data != previous and author_id is not None:
-            authors.add(author_id)
-        previous = data
-    return authors
+    """The users (ids) who changed the article after revision `number`: the model's answer, which the workflow reads too."""
+    return article.changed_by_since(number)
 
 
 def store(article, author, *, note=""):
@@ -110,13 +96,14 @@ def as_lines(data):
         lines.append(f"【{label}】")
         value = data.get(name)
         lines += ("" if value is None else str(value)).splitlines() or [""]
-    for index, section in enumerate(data.get("sections", []), start=1):
-        lines.append(f"【{_('章节%(n)d') % {'n': index}}】{section.get('heading', '')}")
-        lines += section.get("body", "").splitlines() or [""]
-    for index, photo in enumerate(data.get("photos", []), start=1):
-        lines.append(f"【{_('图片%(n)d') % {'n': index}}】#{photo.get('photo')} {photo.get('caption', '')}")
-    for index, link in enumerate(data.get("links", []), start=1):
-        lines.append(f"【{_('相关链接%(n)d') % {'n': index}}】{link.get('title', '')} {link.get('url', '')}")
+    found = text.snapshot_blocks(data)  # the article's parts, as newsroom.text assembles them
+    for index, section in enumerate(text.taken(found, [text.SECTION]), start=1):
+        lines.append(f"【{_('章节%(n)d') % {'n': index}}】{section.heading}")
+        lines += section.text.splitlines() or [""]
+    for index, photo in enumerate(text.taken(found, [text.PHOTO]), start=1):
+        lines.append(f"【{_('图片%(n)d') % {'n': index}}】#{photo.item.photo_id} {photo.text}")
+    for index, link in enumerate(text.taken(found, [text.LINK]), start=1):
+        lines.append(f"【{_('相关链接%(n)d') % {'n': index}}】{link.text} {link.item.url}")
     return lines
 
 

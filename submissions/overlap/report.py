@@ -1,10 +1,10 @@
 """An entry's report: the share of its text found in each other entry and published article.
 
-refresh_report(submission_id) and refresh_article(showcase_id) are the plain functions the
-background work calls (submissions.overlap.hooks schedules them after commit): each indexes the
-current text, and when the text changed also reports again on every entry whose report may have
-changed with it (the entries that matched the old text, and those sharing rare shingles with
-the new one).
+refresh_entry(submission_id) and refresh_article(showcase_id) are the work the overlap jobs do
+(submissions/overlap/tasks.py runs them and queues what they return): each indexes the current
+text, reports on it, and returns the other entries whose reports may have changed with it (the
+entries that matched the old text, and those sharing rare shingles with the new one), each to be
+reported again as a job of its own. This module queues nothing itself.
 """
 
 import bisect
@@ -98,12 +98,10 @@ def report(document_id):
         return document, [other_id for other_id, _part, _passages in matches]
 
 
-def _report_affected(ids, skip):
-    """Each entry whose report a change may alter is reported again as a job of its own."""
-    from submissions.overlap import hooks
-
-    for document_id in sorted(set(ids) - {skip})[:MAX_AFFECTED]:
-        hooks.enqueue(hooks.REPORT, document_id)
+def _follow_ups(ids, skip):
+    """The entries (document ids) whose reports a change may alter, to report again: the lowest
+    MAX_AFFECTED of them, the changed entry itself left out."""
+    return sorted(set(ids) - {skip})[:MAX_AFFECTED]
 
 
 def _entries_among(ids):
@@ -132,11 +130,11 @@ def _index_entry(submission_id):
         return document, old_matched | index.sharing(changed or (), exclude=document.pk), True
 
 
-def refresh_report(submission_id):
-    """Index an entry's current text and report on it (and on the entries its change affects).
+def refresh_entry(submission_id):
+    """Index an entry's current text and report on it; returns (its document, the follow-ups).
 
-    Every entry whose report the change may alter is reported again, so each report ends as if
-    made against the whole index, whatever the order the texts came in (docs/overlap.md)."""
+    Every entry whose report the change may alter is to be reported again, so each report ends as
+    if made against the whole index, whatever the order the texts came in (docs/overlap.md)."""
     document, affected, due = _index_entry(submission_id)
     if document is not None:
         # The passages are the same seen from either side: the entries found in this report
@@ -144,14 +142,14 @@ def refresh_report(submission_id):
         _document, found = report(document.pk)
         if due:
             affected |= _entries_among(found)
-    _report_affected(affected, document.pk if document else None)
-    return document
+    return document, _follow_ups(affected, document.pk if document else None)
 
 
-def refresh_all(submission_ids, showcase_ids=()):
+def refresh_many(submission_ids, showcase_ids=()):
     """Index every one of the articles and entries first, then report on each entry against the
     whole index (a bulk load such as seed_demo: no report made while the archive was half
-    loaded). The other entries the changes affect are reported again as jobs."""
+    loaded). Returns (how many entries were reported, the follow-ups: the other entries the
+    changes affect)."""
     affected, reported = set(), []
     for showcase_id in sorted(showcase_ids):
         affected |= _index_article(showcase_id)
@@ -164,8 +162,7 @@ def refresh_all(submission_ids, showcase_ids=()):
         _document, found = report(document_id)
         if due:
             affected |= _entries_among(found)
-    _report_affected(affected - {pk for pk, _due in reported}, None)
-    return len(reported)
+    return len(reported), _follow_ups(affected - {pk for pk, _due in reported}, None)
 
 
 def _index_article(showcase_id):
@@ -177,7 +174,7 @@ def _index_article(showcase_id):
     with transaction.atomic():
         article = Showcase.objects.select_related("campaign").prefetch_related(sections).filter(pk=showcase_id).first()
         document = OverlapDocument.objects.filter(showcase_id=showcase_id).first()
-        if article is None or article.state != Showcase.State.PUBLISHED:
+        if article is None or not article.is_public:
             return index.remove(document) if document else set()
         document = document or OverlapDocument(showcase=article)
         old_matched = set(document.matched_by.values_list("document_id", flat=True)) if document.pk else set()
@@ -189,7 +186,7 @@ def _index_article(showcase_id):
 
 
 def refresh_article(showcase_id):
-    """Index a published article (or take an article that is no longer public out of the index)
-    and report again on the entries it may match."""
-    _report_affected(_index_article(showcase_id), None)
-    return OverlapDocument.objects.filter(showcase_id=showcase_id).first()
+    """Index a published article (or take an article that is no longer public out of the index);
+    returns (its document, the follow-ups: the entries it may match)."""
+    follow_ups = _follow_ups(_index_article(showcase_id), None)
+    return OverlapDocument.objects.filter(showcase_id=showcase_id).first(), follow_ups

@@ -14,6 +14,8 @@ import re
 import string
 import zlib
 
+from submissions.newsroom.text import compared_text
+
 K = 8  # characters per aligned shingle: longer than stock phrases such as 三会一课 or 不忘初心牢记使命
 INDEX_K = 16  # characters per indexed shingle
 SAMPLE = 8  # one indexed shingle in SAMPLE is kept
@@ -71,12 +73,9 @@ def entry_text(submission, sections):
 
 def article_text(showcase, sections):
     """An article's own text: the lead, the sections, the closing and the expert's commentary
-    (not the editor's note nor the standing call: they are the campaign's)."""
-    parts = [showcase.lead]
-    for section in sections:
-        parts.append(f"{section.heading}\n{section.body}")
-    parts += [showcase.closing, showcase.expert_commentary]
-    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+    (not the editor's note nor the standing call: they are the campaign's), as the newsroom
+    assembles the article (submissions.newsroom.text.COMPARED)."""
+    return compared_text(showcase, sections)
 
 
 def campaign_texts(campaign):

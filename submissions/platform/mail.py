@@ -1,9 +1,11 @@
 """Every e-mail the portal sends goes through here and is kept in the outbox.
 
-A message is rendered from its editable template (NotificationTemplate: plain text with named
-placeholders only, filled by submissions/mailtemplates.py, never a Django template), stored as an
-OutboxMessage; once the transaction commits, a task (submissions/tasks.py) sends it on a
-worker, never inside the request. A send first claims the message (compare-and-swap on its
+Who is told of what is decided by those who send: the workflow's moves by
+submissions.workflow.notices, reviews by the review area; this module only renders, keeps and
+sends. A message is rendered from its editable template (NotificationTemplate: plain text with
+named placeholders only, filled by submissions/platform/mailtemplates.py, never a Django
+template), stored as an OutboxMessage; once the transaction commits, a task
+(submissions/platform/tasks.py) sends it on a worker, never inside the request. A send first claims the message (compare-and-swap on its
 attempt count, with a lease), so two workers never send one message twice; a send that
 fails stays in the outbox as failed and is retried with backoff by the `send_outbox` task
 every minute, which also picks up a message whose worker died mid-send once its lease ends.
@@ -14,14 +16,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings, StatusChange
-from submissions.models import Status as S
-from submissions.platform import mailtemplates
+from submissions.models import NotificationTemplate, OutboxMessage, SiteSettings
+from submissions.platform import mailtemplates, tasks
 from submissions.platform.people import display_name
 
 log = logging.getLogger(__name__)
@@ -130,17 +130,6 @@ DEFAULTS = {
     ),
 }
 
-# Status reached -> event the submitter is told about.
-STATUS_EVENTS = {
-    S.SUBMITTED: "received",
-    S.RESUBMITTED: "resubmitted",
-    S.RETURNED: "returned",
-    S.SHORTLISTED: "shortlisted",
-    S.ACCEPTED: "accepted",
-    S.DECLINED: "declined",
-    S.PUBLISHED: "published",
-}
-
 
 def absolute(path):
     return f"{settings.SITE_URL}{path}"
@@ -164,85 +153,13 @@ def render(event, context):
 
 def queue(event, to, context, submission=None):
     """Store a message in the outbox; a worker sends it once the current transaction commits."""
-    from submissions.platform import tasks
-
     subject, body = render(event, {"submission": submission, **context})
     message = OutboxMessage.objects.create(event=event, to=to, subject=subject, body=body, submission=submission)
-    tasks.enqueue_on_commit(tasks.send_message, message.pk)
+    tasks.enqueue_on_commit(send, message.pk)
     return message
 
 
-def status_changed(change_pk):
-    """Tell the submitter (and, for a new entry, the campaign mailbox) about a status change."""
-    change = StatusChange.objects.select_related("submission__campaign", "submission__region").get(pk=change_pk)
-    if change.showcase_id:
-        return article_changed(change)
-    submission = change.submission
-    event = STATUS_EVENTS.get(change.to_status)
-    if event is None or not first_time(change):
-        return
-    context = {"tracking_url": tracking_url(submission), "message": change.message}
-    if event == "published":
-        showcase = getattr(submission, "showcase", None)
-        context["article_url"] = absolute(showcase.get_absolute_url()) if showcase else ""
-    with transaction.atomic():
-        queue(event, submission.contact_email, context, submission)
-        if event == "received" and submission.campaign.mailbox:
-            admin_url = absolute(reverse("admin:submissions_submission_change", args=[submission.pk]))
-            queue("mailbox_notice", submission.campaign.mailbox, {"admin_url": admin_url}, submission)
-
-
-def first_time(change):
-    """Whether the entry reaches this status for the first time: a correction of a published
-    article moves its entry 已发表 → 已采用 → 已发表, and the submitter is told of each real event once."""
-    if change.to_status not in (S.ACCEPTED, S.PUBLISHED):
-        return True
-    earlier = StatusChange.objects.filter(submission_id=change.submission_id, to_status=change.to_status, pk__lt=change.pk)
-    return not earlier.exists()
-
-
 _name = display_name  # how a person is named in a message
-
-
-def chief_editors():
-    """Everyone who may sign an article off (the permission decides, not the group's name)."""
-    from django.contrib.auth import get_user_model
-
-    from submissions.workflow import roles
-
-    return roles.users_with(get_user_model().objects.exclude(email=""), "submissions.signoff_showcase")
-
-
-def article_changed(change):
-    """Sign-off as a step of its own: the chief editors are told of a request, the editor of the answer."""
-    from submissions.models import ArticleState as A
-
-    article = change.showcase
-    move = (change.from_status, change.to_status)
-    context = {
-        "article_title": article.title,
-        "actor_name": _name(change.actor),
-        "message": change.message,
-        "note": change.note,
-        "admin_url": absolute(reverse("admin:submissions_showcase_change", args=[article.pk])),
-    }
-    if change.to_status == A.AWAITING_SIGNOFF:
-        event, people = "signoff_requested", list(chief_editors().exclude(pk=change.actor_id))
-    elif change.to_status == A.SIGNED_OFF or move == (A.AWAITING_SIGNOFF, A.DRAFT):
-        event = "signed_off" if change.to_status == A.SIGNED_OFF else "signoff_returned"
-        requester = (
-            StatusChange.objects.filter(showcase=article, to_status=A.AWAITING_SIGNOFF, actor__isnull=False)
-            .select_related("actor")
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        people = [article.responsible_editor] + ([requester.actor] if requester else [])
-    else:
-        return
-    addresses = sorted({person.email for person in people if person is not None and person.email})
-    with transaction.atomic():
-        for address in addresses:
-            queue(event, address, context, article.submission)
 
 
 def claim(message_pk, now=None, *, force=False):
@@ -301,6 +218,9 @@ def send_due(now=None, *, force=False):
         else:
             failed += 1
     return sent, failed
+
+
+tasks.periodic("send_outbox", send_due, minutes=1)  # the retries, and mail whose worker died mid-send
 
 
 def reviewers_assigned(reviewer, assignments):

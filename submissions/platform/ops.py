@@ -2,6 +2,7 @@
 for Prometheus (/metrics). Reads only; every probe catches its own failure, so a part that is
 down is reported as down and never breaks the answer (docs/operations.md)."""
 
+import hmac
 import logging
 import os
 import shutil
@@ -17,6 +18,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from submissions.models import OutboxMessage, Submission
 from submissions.platform import tasks
+from submissions.platform.abuse import client_ip
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +139,6 @@ class PortalCollector:
 
 def metrics_allowed(request):
     """The configured addresses (METRICS_ALLOWED_IPS), or the bearer token (METRICS_TOKEN)."""
-    import hmac
-
-    from submissions.platform.abuse import client_ip
-
     token = settings.METRICS_TOKEN
     given = request.META.get("HTTP_AUTHORIZATION", "")
     if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):

@@ -20,9 +20,9 @@ every request. With no reader's token in it, a shared page has no secret for com
 Readers with something of their own (a session, a message waiting, an unknown query
 parameter) get a page rendered for them from the cached parts, with their token in place.
 
-Every change that can affect a public page (an article or its parts saved, an article's state
-moved, a comment approved or withdrawn, the site settings, a campaign or a city saved) bumps the
-version: in the process that made the change at once, in the others within
+Every change that can affect a public page (an article or its parts saved, an article put on or
+taken off the column: the workflow's "cache" effect, a comment approved or withdrawn, the site
+settings, a campaign or a city saved) bumps the version: in the process that made the change at once, in the others within
 PAGE_CACHE_LOCAL_SECONDS. The bump happens at once and again after the transaction commits, so
 a page rendered from the old data meanwhile is not kept either. A bump does not make every
 reader's next page cold at once: for each page one process renders it again while the others
@@ -30,7 +30,7 @@ serve the page before for that moment (versioned(): stale while revalidating, un
 page and version); an editor (who has a session) always gets the page rendered for them.
 
 Keys hold only the cleaned values of the parameters a page uses (PAGE_PARAMETERS,
-submissions/listquery.py): share and tracking parameters are ignored, and a value not offered
+submissions/column/listquery.py): share and tracking parameters are ignored, and a value not offered
 is redirected by the view, so no request can add a page to the cache that no reader would see.
 The home page, the call page and the 404 page are cached the same way; a page that shows
 whether a call is open is good only until a call opens or closes (pagecache_until). The 404
@@ -57,6 +57,8 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+
+from submissions.models import Campaign, Comment, Region, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, SiteSettings
 
 VERSION_KEY = "showcase-pages:version"
 TIMEOUT = 600  # seconds a page is kept in the shared cache even when nothing changes
@@ -330,23 +332,12 @@ class CachedPageMiddleware:
 
 
 def _connect():
-    from submissions.models import (
-        Campaign,
-        Comment,
-        Region,
-        RelatedLink,
-        Showcase,
-        ShowcasePhoto,
-        ShowcaseSection,
-        SiteSettings,
-        StatusChange,
-    )
-
     for model in (Showcase, ShowcaseSection, ShowcasePhoto, RelatedLink, SiteSettings, Region, Campaign):
         receiver([post_save, post_delete], sender=model, dispatch_uid=f"pagecache-{model.__name__}")(_changed)
 
     # weak=False: these receivers are local functions; held weakly they were collected as soon
-    # as _connect returned, and an article's move or a comment's approval never bumped the version.
+    # as _connect returned, and a comment's approval never bumped the version. An article's
+    # move is not here: it is an effect of the workflow (submissions.workflow.effects, "cache").
 
     @receiver(post_save, sender=Comment, dispatch_uid="pagecache-comment-save", weak=False)
     def _comment_saved(sender, instance, created, **kwargs):
@@ -357,12 +348,6 @@ def _connect():
     @receiver(post_delete, sender=Comment, dispatch_uid="pagecache-comment-delete", weak=False)
     def _comment_deleted(sender, instance, **kwargs):
         if instance.state == Comment.State.APPROVED:
-            bump()
-
-    @receiver(post_save, sender=StatusChange, dispatch_uid="pagecache-article-moved", weak=False)
-    def _moved(sender, instance, created, **kwargs):
-        # workflow.transition() records every article move here; the state itself is written by update().
-        if created and instance.showcase_id:
             bump()
 
 

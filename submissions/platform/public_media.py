@@ -13,8 +13,9 @@ the media view with its access check (deploy/nginx.conf `@media_checked`), so a 
 points at the public path before the link exists, or an editor's preview, still works.
 
 `sync(article_pk)` makes the folder agree with the database for one article's photos; it runs
-after the commit of every article move (StatusChange), of every photo added to or taken off
-an article, and of every photo saved (its renditions written). Unpublishing removes the links
+after the commit of every article move on or off the column (the workflow's "public_media"
+effect), of every photo added to or taken off an article, and of every photo saved (its
+renditions written). Unpublishing removes the links
 (unless another published article shows the same photo). `manage.py public_media` resyncs
 everything (after turning the setting on, or after restoring a backup).
 Without the setting (development, tests, S3) nothing is written and the URLs stay Django's.
@@ -30,6 +31,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
+
+from submissions.models import Photo, ShowcasePhoto
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +88,7 @@ def _withdraw_file(name):
 
 
 def _is_public(photo_pk):
-    from submissions.models import Showcase, ShowcasePhoto
-
-    return ShowcasePhoto.objects.filter(photo_id=photo_pk, showcase__state=Showcase.State.PUBLISHED).exists()
+    return ShowcasePhoto.objects.live().filter(photo_id=photo_pk).exists()
 
 
 def sync_photos(photos):
@@ -104,19 +105,17 @@ def sync_photos(photos):
 
 
 def sync(article_pk):
-    from submissions.models import Photo, ShowcasePhoto
-
+    """Make the public folder agree with one article's photos (the workflow's "public_media"
+    effect, after the commit of a move on or off the column)."""
     sync_photos(Photo.objects.filter(pk__in=ShowcasePhoto.objects.filter(showcase_id=article_pk).values("photo_id")))
 
 
 def sync_all():
     """Every photo shown in an article, and every file in the folder no published article shows."""
-    from submissions.models import Photo, Showcase, ShowcasePhoto
-
     if not enabled():
         return 0
     sync_photos(Photo.objects.filter(pk__in=ShowcasePhoto.objects.values("photo_id")))
-    published = ShowcasePhoto.objects.filter(showcase__state=Showcase.State.PUBLISHED).values("photo_id")
+    published = ShowcasePhoto.objects.live().values("photo_id")
     wanted = {name for photo in Photo.objects.filter(pk__in=published) for name in _names(photo)}
     root = Path(settings.MEDIA_PUBLIC_ROOT)
     removed = 0
@@ -133,12 +132,6 @@ def _later(function, *args):
 
 
 def _connect():
-    from submissions.models import Photo, ShowcasePhoto, StatusChange
-
-    def moved(sender, instance, created, **kwargs):
-        if created and instance.showcase_id and enabled():
-            _later(sync, instance.showcase_id)
-
     def shown(sender, instance, **kwargs):
         if enabled():
             _later(lambda pk: sync_photos(Photo.objects.filter(pk=pk)), instance.photo_id)
@@ -152,7 +145,6 @@ def _connect():
             for name in _names(instance):
                 _later(_withdraw_file, name)
 
-    post_save.connect(moved, sender=StatusChange, dispatch_uid="public_media_moved", weak=False)
     post_save.connect(shown, sender=ShowcasePhoto, dispatch_uid="public_media_shown", weak=False)
     post_delete.connect(shown, sender=ShowcasePhoto, dispatch_uid="public_media_hidden", weak=False)
     post_save.connect(photo_saved, sender=Photo, dispatch_uid="public_media_photo", weak=False)

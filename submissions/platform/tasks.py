@@ -1,16 +1,20 @@
-"""Every piece of background work, and the one way to queue it (docs/tasks.md).
+"""The task queue: the one way to queue background work, and the platform's own tasks (docs/tasks.md).
 
 The queue is django-q2 on the database (its ORM broker): a request only queues work, and
-`manage.py worker` (one per machine, any number of machines) runs it. Each task here is safe
-to run twice, and twice at once: the state it works on is claimed in the database (an outbox
-message by compare-and-swap, an article by workflow.transition(), an export by its row), so
-a task handed out again after its worker died only finishes what was left.
+`manage.py worker` (one per machine, any number of machines) runs it. Every task is safe to run
+twice, and twice at once: the state it works on is claimed in the database (an outbox message by
+compare-and-swap, an article by workflow.transition(), an export by its row), so a task handed
+out again after its worker died only finishes what was left.
 
-To queue work:            tasks.enqueue(tasks.some_task, arg, ...)          (now)
-                          tasks.enqueue_on_commit(tasks.some_task, arg, ...) (after the commit)
-To add a periodic task:   tasks.periodic("name", "submissions.platform.tasks.some_task", minutes=5)
-                          tasks.periodic("name", "submissions.platform.tasks.some_task", daily_at="03:00")
-                          (at import time of this module; the worker writes the schedules on start).
+This module imports nothing of the portal's: each area keeps its own tasks in its tasks.py
+(submissions/intake/tasks.py, newsroom/, review/, column/, overlap/) and declares its periodic
+ones there; submissions/apps.py imports those modules, so every process knows them all.
+
+To queue work:            tasks.enqueue(some_module.some_task, arg, ...)          (now)
+                          tasks.enqueue_on_commit(some_module.some_task, arg, ...) (after the commit)
+To add a periodic task:   tasks.periodic("name", some_task, minutes=5)          (in the area's tasks.py,
+                          tasks.periodic("name", some_task, daily_at="03:00")    at import time; the
+                                                                                 worker writes the schedules)
 """
 
 import logging
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -106,66 +111,12 @@ def sync_schedules(now=None):
         Schedule.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
 
 
-# The tasks -------------------------------------------------------------------------------
-
-
-def send_message(message_pk, force=False):
-    """Send one outbox message (queued by notifications.queue once its transaction commits)."""
-    from submissions.platform import mail as notifications
-
-    return notifications.send(message_pk, force=force)
-
-
-def send_outbox():
-    """Every minute: messages whose send was never picked up or whose retry time has come."""
-    from submissions.platform import mail as notifications
-
-    return notifications.send_due()
-
-
-def publish_due():
-    """Every minute: publish the scheduled articles whose time has come."""
-    from submissions.newsroom import publishing
-
-    return publishing.publish_due()
-
-
-def cleanup_media():
-    """Every six hours: export files older than a week, staged uploads of abandoned forms, and files no row refers to."""
-    from django.core.management import call_command
-
-    from submissions.review import export_jobs as jobs
-
-    jobs.prune()
-    call_command("cleanup_media", verbosity=0)
+# The platform's own tasks (mail's are in platform/mail.py, the areas' in their tasks.py) -------
 
 
 def backup():
     """Nightly: online backup of the database and media into BACKUP_DIR."""
-    from django.core.management import call_command
-
     return call_command("backup", dest=str(settings.BACKUP_DIR))
-
-
-def fetch_mailbox():
-    """Every five minutes: each campaign's IMAP mailbox into the intake queue (safe to run twice: keyed on Message-ID)."""
-    from submissions.intake import mailbox
-
-    return len(mailbox.fetch_all())
-
-
-def overlap_job(kind, pk):
-    """An overlap report (文字复制比) to make or refresh: an entry's, an article's, or another entry's it affects."""
-    from submissions.overlap import hooks
-
-    hooks.run(kind, pk)
-
-
-def flush_views():
-    """Every minute: the reading counts (阅读量) gathered in the cache, into the database."""
-    from submissions.column import viewcounts
-
-    return viewcounts.flush()
 
 
 def heartbeat():
@@ -173,19 +124,7 @@ def heartbeat():
     return timezone.now().isoformat()
 
 
-def export_entries(job_pk):
-    """A long Excel export, written to media with its progress on the job's row."""
-    from submissions.review import export_jobs as jobs
-
-    jobs.run(job_pk)
-
-
-periodic("publish_due", publish_due, minutes=1)
-periodic("send_outbox", send_outbox, minutes=1)
 periodic("heartbeat", heartbeat, minutes=1)
-periodic("fetch_mailbox", fetch_mailbox, minutes=5)
-periodic("flush_views", flush_views, minutes=1)
-periodic("cleanup_media", cleanup_media, minutes=360)  # staged uploads expire after 12 hours
 periodic("backup", backup, daily_at="02:30")
 
 
@@ -219,3 +158,21 @@ def worker_alive(stats, now=None):
     now = now or timezone.now()
     beat = stats["heartbeat_next_run"]
     return isinstance(beat, datetime) and beat > now - timedelta(minutes=2)
+
+
+def unknown_tasks():
+    """{function path: how many queued tasks name it} for the queued tasks whose function cannot
+    be imported: queued by an older release under a path that has moved since (docs/tasks.md,
+    "Upgrading"). The worker names them on start; run, each would only fail."""
+    from django_q.models import OrmQ
+
+    found = {}
+    for queued in OrmQ.objects.filter(key=settings.Q_CLUSTER["name"]).order_by("pk"):
+        path = queued.task.get("func")
+        if not isinstance(path, str):
+            continue
+        try:
+            import_string(path)
+        except ImportError:
+            found[path] = found.get(path, 0) + 1
+    return found

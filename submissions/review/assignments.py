@@ -8,22 +8,16 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from submissions.models import Review, ReviewAssignment, ReviewerProfile, Stage, Status
+from submissions.models.review import STAGE_OF_STATUS  # the round of each status, declared beside the rounds
 from submissions.models.status import SCORING_CLOSED  # declared once, beside the statuses
 from submissions.platform import mail as notifications
 from submissions.review import distribution
-from submissions.workflow.roles import GROUP_NAMES, REVIEWER
+from submissions.workflow import roles, rules
 
-# The round an entry is scored in follows from its status; other statuses are not given to reviewers.
-STAGE_OF_STATUS = {
-    Status.SUBMITTED: Stage.FIRST,
-    Status.RESUBMITTED: Stage.FIRST,
-    Status.FIRST_REVIEW: Stage.FIRST,
-    Status.SECOND_REVIEW: Stage.SECOND,
-    Status.SHORTLISTED: Stage.FINAL,
-    Status.FINAL_REVIEW: Stage.FINAL,
-}
 # The status an entry's current round is scored in (its reviews "all in" mean a decision is due).
 REVIEW_STATUS_OF_STAGE = {Stage.FIRST: Status.FIRST_REVIEW, Stage.SECOND: Status.SECOND_REVIEW, Stage.FINAL: Status.FINAL_REVIEW}
+# The round a move opens (moving an entry into 初审 opens the first round): its reviewers go with the move.
+STAGE_OPENED_BY = {status: stage for stage, status in REVIEW_STATUS_OF_STAGE.items()}
 
 
 def current_round():
@@ -44,13 +38,8 @@ def stage_for(submission):
 
 
 def reviewer_pool():
-    """Every active reviewer, by name."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=GROUP_NAMES[REVIEWER])
-        .order_by("first_name", "username")
-        .distinct()
-    )
+    """Every active reviewer (whoever was given the permission to score; not a superuser for holding all), by name."""
+    return roles.users_with(get_user_model().objects.all(), rules.SCORE, superusers=False).order_by("first_name", "username")
 
 
 def candidates(users):
@@ -148,6 +137,37 @@ def assign(pairs, *, by, stage=None):
         for reviewer, items in by_reviewer.values():
             notifications.reviewers_assigned(reviewer, items)
     return created, refused
+
+
+def assign_evenly(entries, pool, per_entry, *, by):
+    """`per_entry` reviewers of the pool on each entry, spread evenly (distribution.distribute) round by round
+    (each entry's round follows its status), or, with no `per_entry`, every reviewer of the pool on every entry.
+
+    Returns (created, refused): refused says, once each, what could not be assigned and why (an entry short of
+    reviewers after the conflicts are skipped; one whose status is not given to reviewers)."""
+    pool = list(pool)
+    pairs, short = [], []
+    if per_entry:
+        users = {u.pk: u for u in pool}
+        by_stage = {}
+        for entry in entries:
+            by_stage.setdefault(stage_for(entry), []).append(entry)
+        for stage, of_stage in by_stage.items():
+            if stage is None:
+                pairs += [(entry, pool[0]) for entry in of_stage]  # refused by assign(), with the reason
+                continue
+            planned = plan(of_stage, pool, per_entry, stage)
+            for entry in of_stage:
+                pairs += [(entry, users[key]) for key in planned.given[entry.pk]]
+                if entry.pk in planned.short:
+                    short.append(
+                        _("%(ref)s：回避后可分派的专家不足，少 %(n)d 位")
+                        % {"ref": entry.reference or entry.pk, "n": planned.short[entry.pk]}
+                    )
+    else:
+        pairs = [(entry, reviewer) for entry in entries for reviewer in pool]
+    created, refused = assign(pairs, by=by)
+    return created, list(dict.fromkeys(refused)) + short
 
 
 def unassign(assignment):

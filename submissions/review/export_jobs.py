@@ -2,7 +2,7 @@
 
 An export of more than EXPORT_ASYNC_THRESHOLD entries is not built in the request: `start()`
 stores the ids of the entries the editor chose (the file holds exactly those, by id)
-and queues `tasks.export_entries`; `run()` writes the workbook, saving its progress every
+and queues `run()`, the task itself (docs/tasks.md); `run()` writes the workbook, saving its progress every
 PROGRESS_EVERY rows, and stores the file in media under exports/ (served only through the
 admin's download link). Run twice (a worker died and the task was handed out again), it starts
 the file over; a finished job is left alone.
@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from submissions.models import ExportJob, Submission
+from submissions.platform import tasks
 from submissions.review import exports as entries
 
 PROGRESS_EVERY = 500
@@ -27,16 +28,15 @@ PROGRESS_EVERY = 500
 
 def start(queryset, user):
     """Record an export of these entries for `user` and queue it; returns the job."""
-    from submissions.platform import tasks
-
     ids = list(queryset.values_list("pk", flat=True))
     with transaction.atomic():
         job = ExportJob.objects.create(requested_by=user, entry_ids=ids, total=len(ids))
-        tasks.enqueue_on_commit(tasks.export_entries, job.pk)
+        tasks.enqueue_on_commit(run, job.pk)
     return job
 
 
 def run(job_pk):
+    """The task (a worker runs it): write the job's workbook, unless another run finished it."""
     claimed = (
         ExportJob.objects.filter(pk=job_pk)
         .exclude(state=ExportJob.State.DONE)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from submissions.review.assignments import reviewer_pool
+
 
 class ScoreForm(forms.Form):
     comment = forms.CharField(label=_("评语"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=2000)
@@ -56,8 +58,6 @@ class AssignReviewersForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from submissions.review.assignments import reviewer_pool
-
         self.fields["reviewers"].queryset = reviewer_pool()
 
     def clean(self):

@@ -2,6 +2,10 @@
 which order, and where one item is handled. The admin's first page counts them; a queue's page
 lists it; "next" walks from one item to the following one in the same queue.
 
+A queue is seen by whoever may do the work it waits for, asked as the work itself asks: a move of the
+workflow's tables (workflow.may: the same permissions as the move's buttons), or a permission (writing an
+article, scoring). No queue names a role.
+
 A queue is a selector: it reads, never writes. Adding one is one `Queue(...)` in QUEUES.
 """
 
@@ -12,10 +16,11 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from submissions import workflow
 from submissions.models import Review, ReviewAssignment, Showcase, Status, StatusChange, Submission
 from submissions.models.status import AWAITING_TRIAGE  # declared once, beside the statuses
 from submissions.review.assignments import REVIEW_STATUS_OF_STAGE, current_round
-from submissions.workflow import roles
+from submissions.workflow import rules
 
 S = Status
 A = Showcase.State
@@ -25,10 +30,17 @@ A = Showcase.State
 class Queue:
     name: str
     label: str
-    roles: frozenset
+    work: object  # what its items wait for: a move (table, from, to) of a workflow machine, or a permission
     items: Callable  # user -> queryset, in queue order (the order "next" follows)
     url: Callable  # obj -> admin URL where it is handled
     model: type = Submission
+
+    def seen_by(self, user):
+        """Whether the user may do the work this queue waits for."""
+        if isinstance(self.work, str):
+            return user.has_perm(self.work)
+        table, frm, to = self.work
+        return workflow.may(user, table[(frm, to)])
 
 
 def _entry_url(obj):
@@ -93,24 +105,24 @@ def to_score(user):
     )
 
 
-E, C, R = roles.EDITOR, roles.CHIEF, roles.REVIEWER
+ENTRY, ARTICLE = workflow.TRANSITIONS, workflow.ARTICLE_TRANSITIONS
+WRITE_ARTICLE = "submissions.add_showcase"  # an article drafted from an accepted entry (its page asks the same)
 
 QUEUES = [
-    Queue("triage", _("待分拣的新报送"), frozenset({E, C}), to_triage, _entry_url),
-    Queue("decide", _("评分已齐、待决定"), frozenset({E, C}), awaiting_decision, _entry_url),
-    Queue("accepted", _("已采用、待写文章"), frozenset({E, C}), accepted_without_article, _entry_url),
-    Queue("sent_back", _("签审退回的文章"), frozenset({E, C}), sent_back, _article_url, Showcase),
-    Queue("signoff", _("待签审的文章"), frozenset({C}), awaiting_signoff, _article_url, Showcase),
-    Queue("scheduled", _("定时发布的文章"), frozenset({C}), _articles(A.SCHEDULED), _article_url, Showcase),
-    Queue("score", _("待我评分的作品"), frozenset({R}), to_score, _score_url),
+    Queue("triage", _("待分拣的新报送"), (ENTRY, S.SUBMITTED, S.FIRST_REVIEW), to_triage, _entry_url),
+    Queue("decide", _("评分已齐、待决定"), (ENTRY, S.FIRST_REVIEW, S.SECOND_REVIEW), awaiting_decision, _entry_url),
+    Queue("accepted", _("已采用、待写文章"), WRITE_ARTICLE, accepted_without_article, _entry_url),
+    Queue("sent_back", _("签审退回的文章"), (ARTICLE, A.DRAFT, A.AWAITING_SIGNOFF), sent_back, _article_url, Showcase),
+    Queue("signoff", _("待签审的文章"), (ARTICLE, A.AWAITING_SIGNOFF, A.SIGNED_OFF), awaiting_signoff, _article_url, Showcase),
+    Queue("scheduled", _("定时发布的文章"), (ARTICLE, A.SCHEDULED, A.PUBLISHED), _articles(A.SCHEDULED), _article_url, Showcase),
+    Queue("score", _("待我评分的作品"), rules.SCORE, to_score, _score_url),
 ]
 BY_NAME = {q.name: q for q in QUEUES}
 
 
 def queues_for(user):
-    """The queues of this user's roles, in the order above. A reviewer who is also an editor gets both."""
-    held = roles.roles_of(user)
-    return [q for q in QUEUES if q.roles & held]
+    """The queues whose work this user may do, in the order above. A reviewer who is also an editor gets both."""
+    return [q for q in QUEUES if q.seen_by(user)]
 
 
 def get(user, name):

@@ -9,12 +9,12 @@ so that lists sort and filter on a column instead of aggregating.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, Subquery
 
 from submissions.models import Review, ReviewAssignment, ReviewScore, Submission
 from submissions.models.status import SCORING_CLOSED  # declared once, beside the statuses
 from submissions.review import assignments
-from submissions.workflow import roles
+from submissions.workflow import rules
 
 TWO_PLACES = Decimal("0.01")
 
@@ -65,15 +65,6 @@ def save_review(submission, reviewer, stage, scores, comment=""):
     return review
 
 
-def is_editor(user):
-    return roles.has_role(user, roles.EDITOR, roles.CHIEF)
-
-
-def is_reviewer_only(user):
-    """A reviewer without an editor's role: sees only what is assigned to them."""
-    return roles.has_role(user, roles.REVIEWER) and not is_editor(user)
-
-
 def assignment(user, submission_id, stage):
     return ReviewAssignment.objects.filter(reviewer=user, submission_id=submission_id, stage=stage).first()
 
@@ -85,6 +76,30 @@ def is_assigned(user):
 
 def assigned_entries(user):
     return Submission.objects.filter(is_assigned(user))
+
+
+def for_reviewer(entries, user):
+    """A reviewer's list of entries: those assigned to them, each with their own latest total (my_total)
+    and whether they still have it to score in its current round (my_pending)."""
+    mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=user).order_by("-updated_at")
+    return (
+        entries.filter(is_assigned(user))
+        .annotate(my_total=Subquery(mine.values("total")[:1]), my_pending=Exists(pending_here(user)))
+        .select_related("campaign")
+    )
+
+
+def own_review(user, submission, stage):
+    """This reviewer's review of the entry in this round, with its scores, or None."""
+    return Review.objects.filter(submission=submission, reviewer=user, stage=stage).prefetch_related("scores").first()
+
+
+def round_to_open(user, submission):
+    """The round a reviewer opens an entry in: the one they still have to score, else their first; None if not theirs."""
+    mine = list(submission.assignments.filter(reviewer=user).order_by("assigned_at"))
+    if not mine:
+        return None
+    return (unscored_assignments(user).filter(submission=submission).first() or mine[0]).stage
 
 
 def unscored_assignments(user):
@@ -113,7 +128,7 @@ def visible_reviews(user, submission):
     have sent their own review of that round.
     """
     reviews = submission.reviews.select_related("reviewer").prefetch_related("scores__criterion").order_by("stage", "pk")
-    if is_editor(user):
+    if rules.reads_every_entry(user):
         return list(reviews)
     reviews = list(reviews)
     own_stages = {r.stage for r in reviews if r.reviewer_id == user.pk}
@@ -122,7 +137,7 @@ def visible_reviews(user, submission):
 
 def hides_org(user, submission):
     """Blind review: a reviewer does not see the organization (nor its parent) while scoring is open."""
-    return is_reviewer_only(user) and submission.campaign.blind_review and scoring_open(submission)
+    return rules.reads_assigned_only(user) and submission.campaign.blind_review and scoring_open(submission)
 
 
 def entry_label(user, submission):

@@ -10,8 +10,13 @@ import sys
 from axes.helpers import get_cool_off, get_failure_limit
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import get_language
 from django.views.csrf import csrf_failure as django_csrf_failure
+
+from submissions.column.views.showcase import comment_again
+from submissions.platform import pagecache
 
 
 def _page(template, status):
@@ -27,11 +32,6 @@ def not_found(request, exception=None):
     cache, whatever the path asked for: random paths neither render nor store a page each. A
     process keeps one copy per language and section (not one per path), so a flood of paths
     cannot push the column's pages out of its memory."""
-    from django.shortcuts import render
-    from django.utils.translation import get_language
-
-    from submissions.platform import pagecache
-
     match = request.resolver_match
     section = (match.namespace, match.url_name) if match else ("", "")
 
@@ -58,8 +58,6 @@ def csrf_failure(request, reason=""):
     templates/403_csrf.html."""
     match = request.resolver_match
     if match is not None and match.view_name == "showcase:comment":
-        from submissions.column.views.showcase import comment_again
-
         return comment_again(request, **match.kwargs)
     return django_csrf_failure(request, reason)
 

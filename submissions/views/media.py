@@ -24,9 +24,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_safe
 
-from submissions.models import Attachment, Photo, ReviewAssignment, Showcase
+from submissions.models import Attachment, Photo, Showcase
 from submissions.platform import pagecache
-from submissions.workflow import roles
+from submissions.workflow import rules
 
 MEDIA_CSP = "default-src 'none'; sandbox"
 ATTACHMENT_TYPES = {
@@ -37,12 +37,10 @@ ATTACHMENT_TYPES = {
 
 
 def _may_see(request, submission):
-    if roles.has_role(request.user, roles.EDITOR, roles.CHIEF):
+    # The authority: editors see every entry's files, a reviewer those of the entries they score (a file of no
+    # entry yet, staged on the form: editors only, asked without an object).
+    if request.user.has_perm(rules.READ_ENTRIES, submission):
         return True
-    if submission is not None and roles.has_role(request.user, roles.REVIEWER):
-        # Reviewers see only what they are asked to score.
-        if ReviewAssignment.objects.filter(submission=submission, reviewer=request.user).exists():
-            return True
     token = request.GET.get("t")
     return bool(submission is not None and token and constant_time_compare(token, submission.tracking_token))
 
@@ -69,7 +67,7 @@ def _published_photo(path):
 
     def compute():
         found = Photo.objects.filter(Q(image=path) | Q(display=path) | Q(thumbnail=path)).order_by().only("pk").first()
-        return found is not None and Showcase.objects.filter(photos__photo=found, state=Showcase.State.PUBLISHED).exists()
+        return found is not None and Showcase.objects.live().filter(photos__photo=found).exists()
 
     return pagecache.versioned(("published-photo", path), compute, keep=bool)[1]
 
@@ -98,7 +96,7 @@ def media(request, path):
         return _safe(_accel(path), "public, max-age=31536000, immutable")
     photo = Photo.objects.select_related("submission").filter(Q(image=path) | Q(display=path) | Q(thumbnail=path)).first()
     if photo is not None:
-        public = Showcase.objects.filter(photos__photo=photo, state=Showcase.State.PUBLISHED).exists()
+        public = Showcase.objects.live().filter(photos__photo=photo).exists()
         if not public and not _may_see(request, photo.submission):
             raise Http404
         field = next(f for f in (photo.image, photo.display, photo.thumbnail) if f.name == path)

@@ -1,13 +1,13 @@
 """The workflow: the one place where the status of an entry or an article changes.
 
-Two machines are declared here as tables of allowed moves and who may make them: an entry's
-(Submission.status) and an article's (Showcase.state). `transition()` is the only function
-that writes either. It checks the move and the actor, writes with a compare-and-swap (two
-editors acting at once cannot both win: the second is told), records the step in
-StatusChange (who, when, from, to, why), makes the moves that go with it (publishing an
-article publishes its entry, taking it down returns the entry to accepted: in the same
-transaction), and queues the notifications once the transaction has committed. Views, admin
-actions and management commands all call it.
+The two machines are declared as tables in submissions.workflow.machines: an entry's
+(Submission.status) and an article's (Showcase.state). `transition()` is the only function that
+writes either. It checks the move and the actor, writes with a compare-and-swap (two editors
+acting at once cannot both win: the second is told), records the step in StatusChange (who,
+when, from, to, why), makes the moves that go with it (publishing an article publishes its
+entry, taking it down returns the entry to accepted: in the same transaction), and runs the
+move's declared effects (submissions.workflow.effects: mails, page cache, search, public media,
+overlap), each once. Views, admin actions and management commands all call it.
 
 Who may make a move is decided by permissions alone (the roles are groups that carry them:
 submissions.workflow.roles), plus the two actors that are not users: SUBMITTER and SYSTEM. The
@@ -23,103 +23,39 @@ from django.utils.translation import gettext as _
 
 from submissions.models import ReferenceCounter, Showcase, StatusChange, Submission
 from submissions.models import Status as S
-from submissions.models.status import (  # noqa: F401 (re-exported: the groupings, beside the tables)
+from submissions.workflow import effects, rules
+from submissions.workflow.machines import (  # noqa: F401 (re-exported: the tables and groupings, beside the moves)
+    ARTICLE,
+    ARTICLE_OWNED_FIELDS,
+    ARTICLE_SOURCE,
+    ARTICLE_TRANSITIONS,
     ASSIGNABLE,
+    EDIT_ARTICLE,
     EDITABLE,
+    ENTRY,
     LIVE,
+    MESSAGE_REQUIRED,
     NOT_LIVE,
     OPEN_STATUSES,
+    OWNED_FIELDS,
     REVIEW_STATUSES,
+    RUN_WORKFLOW,
     SCORING_CLOSED,
     SIGNED,
+    SIGNOFF,
     SOURCE_CHANGEABLE,
+    SOURCED,
+    SUBMITTER,
+    SYSTEM,
+    TRANSITIONS,
+    WITH_ARTICLE,
     WITH_EDITORS,
     WITHDRAWABLE,
+    Machine,
+    machine_of,
 )
-from submissions.newsroom import revisions
-from submissions.workflow import roles
 
 A = Showcase.State
-
-# Actors that are not users.
-SUBMITTER = "submitter"  # whoever holds the entry's private tracking link
-SYSTEM = "system"  # scheduled jobs and commands
-# Not an actor: the move is made by transition() itself, together with the entry's article's move.
-WITH_ARTICLE = "with_article"
-
-# The permissions that allow moves (held through the role groups of submissions.workflow.roles).
-RUN_WORKFLOW = "submissions.run_workflow"  # editors and chief editors: an entry's moves
-EDIT_ARTICLE = "submissions.change_showcase"  # editors and chief editors: write, request sign-off, take down
-SIGNOFF = "submissions.signoff_showcase"  # chief editors: sign off, send back, publish
-
-# An entry: (from, to) -> who may make that move.
-TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): {SUBMITTER, RUN_WORKFLOW},
-    (S.SUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
-    (S.RESUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
-    (S.RESUBMITTED, S.SECOND_REVIEW): {RUN_WORKFLOW},
-    (S.RESUBMITTED, S.SHORTLISTED): {RUN_WORKFLOW},
-    (S.FIRST_REVIEW, S.SECOND_REVIEW): {RUN_WORKFLOW},
-    (S.SECOND_REVIEW, S.SHORTLISTED): {RUN_WORKFLOW},
-    (S.SHORTLISTED, S.FINAL_REVIEW): {RUN_WORKFLOW},
-    (S.SHORTLISTED, S.ACCEPTED): {RUN_WORKFLOW},
-    (S.FINAL_REVIEW, S.ACCEPTED): {RUN_WORKFLOW},
-    (S.ACCEPTED, S.PUBLISHED): {WITH_ARTICLE},  # its article was published
-    (S.PUBLISHED, S.ACCEPTED): {WITH_ARTICLE},  # its article was taken down (or edited: back for sign-off)
-    (S.RETURNED, S.RESUBMITTED): {SUBMITTER, RUN_WORKFLOW},
-    (S.DECLINED, S.FIRST_REVIEW): {RUN_WORKFLOW},  # reopened
-}
-for _status in WITH_EDITORS:
-    TRANSITIONS[(_status, S.RETURNED)] = {RUN_WORKFLOW}
-    TRANSITIONS[(_status, S.DECLINED)] = {RUN_WORKFLOW}
-for _status in WITHDRAWABLE:
-    TRANSITIONS[(_status, S.WITHDRAWN)] = {SUBMITTER}
-
-# An article: (from, to) -> who may make that move.
-ARTICLE_TRANSITIONS = {
-    (A.DRAFT, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # 提交签审: every chief editor is told
-    (A.DRAFT, A.SIGNED_OFF): {SIGNOFF},  # a chief editor signs a draft off unasked
-    (A.AWAITING_SIGNOFF, A.SIGNED_OFF): {SIGNOFF},  # the editor is told
-    (A.AWAITING_SIGNOFF, A.DRAFT): {SIGNOFF},  # sent back with a note: the editor is told
-    (A.SIGNED_OFF, A.DRAFT): {EDIT_ARTICLE},  # an edit after sign-off voids it
-    (A.SIGNED_OFF, A.PUBLISHED): {SIGNOFF},
-    (A.SIGNED_OFF, A.SCHEDULED): {SIGNOFF},
-    (A.SCHEDULED, A.PUBLISHED): {SIGNOFF, SYSTEM},
-    (A.SCHEDULED, A.DRAFT): {EDIT_ARTICLE},
-    (A.PUBLISHED, A.UNPUBLISHED): {EDIT_ARTICLE},
-    (A.PUBLISHED, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # only an edit of a published article: off until signed again
-    (A.UNPUBLISHED, A.DRAFT): {EDIT_ARTICLE},
-}
-
-
-@dataclass(frozen=True)
-class Machine:
-    model: type
-    field: str
-    choices: type
-    table: dict
-    message_required: frozenset  # moves ((from, to) pairs) that need a reason (shown to the submitter / kept)
-
-
-ENTRY = Machine(
-    Submission,
-    "status",
-    S,
-    TRANSITIONS,
-    frozenset(move for move in TRANSITIONS if move[1] in (S.RETURNED, S.DECLINED)),
-)
-ARTICLE = Machine(
-    Showcase,
-    "state",
-    A,
-    ARTICLE_TRANSITIONS,
-    frozenset({(A.PUBLISHED, A.UNPUBLISHED), (A.AWAITING_SIGNOFF, A.DRAFT)}),
-)
-MESSAGE_REQUIRED = frozenset({S.RETURNED, S.DECLINED})  # entry statuses whose moves need a reason
-
-
-def machine_of(obj):
-    return ARTICLE if isinstance(obj, Showcase) else ENTRY
 
 
 class TransitionError(Exception):
@@ -132,13 +68,16 @@ class Move:
     label: str
 
 
-def may(actor, who):
-    """Whether `actor` (a user, SUBMITTER or SYSTEM) is one of `who` (tokens and permissions)."""
+def may(actor, who, obj=None):
+    """Whether `actor` (a user, SUBMITTER or SYSTEM) is one of `who` (tokens and permissions).
+
+    A user is asked through has_perm, about `obj` when given: the authority (submissions.workflow.rules)
+    answers for the one entry or article, Django's ModelBackend for the kind of thing."""
     if actor in (SUBMITTER, SYSTEM):
         return actor in who
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
-    return any(actor.has_perm(perm) for perm in who if "." in perm)
+    return any(actor.has_perm(perm, obj) for perm in who if "." in perm)
 
 
 def allowed_moves(obj, actor):
@@ -147,7 +86,7 @@ def allowed_moves(obj, actor):
     current = getattr(obj, machine.field)
     moves = []
     for (frm, to), who in machine.table.items():
-        if frm == current and may(actor, who):
+        if frm == current and may(actor, who, obj):
             try:
                 _check_rules(obj, to, actor)
             except TransitionError:
@@ -175,7 +114,7 @@ def check(obj, to, actor, *, message="", _linked=False):
         if to == S.PUBLISHED:
             raise TransitionError(_("作品随其巡展文章发表：请先签审并发布文章。"))
         raise TransitionError(_("作品随其巡展文章撤下：请先撤下文章。"))
-    if not _linked and not may(actor, who):
+    if not _linked and not may(actor, who, obj):
         raise TransitionError(_("您没有权限将其变为“%(to)s”。") % {"to": label(to).label})
     if (frm, to) in machine.message_required and not message.strip():
         raise TransitionError(_("请填写说明（原因）。"))
@@ -186,20 +125,26 @@ def _check_rules(obj, to, actor):
     """Rules beyond the table."""
     if not isinstance(obj, Showcase):
         return
-    if to in (A.AWAITING_SIGNOFF, A.SIGNED_OFF, A.SCHEDULED, A.PUBLISHED):
+    if to in SOURCED:
         problem = obj.source_problem()
         if problem:
             raise TransitionError(str(problem))
     if to == A.SIGNED_OFF and actor not in (SUBMITTER, SYSTEM):
         if obj.responsible_editor_id == actor.pk:
             raise TransitionError(_("责任编辑不能签审自己编辑的文章，请由另一位签审编辑签审。"))
-        if actor.pk in revisions.changed_by_since(obj, obj.signed_revision):
+        if actor.pk in obj.changed_by_since(obj.signed_revision):
             raise TransitionError(_("您在上次签审后修改过这篇文章，不能签审：请由另一位签审编辑签审。"))
-    if to == A.PUBLISHED and revisions.changed_by_since(obj, obj.signed_revision):
+    if to == A.PUBLISHED and obj.changed_by_since(obj.signed_revision):
         raise TransitionError(_("文章在签审后又被修改，须重新签审。"))
     # A published article goes back for sign-off (off the column) only for a correction of its text.
-    if obj.state == A.PUBLISHED and to == A.AWAITING_SIGNOFF and not revisions.changed_by_since(obj, obj.signed_revision):
+    if obj.state == A.PUBLISHED and to == A.AWAITING_SIGNOFF and not obj.changed_by_since(obj.signed_revision):
         raise TransitionError(_("文章发布后未作修改，无需重新签审；如需撤下，请用“撤稿”并填写原因。"))
+
+
+def check_article_source(entry):
+    """Raise TransitionError unless a new article may be drafted from this entry (ARTICLE_SOURCE)."""
+    if entry.status not in ARTICLE_SOURCE:
+        raise TransitionError(_("只有已采用的作品才能生成巡展文章。"))
 
 
 def transition(obj, to, *, actor, note="", message="", via=""):
@@ -245,7 +190,7 @@ def _move(obj, to, *, actor, note="", message="", via="", _linked=False):
     obj.refresh_from_db(fields=[machine.field, "version", *(f for f in updates if f not in ("version",))])
     if machine is ARTICLE:
         _move_entry_with(obj, frm, to, actor=actor, message=message, via=via)
-    transaction.on_commit(lambda: _notify(change.pk))
+    effects.run(machine, change)  # after the entry's move: each effect sees both in their new state
     return change
 
 
@@ -289,42 +234,7 @@ def next_reference(year):
 
 
 def _role_label(actor):
+    """The role the actor acted in, for the history: the authority reads it from their permissions."""
     if actor in (SUBMITTER, SYSTEM):
         return actor
-    held = roles.roles_of(actor)
-    for role in (roles.CHIEF, roles.EDITOR, roles.REVIEWER):
-        if role in held:
-            return role
-    return "user"
-
-
-def _notify(change_pk):
-    from submissions.platform import mail as notifications
-
-    notifications.status_changed(change_pk)
-
-
-# The usual route from a draft to each status, for demo data and tests. (PUBLISHED is reached
-# by publishing the entry's article: submissions.newsroom.publishing.publish.)
-_REVIEWED = [S.SUBMITTED, S.FIRST_REVIEW, S.SECOND_REVIEW, S.SHORTLISTED]
-ROUTES = {
-    S.DRAFT: [],
-    S.SUBMITTED: [S.SUBMITTED],
-    S.FIRST_REVIEW: [S.SUBMITTED, S.FIRST_REVIEW],
-    S.SECOND_REVIEW: [S.SUBMITTED, S.FIRST_REVIEW, S.SECOND_REVIEW],
-    S.SHORTLISTED: _REVIEWED,
-    S.FINAL_REVIEW: [*_REVIEWED, S.FINAL_REVIEW],
-    S.ACCEPTED: [*_REVIEWED, S.ACCEPTED],
-    S.RETURNED: [S.SUBMITTED, S.FIRST_REVIEW, S.RETURNED],
-    S.RESUBMITTED: [S.SUBMITTED, S.FIRST_REVIEW, S.RETURNED, S.RESUBMITTED],
-    S.DECLINED: [S.SUBMITTED, S.FIRST_REVIEW, S.DECLINED],
-    S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
-}
-
-
-def walk(submission, target, *, editor, via="", message="请补充近三年的具体数据和活动照片。"):
-    """Take an entry along ROUTES[target], each step made by the one who would make it."""
-    for step in ROUTES[target]:
-        actor = SUBMITTER if SUBMITTER in TRANSITIONS[(submission.status, step)] else editor
-        transition(submission, step, actor=actor, message=message if step in MESSAGE_REQUIRED else "", via=via)
-        yield step
+    return rules.role_of(actor)

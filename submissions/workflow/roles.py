@@ -1,9 +1,14 @@
 """The newsroom's roles, as Django groups created by a migration (0002_roles).
 
-Code refers to roles by these constants; the groups carry Chinese names for the admin. What a
-person may do (including every workflow move: submissions.workflow) is decided by the
-permissions the groups carry, never by a group's name.
+Code refers to roles by these constants; the groups carry Chinese names for the admin (GROUP_NAMES:
+for the migrations, the demo accounts and display only). What a person may do (including every
+workflow move: submissions.workflow) is decided by the permissions the groups carry, never by a
+group's name: the one authority that answers is submissions.workflow.rules.
 """
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.db.models import Q
 
 REVIEWER = "reviewer"
 EDITOR = "editor"
@@ -84,32 +89,22 @@ PERMISSIONS = {
 }
 
 
-def roles_of(user):
-    """The set of roles a user holds. A superuser holds them all; anonymous and inactive users none."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    if user.is_superuser:
-        return {REVIEWER, EDITOR, CHIEF}
-    cached = getattr(user, "_portal_roles", None)
-    if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = {role for role, group in GROUP_NAMES.items() if group in names}
-        user._portal_roles = cached
-    return cached
+def users_with(queryset, perm, *, superusers=True):
+    """The active users of `queryset` who hold `perm` ("app_label.codename"), through a group or directly.
 
-
-def users_with(queryset, perm):
-    """The active users of `queryset` who hold `perm` ("app_label.codename"), through a group or directly."""
-    from django.db.models import Q
-
+    A superuser holds every permission; `superusers=False` leaves them out where the question is who was
+    given the work (the reviewers to choose from), not who could do it."""
     app_label, codename = perm.split(".")
     held = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
     direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-    return queryset.filter(Q(is_superuser=True) | held | direct, is_active=True).distinct()
+    holders = held | direct | Q(is_superuser=True) if superusers else held | direct
+    return queryset.filter(holders, is_active=True).distinct()
 
 
-def has_role(user, *roles):
-    return bool(roles_of(user) & set(roles))
+def grant(user, role):
+    """Put `user` in the role's group (the demo accounts; in production the admin's user page does it)."""
+    Group = user.groups.model
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
 
 
 def sync_groups(apps, verbosity=0):
@@ -119,9 +114,6 @@ def sync_groups(apps, verbosity=0):
     roles without anyone clicking them together; a later migration calls it again when
     PERMISSIONS grows.
     """
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.contenttypes.management import create_contenttypes
-
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_contenttypes(app_config, apps=apps, verbosity=verbosity)

@@ -32,7 +32,7 @@ def test_entry_list_fits_1280_px(desktop_page, live_server, tmp_path):
             kind="experience",
         )
         add_photo(entry)
-        assign(entry, expert, Stage.FIRST)
+        assign(entry, expert, {S.SECOND_REVIEW: Stage.SECOND, S.SHORTLISTED: Stage.FINAL}.get(status, Stage.FIRST))
         if index == 0:
             reviews.save_review(entry, expert, Stage.FIRST, {c: 9 for c in entry.campaign.criteria.all()})
     login(page, live_server.url, "editor", ENTRIES)

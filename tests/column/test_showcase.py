@@ -243,7 +243,7 @@ def test_docx_export_in_house_layout(client, article, editor, reviewer):
     assert text[0] == article.title
     assert "2021-01-13 18:11:51 发布来源:大众日报" in text
     assert any(t.startswith("编者按：本期展示的") for t in text)
-    for part in ["做法1", "党员服务队在收费广场", "专家点评", "（记者 王晓 刘洋 实习生 孙悦 通讯员 周明）"]:
+    for part in ["做法1", "党员服务队在收费广场", "专家点评", "（大众日报客户端记者 王晓 刘洋 实习生 孙悦 通讯员 周明 报道）"]:
         assert part in text
     assert text[-1] == "责任编辑: 王编辑     签审: 李签审"
     assert len(document.inline_shapes) == 1

@@ -5,9 +5,10 @@ import logging
 
 import pytest
 
-from submissions import overlap, workflow
+from submissions import workflow
 from submissions.models import OverlapDocument, OverlapMatch, Section, Status
-from submissions.overlap import hooks, index
+from submissions.overlap import index
+from submissions.overlap import tasks as overlap_tasks
 from submissions.overlap.text import K, fingerprints, kgrams, normalize
 from tests.factories import CampaignFactory, SubmissionFactory, make_user, published_showcase
 
@@ -176,7 +177,7 @@ def test_a_failing_report_never_fails_the_submitters_request(db, run, monkeypatc
     def broken(submission_id):
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(overlap, "refresh_report", broken)
+    monkeypatch.setattr(overlap_tasks, "refresh_report", broken)
     with caplog.at_level(logging.ERROR, logger="submissions.overlap"):
         submission = run(entry, COPIED)
     submission.refresh_from_db()
@@ -186,7 +187,7 @@ def test_a_failing_report_never_fails_the_submitters_request(db, run, monkeypatc
 
 def test_one_change_schedules_one_report(db, django_capture_on_commit_callbacks, monkeypatch):
     calls = []
-    monkeypatch.setattr(hooks, "enqueue", lambda kind, pk: calls.append((kind, pk)))
+    monkeypatch.setattr(overlap_tasks, "queue", lambda kind, pk: calls.append((kind, pk)))
     submission = SubmissionFactory(sections=0)
     with django_capture_on_commit_callbacks(execute=True):
         for order in (1, 2, 3):

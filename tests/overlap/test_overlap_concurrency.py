@@ -18,9 +18,9 @@ from django_q.monitor import monitor
 from django_q.signing import SignedPackage
 from django_q.worker import worker
 
-from submissions import overlap
 from submissions.models import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle, Section
-from submissions.overlap import hooks, index, report
+from submissions.overlap import index, report
+from submissions.overlap import tasks as overlap_tasks
 from submissions.platform import tasks
 from tests.overlap.test_overlap import COPIED, OWN_A, OWN_B, entry
 
@@ -66,8 +66,8 @@ def at_once(jobs):
 
 @pytest.fixture
 def quiet_hooks(monkeypatch):
-    """The entries are set up without their reports: the jobs under test make them."""
-    monkeypatch.setattr(hooks, "enqueue", lambda kind, pk: None)
+    """The entries are set up without their reports (nor their follow-ups): the jobs under test make them."""
+    monkeypatch.setattr(overlap_tasks, "queue", lambda kind, pk: None)
 
 
 def test_two_reports_of_entries_matching_each_other_run_at_once(quiet_hooks, monkeypatch):
@@ -86,8 +86,8 @@ def test_two_reports_of_entries_matching_each_other_run_at_once(quiet_hooks, mon
     monkeypatch.setattr(report, "analyse", analyse_then_meet)
     errors = at_once(
         [
-            lambda: tasks.overlap_job(hooks.REPORT, first.pk),
-            lambda: tasks.overlap_job(hooks.REPORT, second.pk),
+            lambda: overlap_tasks.overlap_job(overlap_tasks.REPORT, first.pk),
+            lambda: overlap_tasks.overlap_job(overlap_tasks.REPORT, second.pk),
         ]
     )
     assert errors == []
@@ -102,7 +102,7 @@ def hashes_of(document_id):
 
 def test_two_entries_swapping_their_texts_are_indexed_at_once(quiet_hooks, monkeypatch):
     first, second = entry(OWN_A), entry(OWN_B)
-    one, two = (report.refresh_report(submission.pk) for submission in (first, second))
+    (one, _follow_ups), (two, _follow_ups) = (report.refresh_entry(submission.pk) for submission in (first, second))
     before = {one.pk: hashes_of(one.pk), two.pk: hashes_of(two.pk)}
     Section.objects.filter(submission=first).update(body=OWN_B)
     Section.objects.filter(submission=second).update(body=OWN_A)
@@ -123,8 +123,8 @@ def test_two_entries_swapping_their_texts_are_indexed_at_once(quiet_hooks, monke
     monkeypatch.setattr(index, "chunks", chunks_then_meet)
     errors = at_once(
         [
-            lambda: tasks.overlap_job(hooks.ENTRY, first.pk),
-            lambda: tasks.overlap_job(hooks.ENTRY, second.pk),
+            lambda: overlap_tasks.overlap_job(overlap_tasks.ENTRY, first.pk),
+            lambda: overlap_tasks.overlap_job(overlap_tasks.ENTRY, second.pk),
         ]
     )
     assert errors == []
@@ -155,11 +155,11 @@ def test_a_failing_overlap_job_is_not_counted_as_done_and_is_handed_out_again(qu
     def deadlocked(document_id):
         raise OperationalError("deadlock detected")
 
-    monkeypatch.setattr(overlap, "refresh_document", deadlocked)
-    tasks.enqueue(tasks.overlap_job, hooks.REPORT, document.pk)
+    monkeypatch.setattr(overlap_tasks, "refresh_document", deadlocked)
+    tasks.enqueue(overlap_tasks.overlap_job, overlap_tasks.REPORT, document.pk)
     with caplog.at_level(logging.ERROR, logger="submissions.overlap"):
         worker_runs_the_queued_task()
-    assert list(Task.objects.values_list("func", "success")) == [("submissions.platform.tasks.overlap_job", False)]
+    assert list(Task.objects.values_list("func", "success")) == [("submissions.overlap.tasks.overlap_job", False)]
     assert Failure.objects.count() == 1
     # Not acknowledged: the queue keeps it and hands it out again once its lock (TASK_RETRY) runs out.
     assert OrmQ.objects.count() == 1 and tasks.queue_stats()["running"] == 1

@@ -1,14 +1,23 @@
 """The submitter's e-mails: one per visible step, kept in the outbox, retried when the mail server fails."""
 
+import importlib
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from submissions import workflow
-from submissions.models import NotificationTemplate, OutboxMessage, Status
-from tests.factories import SubmissionFactory, make_user, submission_in
+from submissions.models import ArticleState, NotificationTemplate, OutboxMessage, Status
+from submissions.newsroom import publishing
+from submissions.platform import mailtemplates
+from submissions.platform.mail import DEFAULTS  # where migrations 0003, 0007 and 0016 import it from
+from tests.factories import SubmissionFactory, article_in, make_user, submission_in
+from tests.submit_data import started
 
 S = Status
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -48,6 +57,20 @@ def test_each_visible_step_mails_the_submitter(django_capture_on_commit_callback
     assert "请补充近三年的数据。" in to_submitter[1].body and entry.tracking_token in to_submitter[1].body
     assert OutboxMessage.objects.filter(event="mailbox_notice", to=entry.campaign.mailbox).count() == 1
     assert not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists()
+
+
+@pytest.mark.django_db
+def test_a_sign_off_request_tells_whoever_may_sign_off(django_capture_on_commit_callbacks):
+    """The workflow's notices choose the chief editors by the permission, not by a group's name."""
+    article = article_in(ArticleState.DRAFT)
+    direct = make_user(username="direct")  # in no group: holds the permission itself
+    direct.user_permissions.add(Permission.objects.get(codename="signoff_showcase"))
+    make_user("chief", username="away", is_active=False)
+    make_user("editor", username="plain")
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.request_sign_off(article, article.responsible_editor, note="请签审")
+    told = set(OutboxMessage.objects.filter(event="signoff_requested").values_list("to", flat=True))
+    assert told == {"direct@example.com", "factory-chief@example.com"}
 
 
 @pytest.mark.django_db
@@ -94,10 +117,6 @@ def test_a_failed_send_is_kept_shown_and_retried(settings, django_capture_on_com
 
 @pytest.mark.django_db
 def test_send_outbox_retries_due_messages(settings, django_capture_on_commit_callbacks, editor):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     settings.EMAIL_BACKEND = "tests.platform.test_notifications.FailingBackend"
     entry = submission_in(S.SECOND_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -204,11 +223,6 @@ OLD_LINK_RESEND = (
 
 
 def test_the_data_migration_turns_the_old_seeded_templates_into_placeholders():
-    import importlib
-
-    from submissions.platform import mailtemplates
-    from submissions.platform.mail import DEFAULTS
-
     migration = importlib.import_module("submissions.migrations.0008_security_data")
     assert migration.to_placeholders(OLD_RECEIVED) == DEFAULTS["received"][2]
     assert migration.to_placeholders(OLD_LINK_RESEND) == DEFAULTS["link_resend"][2]
@@ -220,8 +234,6 @@ def test_the_data_migration_turns_the_old_seeded_templates_into_placeholders():
 @pytest.mark.django_db
 def test_the_link_resend_mail_lists_every_entry(client, settings):
     settings.FORM_MIN_SECONDS = 0
-    from tests.submit_data import started
-
     first = submission_in(S.SUBMITTED, contact_email="li@example.com")
     second = submission_in(S.SUBMITTED, contact_email="li@example.com")
     client.post("/track/", {"email": "li@example.com", "website": "", "started": started()})

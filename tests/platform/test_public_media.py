@@ -1,4 +1,4 @@
-"""Published renditions on a public path (submissions/public_media.py, issue 17 item 4): a hard
+"""Published renditions on a public path (submissions/platform/public_media.py, issue 17 item 4): a hard
 link per display and thumbnail rendition of a published article's photos under MEDIA_PUBLIC_ROOT,
 nothing else, removed when the article is taken down; the public pages point there.
 (The same with the real nginx in front: tests/project/test_deploy_nginx.py.)"""

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_q.models import OrmQ, Schedule
 
 from submissions.models import OutboxMessage
+from submissions.newsroom import tasks as newsroom_tasks
 from submissions.platform import mail as notifications
 from submissions.platform import tasks
 
@@ -21,12 +23,13 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
     tasks.sync_schedules(now)
     rows = {s.name: (s.func, s.schedule_type, s.minutes, s.next_run) for s in Schedule.objects.all()}
     assert rows == {
-        "portal:publish_due": ("submissions.platform.tasks.publish_due", "I", 1, now),
-        "portal:send_outbox": ("submissions.platform.tasks.send_outbox", "I", 1, now),
+        "portal:publish_due": ("submissions.newsroom.tasks.publish_due", "I", 1, now),
+        "portal:send_outbox": ("submissions.platform.mail.send_due", "I", 1, now),
         "portal:heartbeat": ("submissions.platform.tasks.heartbeat", "I", 1, now),
-        "portal:fetch_mailbox": ("submissions.platform.tasks.fetch_mailbox", "I", 5, now),
-        "portal:flush_views": ("submissions.platform.tasks.flush_views", "I", 1, now),
-        "portal:cleanup_media": ("submissions.platform.tasks.cleanup_media", "I", 360, now),
+        "portal:fetch_mailbox": ("submissions.intake.tasks.fetch_mailbox", "I", 5, now),
+        "portal:flush_views": ("submissions.column.tasks.flush_views", "I", 1, now),
+        "portal:cleanup_media": ("submissions.management.tasks.cleanup_media", "I", 360, now),
+        "portal:prune_exports": ("submissions.review.tasks.prune_exports", "I", 360, now),
         "portal:backup": ("submissions.platform.tasks.backup", "D", None, datetime(2026, 12, 2, 2, 30, tzinfo=BEIJING)),
     }
     # A declaration changed, one added, one gone: the rows follow; others (not ours) are kept.
@@ -36,7 +39,7 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
     for name, entry in declared.items():
         if name != "portal:backup":
             tasks.PERIODIC[name] = entry
-    tasks.periodic("publish_due", tasks.publish_due, minutes=2)
+    tasks.periodic("publish_due", newsroom_tasks.publish_due, minutes=2)
     tasks.periodic("nightly", "submissions.platform.tasks.heartbeat", daily_at="23:15")
     tasks.sync_schedules(now)
     names = set(Schedule.objects.values_list("name", flat=True))
@@ -47,6 +50,7 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:fetch_mailbox",
         "portal:flush_views",
         "portal:cleanup_media",
+        "portal:prune_exports",
         "portal:nightly",
         "someone-else",
     }
@@ -70,6 +74,52 @@ def test_queued_tasks_go_to_the_database_queue_when_not_eager(settings):
     assert task_id and OrmQ.objects.count() == 1
     assert OrmQ.objects.get().task["func"] == "submissions.platform.tasks.heartbeat"
     assert tasks.queue_stats()["waiting"] == 1
+
+
+@pytest.mark.django_db
+def test_queued_tasks_whose_function_has_moved_are_named(settings):
+    """Tasks an older release queued under a path that no longer exists are found (the worker names them on start)."""
+    settings.TASKS_EAGER = False
+    tasks.enqueue("submissions.platform.tasks.publish_due")  # a path of the day before the areas took their tasks
+    tasks.enqueue("submissions.platform.tasks.publish_due")
+    tasks.enqueue("submissions.platform.tasks.overlap_job", "entry", 1)
+    tasks.enqueue("submissions.tasks.fetch_mailbox")  # the release before: kept for one release
+    tasks.enqueue(tasks.heartbeat)
+    assert tasks.unknown_tasks() == {
+        "submissions.platform.tasks.publish_due": 2,
+        "submissions.platform.tasks.overlap_job": 1,
+    }
+
+
+def test_the_previous_releases_task_paths_still_find_their_functions():
+    found = {name: import_string(f"submissions.tasks.{name}") for name in OLD_NAMES}
+    assert {name: f"{func.__module__}.{func.__name__}" for name, func in found.items()} == {
+        "send_message": "submissions.platform.mail.send",
+        "send_outbox": "submissions.platform.mail.send_due",
+        "publish_due": "submissions.newsroom.tasks.publish_due",
+        "cleanup_media": "submissions.management.tasks.cleanup_media",
+        "backup": "submissions.platform.tasks.backup",
+        "fetch_mailbox": "submissions.intake.tasks.fetch_mailbox",
+        "overlap_job": "submissions.overlap.tasks.overlap_job",
+        "flush_views": "submissions.column.tasks.flush_views",
+        "heartbeat": "submissions.platform.tasks.heartbeat",
+        "export_entries": "submissions.review.export_jobs.run",
+    }
+
+
+# Every task of submissions/tasks.py before issue 24 (git show c41dd30~1:submissions/tasks.py).
+OLD_NAMES = [
+    "send_message",
+    "send_outbox",
+    "publish_due",
+    "cleanup_media",
+    "backup",
+    "fetch_mailbox",
+    "overlap_job",
+    "flush_views",
+    "heartbeat",
+    "export_entries",
+]
 
 
 @pytest.mark.django_db

@@ -21,10 +21,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_q.models import Task
 
 from submissions.models import OutboxMessage, Showcase, Status
 from submissions.newsroom import publishing
 from submissions.platform import mail as notifications
+from submissions.platform import tasks
 from tests.factories import make_user, submission_in
 from tests.submit_data import started
 
@@ -211,3 +213,27 @@ def test_a_worker_killed_mid_send_leaves_the_message_to_another(shared_db, setti
         assert second.stop() == 0
     assert [m["to"] for m in mails(folder)] == [["slow@example.com"]]
     assert OutboxMessage.objects.get(pk=message.pk).attempts == 2
+
+
+def test_the_worker_names_queued_tasks_whose_function_is_gone_and_runs_the_old_paths_kept(shared_db, settings):
+    url, folder = shared_db
+    settings.TASKS_EAGER = False
+    old = ["submissions.platform.tasks.flush_views", "submissions.tasks.heartbeat"]
+    tasks.enqueue(old[0])  # queued the day before the areas took their tasks
+    tasks.enqueue(old[1])  # queued by the release before: its path is kept for one release
+    worker = Worker(url, folder, "upgraded")
+    try:
+        wait_for(lambda: Task.objects.filter(func__in=old).count() == 2, [worker], what="running both queued tasks")
+    finally:
+        code = worker.stop()
+    output = worker.log_path.read_text()
+    assert code == 0, output
+    assert (
+        "1 queued task(s) name submissions.platform.tasks.flush_views, which no longer exists: they will fail. Let the"
+        " previous release's worker drain the queue before upgrading (docs/tasks.md, Upgrading)."
+    ) in output
+    assert "submissions.tasks.heartbeat, which" not in output
+    assert set(Task.objects.filter(func__in=old).values_list("func", "success")) == {
+        ("submissions.platform.tasks.flush_views", False),
+        ("submissions.tasks.heartbeat", True),
+    }

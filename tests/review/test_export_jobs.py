@@ -110,7 +110,7 @@ def test_old_export_jobs_and_their_files_are_pruned(three):
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from submissions.platform import tasks
+    from submissions.review import tasks
 
     editor = make_user("editor", username="prune-editor")
     old, new = (jobs.start(Submission.objects.all(), editor) for _ in range(2))
@@ -118,7 +118,7 @@ def test_old_export_jobs_and_their_files_are_pruned(three):
         jobs.run(job.pk)
     old_file = ExportJob.objects.get(pk=old.pk).file.name
     ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
-    tasks.cleanup_media()
+    tasks.prune_exports()
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [new.pk]
     assert not default_storage.exists(old_file)
     assert default_storage.exists(ExportJob.objects.get(pk=new.pk).file.name)

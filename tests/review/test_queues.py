@@ -8,7 +8,7 @@ from submissions.models import Showcase, Stage, Status
 from submissions.newsroom import publishing
 from submissions.review import queues
 from submissions.review import scoring as reviews
-from tests.factories import ShowcaseFactory, article_in, assign, make_user, review, submission_in
+from tests.factories import ShowcaseFactory, article_in, assign, make_user, review, submission_in, walk_on
 
 S = Status
 INDEX = reverse("admin:index")
@@ -26,14 +26,15 @@ def refs(queue_name, user):
 @pytest.mark.django_db
 def test_editor_queues(editor):
     fresh, resubmitted = submission_in(S.SUBMITTED), submission_in(S.RESUBMITTED)
-    complete, partial, unassigned = submission_in(S.FIRST_REVIEW), submission_in(S.SECOND_REVIEW), submission_in(S.FIRST_REVIEW)
+    complete, partial, unassigned = submission_in(S.FIRST_REVIEW), submission_in(S.FIRST_REVIEW), submission_in(S.FIRST_REVIEW)
     a, b = make_user("reviewer", username="qa"), make_user("reviewer", username="qb")
+    assign(partial, a, Stage.FIRST)
+    review(partial, a, Stage.FIRST)  # an old round's review does not complete the current one
+    walk_on(partial, S.SECOND_REVIEW)
     for expert in (a, b):
         assign(complete, expert, Stage.FIRST)
         review(complete, expert, Stage.FIRST)
         assign(partial, expert, Stage.SECOND)
-    review(partial, a, Stage.FIRST)  # an old round's review does not complete the current one
-    assign(partial, a, Stage.FIRST)
     review(partial, a, Stage.SECOND)
     accepted = submission_in(S.ACCEPTED)
     with_article = submission_in(S.ACCEPTED)
@@ -72,11 +73,13 @@ def test_sent_back_holds_the_editors_drafts_a_chief_returned(editor, chief):
 @pytest.mark.django_db
 def test_reviewer_queue_is_the_current_round_only(reviewer):
     now_first = submission_in(S.FIRST_REVIEW)
-    moved_on = submission_in(S.SECOND_REVIEW)  # assigned for 初审, now in 复审: nothing to score
-    decided = submission_in(S.ACCEPTED)
+    moved_on = submission_in(S.FIRST_REVIEW)  # assigned for 初审, now in 复审: nothing to score
+    decided = submission_in(S.FIRST_REVIEW)
     scored = submission_in(S.SECOND_REVIEW)
     for entry in (now_first, moved_on, decided):
         assign(entry, reviewer, Stage.FIRST)
+    walk_on(moved_on, S.SECOND_REVIEW)
+    walk_on(decided, S.ACCEPTED)
     assign(scored, reviewer, Stage.SECOND)
     review(scored, reviewer, Stage.SECOND)
     assert refs("score", reviewer) == [now_first.pk]
@@ -134,10 +137,11 @@ def test_queue_pages_per_role(client, reviewer, editor, chief):
 
 @pytest.mark.django_db
 def test_reviewer_list_does_not_say_unscored_on_decided_entries(client, reviewer):
-    decided = submission_in(S.ACCEPTED, brand_name="已决定")
+    decided = submission_in(S.FIRST_REVIEW, brand_name="已决定")
     waiting = submission_in(S.FIRST_REVIEW, brand_name="待评分")
     assign(decided, reviewer)
     assign(waiting, reviewer)
+    walk_on(decided, S.ACCEPTED)
     client.force_login(reviewer)
     html = client.get(reverse("admin:submissions_submission_changelist")).content.decode()
     rows = {brand: html.split(brand, 1)[1].split("</tr>", 1)[0] for brand in ("已决定", "待评分")}

@@ -116,7 +116,7 @@ def test_site_settings_is_one_record():
     assert SiteSettings.load().phone == "1"
 
 
-# The product's roles, written out here (not read from submissions/roles.py): reviewers score the
+# The product's roles, written out here (not read from submissions/workflow/roles.py): reviewers score the
 # entries assigned to them; editors run the workflow, edit entries, write articles and request
 # sign-off; chief editors do all an editor does and sign off and publish (docs/workflow.md).
 REVIEWER_PERMISSIONS = {

@@ -305,6 +305,7 @@ def world():
         CHIEF: UserFactory(username="m-chief", role="chief"),
     }
     assignment = assign(assigned, users[REVIEWER])
+    assign(entry, foreign := UserFactory(username="m-reviewer-2", role="reviewer"))
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", user_agent="t", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="192.0.2.1", user_agent="t")
     AccessFailureLog.objects.create(username="x", ip_address="192.0.2.1", user_agent="t")
@@ -327,7 +328,7 @@ def world():
         assigned_photo=add_photo(assigned),
         attachment=add_attachment(entry),
         review=review(assigned, users[REVIEWER]),
-        foreign_review=review(entry, UserFactory(username="m-reviewer-2", role="reviewer")),
+        foreign_review=review(entry, foreign),
         assignment=assignment,
         profile=ReviewerProfile.objects.create(reviewer=users[REVIEWER], affiliations="示范党委"),
         comment=Comment.objects.create(showcase=article, name="读者", body="很好"),

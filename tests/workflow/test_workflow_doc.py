@@ -20,6 +20,22 @@ KNOWN_MOVES = {
     ("article", "published", "unpublished"): "`change_showcase` (editor, chief editor)",
 }
 ARTICLE_MOVES_WITH_A_REASON = {("awaiting_signoff", "draft"), ("published", "unpublished")}
+# The effects of known moves, as docs/workflow.md shows them (the product's rules: who is told,
+# what the public column shows), in the order they run.
+KNOWN_EFFECTS = {
+    ("entry", "draft", "submitted"): "`overlap`, `mail`",
+    ("entry", "returned", "resubmitted"): "`overlap`, `mail`",
+    ("entry", "first_review", "returned"): "`mail`",
+    ("entry", "submitted", "first_review"): "—",
+    ("entry", "accepted", "published"): "`mail`",
+    ("entry", "published", "accepted"): "—",
+    ("article", "draft", "awaiting_signoff"): "`mail`",
+    ("article", "awaiting_signoff", "draft"): "`mail`",
+    ("article", "signed_off", "scheduled"): "—",
+    ("article", "signed_off", "published"): "`cache`, `search`, `overlap`, `public_media`",
+    ("article", "scheduled", "published"): "`cache`, `search`, `overlap`, `public_media`",
+    ("article", "published", "unpublished"): "`cache`, `overlap`, `public_media`",
+}
 # Moves nobody may make.
 NO_SUCH_MOVE = {
     ("entry", "submitted", "accepted"),
@@ -30,18 +46,28 @@ NO_SUCH_MOVE = {
 
 
 def rows(text):
-    """{(table, from, to): (who may, the move needs a reason)} from the generated tables."""
+    """{(table, from, to): (who may, the move needs a reason, its effects)} from the generated tables of moves."""
     found = {}
     table = None
     for line in text.splitlines():
         if line.startswith("### "):
-            table = {"### An entry": "entry", "### An article": "article"}[line]
-        elif line.startswith("| ") and not line.startswith("| from "):
+            table = {"### An entry": "entry", "### An article": "article", "### The effects": "effects"}[line]
+        elif line.startswith("| ") and not line.startswith("| from ") and table != "effects":
             cells = [cell.strip() for cell in line.strip("|").split("|")]
             frm, to = (re.search(r"`(\w+)`", cell).group(1) for cell in cells[:2])
             assert (table, frm, to) not in found, line
-            found[table, frm, to] = (cells[2], "(with a reason)" in cells[1])
+            found[table, frm, to] = (cells[2], "(with a reason)" in cells[1], cells[3])
     return found
+
+
+def effect_rows(text):
+    """[(effect, when it runs)] from the generated table of effects."""
+    part = text.split("### The effects", 1)[1]
+    return [
+        (re.search(r"`(\w+)`", line).group(1), line.split("|")[2].strip().split(" (")[0])
+        for line in part.splitlines()
+        if line.startswith("| `")
+    ]
 
 
 def test_docs_show_the_workflow_tables_as_the_code_declares_them():
@@ -56,8 +82,23 @@ def test_the_generated_tables_show_the_known_moves_and_their_actors():
     for move, who in KNOWN_MOVES.items():
         assert move in moves and moves[move][0] == who, move
     # A reason for returning or declining an entry, sending an article back from sign-off, unpublishing it.
-    for (table, frm, to), (_who, reason) in moves.items():
+    for (table, frm, to), (_who, reason, _effects) in moves.items():
         needs = to in {"returned", "declined"} if table == "entry" else (frm, to) in ARTICLE_MOVES_WITH_A_REASON
         assert reason == needs, (table, frm, to)
     assert not NO_SUCH_MOVE & set(moves)
-    assert not any("reviewer" in who for who, _reason in moves.values())  # reviewers score, they move nothing
+    assert not any("reviewer" in who for who, _reason, _effects in moves.values())  # reviewers score, they move nothing
+
+
+def test_the_generated_tables_show_each_moves_effects_and_when_each_runs():
+    moves = rows(markdown())
+    for move, done in KNOWN_EFFECTS.items():
+        assert moves[move][2] == done, move
+    # The page cache is reset by the article's publication only, not again by its entry's.
+    assert sum("`cache`" in done for (table, _frm, _to), (_who, _reason, done) in moves.items() if table == "entry") == 0
+    assert effect_rows(markdown()) == [
+        ("cache", "in the move's transaction"),
+        ("search", "in the move's transaction"),
+        ("overlap", "in the move's transaction"),
+        ("mail", "after the commit"),
+        ("public_media", "after the commit"),
+    ]

@@ -5,21 +5,17 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from submissions.models import Campaign, Showcase
+from submissions.column.articles import published_articles
+from submissions.models import Campaign
 from submissions.platform import abuse, pagecache
 
 
 def home(request):
-    """The home page, from the page cache (submissions/pagecache.py) like the column."""
+    """The home page, from the page cache (submissions/platform/pagecache.py) like the column."""
 
     def render_page(shared):
         campaign = Campaign.current()
-        articles = (
-            Showcase.objects.filter(state=Showcase.State.PUBLISHED)
-            .select_related("campaign")
-            .prefetch_related("photos__photo")
-            .order_by("-published_at")[:6]
-        )
+        articles = published_articles().select_related("campaign").prefetch_related("photos__photo").order_by("-published_at")[:6]
         context = {"campaign": campaign, "articles": articles, **(pagecache.NO_TOKEN if shared else {})}
         response = render(request, "home.html", context)
         response.pagecache_until = Campaign.next_change()  # "我要报送" shown while the call is open

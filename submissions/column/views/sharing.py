@@ -62,7 +62,7 @@ def print_page(request, slug):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def read(request, slug):
-    """The reading beacon (submissions/viewcounts.py). GET: the reader's CSRF token and a read
+    """The reading beacon (submissions/column/viewcounts.py). GET: the reader's CSRF token and a read
     token for this article, no database query. POST with both: 204, counted (or not) by
     viewcounts.record(), and ?count=1 answers the count; without a valid read token: 403, nothing
     counted (without the CSRF token the CSRF check refuses it first)."""

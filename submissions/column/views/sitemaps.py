@@ -1,5 +1,5 @@
 """The sitemaps: an index at /sitemap.xml and one sitemap per section, paginated (PER_SITEMAP
-URLs a page) and kept in the page cache (submissions/pagecache.py), so neither grows with the
+URLs a page) and kept in the page cache (submissions/platform/pagecache.py), so neither grows with the
 archive: 10 000 articles are ten pages of 1 000, each rendered once per change. A page number
 that does not exist is a 404 and is not stored."""
 

@@ -1,7 +1,7 @@
 """Attachments (PDF or Word), judged by their content, never by their name.
 
 The type from the first bytes (detect_document), then what the content holds
-(submissions/attachment_check.py): a Word file meets the same guard as 从 Word 导入 and is refused
+(submissions/platform/attachments.py): a Word file meets the same guard as 从 Word 导入 and is refused
 with its reason; a PDF with JavaScript or automatic actions is stored with a warning for editors.
 The form, 从 Word 导入 and the mailbox all call check_attachment.
 """

@@ -6,7 +6,7 @@ comes back *unbound*, its initial values being what was typed, with the document
 the fields that were empty. Where the document differs from what was typed, the page lists
 those fields with a choice (`action=import_replace`); the document's values travel in hidden
 fields, so nothing is kept on the server between the two posts. The document's photos are
-staged like uploads (submissions/images.py checks them), with their captions; the document
+staged like uploads (submissions/platform/images.py checks them), with their captions; the document
 itself is staged as an attachment if the submitter ticks the box. Nothing is submitted.
 
 The import meets the page's own guards, through the page's Staging (forms/bundle.py): a post

@@ -46,7 +46,7 @@ def submit_current(request):
 
 
 def detail(request, slug):
-    """The call page, from the page cache (submissions/pagecache.py); an unknown slug is a 404, not stored."""
+    """The call page, from the page cache (submissions/platform/pagecache.py); an unknown slug is a 404, not stored."""
 
     def render_page(shared):
         campaign = get_object_or_404(Campaign, slug=slug)
@@ -142,7 +142,7 @@ STAMP_MARK = "form-stamp-9b2e4a6c1f07"
 
 def empty_form(request, slug):
     """The empty entry form, as submit() renders it (从 Word 导入 included), rendered once per campaign, language and
-    page-cache version (submissions/pagecache.py) with stand-ins for the reader's CSRF token and
+    page-cache version (submissions/platform/pagecache.py) with stand-ins for the reader's CSRF token and
     form stamp, which are put in per request. {% crispy form %} costs about 4 400 variable
     lookups a page (95 % of the page's time, bench/pages.py); this costs a string replace. The
     campaign is kept with it (a campaign saved moves the version): no query at all. None when

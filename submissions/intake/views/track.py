@@ -14,7 +14,7 @@ from submissions.intake.forms.entry import PublicEntryForm
 from submissions.intake.forms.track import LinkResendForm, WithdrawForm
 from submissions.intake.views.calls import POST_WINDOW, closed, draft_saved, show_form, too_many_posts
 from submissions.models import Status, Submission
-from submissions.models.status import EDITABLE, LIVE  # declared once, beside the statuses
+from submissions.models.status import EDITABLE  # declared once, beside the statuses
 from submissions.platform import abuse
 from submissions.platform import mail as notifications
 
@@ -29,7 +29,7 @@ def _entry(token):
 def _published_article(entry):
     """The entry's article if readers can see it (the tracking page links to it), else None."""
     article = getattr(entry, "showcase", None)
-    return article if article is not None and article.state in LIVE else None
+    return article if article is not None and article.is_public else None
 
 
 @never_cache

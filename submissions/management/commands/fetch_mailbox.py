@@ -1,4 +1,4 @@
-"""Fetch the campaign mailboxes over IMAP into the editors' intake queue (submissions/mailbox/).
+"""Fetch the campaign mailboxes over IMAP into the editors' intake queue (submissions/intake/mailbox/).
 
     manage.py fetch_mailbox [--campaign SLUG]
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -147,7 +146,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             if role:
-                user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[role]))
+                roles.grant(user, role)
             users[username] = user
         # A declared affiliation, so that automatic distribution has a conflict to skip.
         ReviewerProfile.objects.get_or_create(reviewer=users["reviewer2"], defaults={"affiliations": demo.ORGS[0][2]})

@@ -1,14 +1,15 @@
-"""Run the background worker (submissions/tasks.py): one per machine, on any number of machines.
+"""Run the background worker (docs/tasks.md): one per machine, on any number of machines.
 
-On start it writes the periodic schedules declared in code (tasks.PERIODIC) and runs those that
-are due at once, then runs django-q2's cluster: TASK_WORKERS worker processes that take tasks
-from the database queue, and a scheduler that queues each periodic task when its time comes
-(every scheduler checks every 30 seconds; a row lock lets only one queue each run). SIGTERM or
-SIGINT stops it cleanly: the running tasks finish, nothing new is taken. When the signal went to
-the whole process group (honcho's SIGTERM on Ctrl-C in `make run`), django-q2's sentinel dies of it
-at once (django-q2's own stop would then wait forever on it): the worker exits at once too.
-With --ready-file it touches that file once the cluster runs (`make run` prints the demo accounts
-after it, Procfile).
+On start it writes the periodic schedules declared in code (tasks.PERIODIC, filled by each
+area's tasks module), runs those that are due at once and names the queued tasks whose function
+no longer exists (queued by an older release: docs/tasks.md, "Upgrading"); then it runs
+django-q2's cluster: TASK_WORKERS worker processes that take tasks from the database queue, and
+a scheduler that queues each periodic task when its time comes (every scheduler checks every 30
+seconds; a row lock lets only one queue each run). SIGTERM or SIGINT stops it cleanly: the
+running tasks finish, nothing new is taken. When the signal went to the whole process group
+(honcho's SIGTERM on Ctrl-C in `make run`), django-q2's sentinel dies of it at once (django-q2's
+own stop would then wait forever on it): the worker exits at once too. With --ready-file it
+touches that file once the cluster runs (`make run` prints the demo accounts after it, Procfile).
 """
 
 import signal
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         from django_q.scheduler import scheduler
 
         tasks.sync_schedules()
+        for path, count in sorted(tasks.unknown_tasks().items()):
+            self.stderr.write(
+                f"{count} queued task(s) name {path}, which no longer exists: they will fail. Let the"
+                " previous release's worker drain the queue before upgrading (docs/tasks.md, Upgrading)."
+            )
         scheduler()
         cluster = Cluster()
         cluster.start()

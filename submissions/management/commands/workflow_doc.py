@@ -1,10 +1,10 @@
-"""Print the workflow tables as Markdown (docs/workflow.md embeds them; a test keeps them equal)."""
+"""Print the workflow tables as Markdown (docs/workflow.md embeds them; a test keeps them equal):
+each machine's moves with who may make them and their effects, then what each effect does and when."""
 
 from django.core.management.base import BaseCommand
 
 from submissions import workflow
-from submissions.models import Showcase, Status
-from submissions.workflow import roles
+from submissions.workflow import effects, roles
 
 TOKENS = {
     workflow.SUBMITTER: "submitter (tracking link)",
@@ -28,24 +28,35 @@ def who_may(who):
     return "; ".join(parts)
 
 
-def table(moves, choices, message_required):
-    order = list(choices.values)
-    lines = ["| from | to | who may (permission, and the roles that hold it) |", "|---|---|---|"]
-    for (frm, to), who in sorted(moves.items(), key=lambda item: (order.index(item[0][0]), order.index(item[0][1]))):
-        reason = " (with a reason)" if (frm, to) in message_required else ""
-        lines.append(f"| {choices(frm).label} `{frm}` | {choices(to).label} `{to}`{reason} | {who_may(who)} |")
+def table(machine):
+    choices, order = machine.choices, list(machine.choices.values)
+    lines = ["| from | to | who may (permission, and the roles that hold it) | effects |", "|---|---|---|---|"]
+    moves = sorted(machine.table.items(), key=lambda item: (order.index(item[0][0]), order.index(item[0][1])))
+    for (frm, to), who in moves:
+        reason = " (with a reason)" if (frm, to) in machine.message_required else ""
+        done = ", ".join(f"`{name}`" for name in effects.EFFECTS[machine.name, frm, to]) or "—"
+        lines.append(f"| {choices(frm).label} `{frm}` | {choices(to).label} `{to}`{reason} | {who_may(who)} | {done} |")
+    return "\n".join(lines)
+
+
+def effects_table():
+    lines = ["| effect | runs | what it does |", "|---|---|---|"]
+    for name, when in effects.WHEN.items():
+        runs = "in the move's transaction" if when.in_transaction else "after the commit"
+        lines.append(f"| `{name}` | {runs} ({when.why}) | {effects.DOES[name]} |")
     return "\n".join(lines)
 
 
 def markdown():
     return (
-        "### An entry\n\n" + table(workflow.TRANSITIONS, Status, workflow.ENTRY.message_required) + "\n\n"
-        "### An article\n\n" + table(workflow.ARTICLE_TRANSITIONS, Showcase.State, workflow.ARTICLE.message_required) + "\n"
+        "### An entry\n\n" + table(workflow.ENTRY) + "\n\n"
+        "### An article\n\n" + table(workflow.ARTICLE) + "\n\n"
+        "### The effects\n\n" + effects_table() + "\n"
     )
 
 
 class Command(BaseCommand):
-    help = "Print the workflow's tables of moves as Markdown (for docs/workflow.md)."
+    help = "Print the workflow's tables of moves and effects as Markdown (for docs/workflow.md)."
 
     def handle(self, *args, **options):
         self.stdout.write(markdown())

@@ -25,10 +25,13 @@ handle a bounded number of rows whatever the archive's size, and the page says s
 
 from datetime import UTC, datetime
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
 
+from submissions.models import SearchDocument, Showcase
 from submissions.platform.search.backends import TABLE, backend
 from submissions.platform.search.passages import highlight, passage
 from submissions.platform.search.tokens import terms, tokens
@@ -66,8 +69,6 @@ __all__ = [
 def index(kind, object_id, title, body, sort_key=None):
     """Index (or index again) one object; `body` should not repeat the title (it is added).
     `sort_key`: its date in the list's order (an article's publication), for ranked_ids()."""
-    from submissions.models import SearchDocument
-
     SearchDocument.objects.update_or_create(
         kind=kind,
         object_id=object_id,
@@ -76,8 +77,6 @@ def index(kind, object_id, title, body, sort_key=None):
 
 
 def forget(kind, object_id):
-    from submissions.models import SearchDocument
-
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
 
 
@@ -85,13 +84,9 @@ def index_showcase(article, text):
     index(SHOWCASE, article.pk, article.title, text, sort_key=article.published_at)
 
 
-def _dated(showcase_id):
+def redate(showcase_id):
     """An article's sort_key is its publication date again: the workflow writes published_at
-    with an UPDATE (no post_save), then records the StatusChange, whose post_save calls this."""
-    from django.db.models import Subquery
-
-    from submissions.models import SearchDocument, Showcase
-
+    with an UPDATE (no post_save), then runs its "search" effect, which calls this."""
     published = Showcase.objects.filter(pk=showcase_id).values("published_at")[:1]
     SearchDocument.objects.filter(kind=SHOWCASE, object_id=showcase_id).update(sort_key=Subquery(published))
 
@@ -204,8 +199,6 @@ def page(queryset, query, number, per_page, fetch, kind=SHOWCASE, dated="publish
     searchable): the ranked ids (ranked_ids()), then `fetch(queryset)`
     loads the page's rows whole (joins and prefetches; sorting whole rows, with their joins,
     for every match costs far more). `page.search_capped`: the window was used ("超过 CAP 篇")."""
-    from django.core.paginator import Paginator
-
     if not terms(query):
         return None
     ids, since = ranked_ids(queryset, query, kind, dated)
@@ -225,10 +218,8 @@ def admin_search(queryset, term, kind):
 
 def _connect():
     """Keep articles indexed on every save (title and stored text; publishing.edited() indexes the
-    parts' fresh text after the parts are saved) and forget them when deleted."""
-    from django.db.models.signals import post_delete, post_save
-
-    from submissions.models import Showcase, StatusChange
+    parts' fresh text after the parts are saved) and forget them when deleted. An article's
+    publication dates its index entry again through the workflow's "search" effect (redate())."""
 
     def _saved(sender, instance, raw=False, **kwargs):
         if not raw:
@@ -237,10 +228,5 @@ def _connect():
     def _deleted(sender, instance, **kwargs):
         forget(SHOWCASE, instance.pk)
 
-    def _moved(sender, instance, created, raw=False, **kwargs):
-        if created and not raw and instance.showcase_id:
-            _dated(instance.showcase_id)
-
     post_save.connect(_saved, sender=Showcase, dispatch_uid="search-showcase-saved", weak=False)
-    post_save.connect(_moved, sender=StatusChange, dispatch_uid="search-showcase-moved", weak=False)
     post_delete.connect(_deleted, sender=Showcase, dispatch_uid="search-showcase-deleted", weak=False)

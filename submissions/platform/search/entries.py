@@ -22,6 +22,7 @@ import re
 from django.db import connection
 from django.db.models.signals import post_save
 
+from submissions.models import SearchDocument, Submission
 from submissions.platform.search import filter_ids
 from submissions.platform.search.tokens import normalize, tokens
 
@@ -34,16 +35,12 @@ def _texts(org_name, reference, brand_name, contact_name):
 
 
 def _document(pk, fields):
-    from submissions.models import SearchDocument
-
     title, body = _texts(*fields)
     return SearchDocument(kind=ENTRY, object_id=pk, title=tokens(title), body=tokens(f"{title}\n{body}"))
 
 
 def index_entry(entry):
     """One statement (an upsert) on every save of an entry."""
-    from submissions.models import SearchDocument
-
     document = _document(entry.pk, (entry.org_name, entry.reference, entry.brand_name, entry.contact_name))
     SearchDocument.objects.bulk_create(
         [document], update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=["title", "body", "indexed_at"]
@@ -52,8 +49,6 @@ def index_entry(entry):
 
 def reindex_all(batch=2000):
     """Index every entry again, in bulk (after a restore, or entries written behind the ORM's back)."""
-    from submissions.models import SearchDocument, Submission
-
     SearchDocument.objects.filter(kind=ENTRY).delete()
     rows = Submission.objects.order_by("pk").values_list("pk", "org_name", "reference", "brand_name", "contact_name")
     documents, count = [], 0
@@ -79,8 +74,6 @@ def narrowed(queryset, term):
 
 
 def connect():
-    from submissions.models import Submission
-
     def saved(sender, instance, raw=False, **kwargs):
         if not raw:
             index_entry(instance)

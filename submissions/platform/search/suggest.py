@@ -10,7 +10,7 @@ POPULAR = 6  # popular terms offered
 def popular_terms(limit=POPULAR):
     """Brand names of the most-read published articles (the newest first among equals)."""
     rows = (
-        Showcase.objects.filter(state=Showcase.State.PUBLISHED)
+        Showcase.objects.live()
         .exclude(brand_name="")
         .order_by(F("views__count").desc(nulls_last=True), "-published_at", "-pk")
         .values_list("brand_name", flat=True)[: limit * 3]

@@ -1,0 +1,128 @@
+"""The two machines as data: the allowed moves of an entry and of an article, and who may make each.
+
+An entry's machine (Submission.status) and an article's (Showcase.state) are declared here as
+tables, read by submissions.workflow.core (which makes the moves), the effects table
+(submissions.workflow.effects), the admin's buttons and docs/workflow.md (`manage.py workflow_doc`).
+The groupings of statuses are declared once beside the statuses (submissions.models.status) and
+re-exported here, beside the tables.
+"""
+
+from dataclasses import dataclass
+
+from submissions.models import Showcase, Submission
+from submissions.models import Status as S
+from submissions.models.status import (  # noqa: F401 (re-exported: the groupings, beside the tables)
+    ARTICLE_SOURCE,
+    ASSIGNABLE,
+    AWAITING_TRIAGE,
+    EDITABLE,
+    LIVE,
+    NOT_LIVE,
+    OPEN_STATUSES,
+    REVIEW_STATUSES,
+    SCORING_CLOSED,
+    SIGNED,
+    SOURCE_CHANGEABLE,
+    SOURCED,
+    WITH_EDITORS,
+    WITHDRAWABLE,
+)
+
+A = Showcase.State
+
+# Actors that are not users.
+SUBMITTER = "submitter"  # whoever holds the entry's private tracking link
+SYSTEM = "system"  # scheduled jobs and commands
+# Not an actor: the move is made by transition() itself, together with the entry's article's move.
+WITH_ARTICLE = "with_article"
+
+# The permissions that allow moves (held through the role groups of submissions.workflow.roles).
+RUN_WORKFLOW = "submissions.run_workflow"  # editors and chief editors: an entry's moves
+EDIT_ARTICLE = "submissions.change_showcase"  # editors and chief editors: write, request sign-off, take down
+SIGNOFF = "submissions.signoff_showcase"  # chief editors: sign off, send back, publish
+
+# An entry: (from, to) -> who may make that move.
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): {SUBMITTER, RUN_WORKFLOW},
+    (S.SUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
+    (S.RESUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
+    (S.RESUBMITTED, S.SECOND_REVIEW): {RUN_WORKFLOW},
+    (S.RESUBMITTED, S.SHORTLISTED): {RUN_WORKFLOW},
+    (S.FIRST_REVIEW, S.SECOND_REVIEW): {RUN_WORKFLOW},
+    (S.SECOND_REVIEW, S.SHORTLISTED): {RUN_WORKFLOW},
+    (S.SHORTLISTED, S.FINAL_REVIEW): {RUN_WORKFLOW},
+    (S.SHORTLISTED, S.ACCEPTED): {RUN_WORKFLOW},
+    (S.FINAL_REVIEW, S.ACCEPTED): {RUN_WORKFLOW},
+    (S.ACCEPTED, S.PUBLISHED): {WITH_ARTICLE},  # its article was published
+    (S.PUBLISHED, S.ACCEPTED): {WITH_ARTICLE},  # its article was taken down (or edited: back for sign-off)
+    (S.RETURNED, S.RESUBMITTED): {SUBMITTER, RUN_WORKFLOW},
+    (S.DECLINED, S.FIRST_REVIEW): {RUN_WORKFLOW},  # reopened
+}
+for _status in WITH_EDITORS:
+    TRANSITIONS[(_status, S.RETURNED)] = {RUN_WORKFLOW}
+    TRANSITIONS[(_status, S.DECLINED)] = {RUN_WORKFLOW}
+for _status in WITHDRAWABLE:
+    TRANSITIONS[(_status, S.WITHDRAWN)] = {SUBMITTER}
+
+# An article: (from, to) -> who may make that move.
+ARTICLE_TRANSITIONS = {
+    (A.DRAFT, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # 提交签审: every chief editor is told
+    (A.DRAFT, A.SIGNED_OFF): {SIGNOFF},  # a chief editor signs a draft off unasked
+    (A.AWAITING_SIGNOFF, A.SIGNED_OFF): {SIGNOFF},  # the editor is told
+    (A.AWAITING_SIGNOFF, A.DRAFT): {SIGNOFF},  # sent back with a note: the editor is told
+    (A.SIGNED_OFF, A.DRAFT): {EDIT_ARTICLE},  # an edit after sign-off voids it
+    (A.SIGNED_OFF, A.PUBLISHED): {SIGNOFF},
+    (A.SIGNED_OFF, A.SCHEDULED): {SIGNOFF},
+    (A.SCHEDULED, A.PUBLISHED): {SIGNOFF, SYSTEM},
+    (A.SCHEDULED, A.DRAFT): {EDIT_ARTICLE},
+    (A.PUBLISHED, A.UNPUBLISHED): {EDIT_ARTICLE},
+    (A.PUBLISHED, A.AWAITING_SIGNOFF): {EDIT_ARTICLE},  # only an edit of a published article: off until signed again
+    (A.UNPUBLISHED, A.DRAFT): {EDIT_ARTICLE},
+}
+
+# The fields only transition() writes (with the status, in the same compare-and-swap). A form,
+# an import or an edit leaves them alone: submissions.intake.services keeps them out of an
+# entry's content, and a snapshot of an article does not hold them.
+OWNED_FIELDS = frozenset({"status", "reference", "submitted_at", "status_changed_at", "version"})
+ARTICLE_OWNED_FIELDS = frozenset(
+    {"state", "version", "signed_off_by", "signed_off_at", "signed_revision", "published_at", "unpublished_reason"}
+)
+
+
+MESSAGE_REQUIRED = frozenset({S.RETURNED, S.DECLINED})  # entry statuses whose moves need a reason
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str  # "entry" or "article": how the effects table and docs/workflow.md name it
+    model: type
+    field: str
+    choices: type
+    table: dict
+    message_required: frozenset  # moves ((from, to) pairs) that need a reason (shown to the submitter / kept)
+    owned_fields: frozenset  # the fields transition() writes (the status among them)
+
+
+ENTRY = Machine(
+    "entry",
+    Submission,
+    "status",
+    S,
+    TRANSITIONS,
+    frozenset(move for move in TRANSITIONS if move[1] in MESSAGE_REQUIRED),
+    OWNED_FIELDS,
+)
+ARTICLE = Machine(
+    "article",
+    Showcase,
+    "state",
+    A,
+    ARTICLE_TRANSITIONS,
+    frozenset({(A.PUBLISHED, A.UNPUBLISHED), (A.AWAITING_SIGNOFF, A.DRAFT)}),
+    ARTICLE_OWNED_FIELDS,
+)
+MACHINES = (ENTRY, ARTICLE)
+
+
+def machine_of(obj):
+    return ARTICLE if isinstance(obj, Showcase) else ENTRY

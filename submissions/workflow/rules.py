@@ -1,0 +1,102 @@
+"""The one authority on who may do what: an authentication backend for questions about one object.
+
+Django's ModelBackend answers the questions about a kind of thing (`user.has_perm("submissions.run_workflow")`:
+does one of their groups, or they directly, hold the permission?) and answers no to every question about one
+object. `Authority`, listed after it in settings.AUTHENTICATION_BACKENDS, answers those:
+
+    user.has_perm("submissions.view_submission", entry)     editors: every entry; a reviewer: those assigned to them
+    user.has_perm("submissions.score_submission", entry)    a reviewer assigned to it in the round it is in now
+    user.has_perm("submissions.score_submission", assignment)   a reviewer, on their own assignment (any round)
+    user.has_perm(perm, obj) for a move's permission        held (workflow.may asks; the machine's rules decide the rest)
+
+Each rule starts from a permission held through a role (the groups of submissions.workflow.roles carry them)
+and narrows it by the object; no rule reads a group's name, so a group renamed, or a new group given the same
+permissions, changes no answer. An active superuser is answered yes by Django itself, before any backend; an
+inactive or anonymous user is answered no. The few questions the code asks without an object but by what a
+person's permissions amount to (reads every entry, reads only what they score, is in the newsroom, the role
+an actor acted in) are the functions below, so that they too are answered here and nowhere else.
+"""
+
+from django.contrib.auth.backends import BaseBackend
+
+from submissions.models import ReviewAssignment, Submission
+from submissions.models.review import STAGE_OF_STATUS
+from submissions.workflow import roles
+from submissions.workflow.machines import EDIT_ARTICLE, RUN_WORKFLOW, SIGNOFF  # the moves' permissions, named by the tables
+
+READ_ENTRIES = "submissions.view_submission"  # editors and chief editors: every entry, with its contacts
+SCORE = "submissions.score_submission"  # reviewers: the entries assigned to them
+
+# The permission that marks each role, highest first: the role an actor acted in (StatusChange.actor_role).
+ROLE_MARKS = ((roles.CHIEF, SIGNOFF), (roles.EDITOR, RUN_WORKFLOW), (roles.REVIEWER, SCORE))
+NO_ROLE = "user"
+
+
+def _reads_entry(user, entry):
+    """Editors read every entry; a reviewer reads those they were asked to score, in any round."""
+    if not isinstance(entry, Submission):
+        return False
+    if user.has_perm(READ_ENTRIES):
+        return True
+    return user.has_perm(SCORE) and ReviewAssignment.objects.filter(submission=entry, reviewer=user).exists()
+
+
+def _scores(user, obj):
+    """An assignment: the reviewer's own. An entry: assigned to them in the round its status is scored in
+    (no round: nothing to score, e.g. decided, returned or withdrawn)."""
+    if not user.has_perm(SCORE):
+        return False
+    if isinstance(obj, ReviewAssignment):
+        return obj.reviewer_id == user.pk
+    if isinstance(obj, Submission):
+        stage = STAGE_OF_STATUS.get(obj.status)
+        return stage is not None and ReviewAssignment.objects.filter(submission=obj, reviewer=user, stage=stage).exists()
+    return False
+
+
+def _held(perm):
+    """A move's permission on its entry or article: held. The machine (workflow.check) adds its own rules
+    with their own messages (a chief editor does not sign off what they edited, …)."""
+    return lambda user, obj: user.has_perm(perm)
+
+
+RULES = {
+    READ_ENTRIES: _reads_entry,
+    SCORE: _scores,
+    RUN_WORKFLOW: _held(RUN_WORKFLOW),
+    EDIT_ARTICLE: _held(EDIT_ARTICLE),
+    SIGNOFF: _held(SIGNOFF),
+}
+
+
+class Authority(BaseBackend):
+    """Answers `user.has_perm(perm, obj)` from RULES; authenticates nobody, and has no opinion without an object."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if obj is None or not (user_obj.is_active and user_obj.is_authenticated):
+            return False
+        rule = RULES.get(perm)
+        return bool(rule is not None and rule(user_obj, obj))
+
+
+def reads_every_entry(user):
+    """Editors and chief editors: every entry, its contacts and all its reviews."""
+    return user.has_perm(READ_ENTRIES)
+
+
+def reads_assigned_only(user):
+    """A reviewer without an editor's permissions: sees only what they are asked to score, as they may see it."""
+    return user.has_perm(SCORE) and not user.has_perm(READ_ENTRIES)
+
+
+def in_newsroom(user):
+    """Holds a permission of the portal (through a role, or directly): may enter the admin."""
+    return bool(user.is_active and user.is_staff and user.has_module_perms("submissions"))
+
+
+def role_of(user):
+    """The role a user acts in, by the permissions they hold (a superuser: chief), else NO_ROLE."""
+    for role, perm in ROLE_MARKS:
+        if user.has_perm(perm):
+            return role
+    return NO_ROLE
