@@ -14,6 +14,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,3 +251,26 @@ def table(rows, headers):
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+# What `make bench` holds each benchmark to: a module's targets(result) returns these, and
+# bench.run prints them in one table and exits 1 when one is missed.
+COMPARE = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One figure a benchmark promises (the README's "target ≥ 0.9 ×"): `measured` `op` `bound`.
+    A figure that could not be measured (None) misses its target."""
+
+    figure: str
+    measured: object
+    op: str
+    bound: object
+
+    @property
+    def met(self):
+        return self.measured is not None and COMPARE[self.op](self.measured, self.bound)
+
+    def wanted(self):
+        return {">=": "≥ ", "<=": "≤ ", "<": "< ", "==": ""}[self.op] + str(self.bound)

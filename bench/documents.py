@@ -107,7 +107,7 @@ import json, resource, sys
 import django
 django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
-from submissions import documents
+from submissions.platform import documents
 
 def rss(field="VmHWM"):
     for line in open("/proc/self/status"):

@@ -15,12 +15,12 @@ import subprocess
 import sys
 import time
 
-from bench.common import PYTHON, ROOT, base_env, cli, median, table
+from bench.common import PYTHON, ROOT, Target, base_env, cli, median, table
 from bench.photos import setup_django
 
 TARGET_SECONDS = 3.0
 TARGET_MB = 256
-IMPORTS = "import django; django.setup(); import docx, PIL.Image; from submissions import documents"
+IMPORTS = "import django; django.setup(); import docx, PIL.Image; from submissions.platform import documents"
 
 
 def _read(data, name="做法.docx"):
@@ -140,6 +140,13 @@ def report(result):
         f"All within the targets: {'yes' if result['all_within'] else 'NO'} "
         f"(worst {result['worst_seconds']:.2f} s, {result['worst_peak_mb']} MB)\n\n{boundary_table}"
     )
+
+
+def targets(result):
+    return [
+        Target("slowest file, s", result["worst_seconds"], "<=", TARGET_SECONDS),
+        Target("largest peak, MB", result["worst_peak_mb"], "<=", TARGET_MB),
+    ]
 
 
 def main(argv=None):

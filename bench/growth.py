@@ -16,10 +16,11 @@ import re
 import urllib.parse
 
 from bench import admin_list
-from bench.common import Server, base_env, db_name, django_run, ensure_pg_database, manage, median, table, write_results
+from bench.common import Server, Target, base_env, db_name, django_run, ensure_pg_database, manage, median, table, write_results
 
 SMALL_ARTICLES, LARGE_ARTICLES, QUICK_LARGE_ARTICLES = 10, 10_000, 1_000
 SMALL_ENTRIES, LARGE_ENTRIES = admin_list.SIZES
+TARGET = 1.5  # large ÷ small, per path
 # Not a session: a reader the whole-page cache steps aside for; the list's body still comes from
 # the shared cache (pagecache.get_or_render), so this is the page around a search, and the
 # search itself is bench.search's (in process, 1,000 against 10,000 articles).
@@ -157,7 +158,7 @@ def report(result):
             row["ms_large"],
             "{} / {}".format(*row["rows"]) if row.get("rows") else "",
             f"{row['ratio']:.2f}",
-            "ok" if row["ratio"] <= 1.5 else "OVER",
+            "ok" if row["ratio"] <= TARGET else "OVER",
         )
         for name, row in result["paths"].items()
     ]
@@ -168,9 +169,16 @@ def report(result):
             if any(r["kind"] == "admin" for r in result["paths"].values())
             else ""
         )
-        + f"; median of {result['rounds']}×{result['repeat']} requests; target ≤ 1.5×)\n"
+        + f"; median of {result['rounds']}×{result['repeat']} requests; target ≤ {TARGET}×)\n"
         + table(rows, ["path", "small / large", "ms small", "ms large", "rows shown", "ratio", ""])
     )
+
+
+def targets(result):
+    return [
+        Target(f"{name}, {row['large']:,} ÷ {row['small']:,}", row["ratio"], "<=", TARGET)
+        for name, row in result["paths"].items()
+    ]
 
 
 def main(argv=None):

@@ -36,6 +36,7 @@ from PIL import Image
 from bench.common import (
     PYTHON,
     ROOT,
+    Target,
     base_env,
     db_name,
     django_run,
@@ -301,6 +302,11 @@ def report(result):
             + (f"\n  refusals: {r['refusals']}" if r.get("refusals") else "")
         )
     return "\n".join(lines)
+
+
+def targets(result):
+    """Every entry stored once with its photos, no error anywhere (the audit), per database."""
+    return [Target(f"{mode}: audit (each entry once, no errors)", r["ok"], "==", True) for mode, r in result.items()]
 
 
 def main(argv=None):

@@ -9,7 +9,9 @@ the recall of the planted copies (target ≥ 0.95), the share of boilerplate-onl
 (target ≤ 0.02) and the time of one report (target ≤ 0.5 s at 10 000, ≤ 2 × that at 100 000).
 """
 
-from bench.common import base_env, cli, db_name, django_run, ensure_pg_database, manage, table
+from bench.common import Target, base_env, cli, db_name, django_run, ensure_pg_database, manage, table
+
+RECALL, FLAGGED, REPORT_MS, GROWTH = 0.95, 0.02, 500, 2.0  # the targets above
 
 
 def measure(*, quick=False, large=False, fresh=False, db="postgres"):
@@ -67,6 +69,22 @@ def report(result):
             f"\nreport time, 100,000 against 10,000: {sizes[1]['report_ms_median'] / sizes[0]['report_ms_median']:.2f} ×"
         )
     return "\n".join(lines)
+
+
+def targets(result):
+    checks = []
+    for entries, r in result["sizes"].items():
+        size = f"{int(entries):,}"
+        checks += [
+            Target(f"recall of the planted copies, {size}", r["recall_all"], ">=", RECALL),
+            Target(f"boilerplate-only entries flagged, {size}", r["boilerplate_flagged"], "<=", FLAGGED),
+        ]
+    sizes = list(result["sizes"].values())
+    checks.append(Target("report ms p50, 10,000", sizes[0]["report_ms_median"], "<=", REPORT_MS))
+    if len(sizes) == 2:
+        growth = round(sizes[1]["report_ms_median"] / sizes[0]["report_ms_median"], 2)
+        checks.append(Target("report ms, 100,000 ÷ 10,000", growth, "<=", GROWTH))
+    return checks
 
 
 def main(argv=None):

@@ -25,7 +25,7 @@ from bench.overlap_text import archive_parts, planted  # noqa: E402
 from submissions import overlap, workflow  # noqa: E402
 from submissions.models import OverlapDocument, OverlapHash, OverlapShingle, Region, Section, Submission  # noqa: E402
 from submissions.models import Status as S  # noqa: E402
-from submissions.overlap import hooks  # noqa: E402
+from submissions.overlap import tasks as overlap_tasks  # noqa: E402
 from submissions.overlap.text import entry_text, fingerprint_of, normalized, shingle_hashes  # noqa: E402
 
 KINDS = ("section", "edited", "paragraph")
@@ -124,7 +124,7 @@ def run(entries, per_kind, boilerplate_only, fresh):
     follow_ups = []
     # The reports are run and timed here, not after each commit; the entries a new text affects
     # are reported again as jobs of their own (timed apart: the new entry's report does not wait).
-    hooks.enqueue = lambda kind, pk: follow_ups.append(pk) if kind == hooks.REPORT else None
+    overlap_tasks.queue = lambda kind, pk: follow_ups.append(pk) if kind == overlap_tasks.REPORT else None
     campaign, region = bench_campaign(), Region.objects.order_by("order").first()
     began = time.monotonic()
     if fresh or OverlapDocument.objects.count() < entries:
