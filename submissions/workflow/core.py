@@ -21,7 +21,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from submissions.models import ReferenceCounter, Showcase, StatusChange, Submission
+from submissions.models import ReferenceCounter, Showcase
 from submissions.models import Status as S
 from submissions.workflow import effects, rules
 from submissions.workflow.machines import (  # noqa: F401 (re-exported: the tables and groupings, beside the moves)
@@ -122,8 +122,11 @@ def check(obj, to, actor, *, message="", _linked=False):
 
 
 def _check_rules(obj, to, actor):
-    """Rules beyond the table."""
-    if not isinstance(obj, Showcase):
+    """Rules beyond the table: the article's here, another machine's its own (Machine.rules)."""
+    machine = machine_of(obj)
+    if machine.rules is not None:
+        machine.rules(obj, to, actor)
+    if machine is not ARTICLE:
         return
     if to in SOURCED:
         problem = obj.source_problem()
@@ -148,14 +151,16 @@ def check_article_source(entry):
 
 
 def transition(obj, to, *, actor, note="", message="", via=""):
-    """Move an entry or an article to `to` on behalf of `actor`, and record it.
+    """Move an entry, an article or any object a machine moves (machines.MACHINES) to `to` on
+    behalf of `actor`, and record it.
 
     `actor` is a User, SUBMITTER or SYSTEM. `message` is the reason shown to the submitter
     (required when returning or declining an entry) or to the editor (sending an article back
     from sign-off) and kept (unpublishing an article); `note` is internal. The status the
     caller last saw must still be the one in the database, else the move is refused: someone
     else acted first. An article's publish and take-down move its entry in the same
-    transaction. Returns the StatusChange.
+    transaction. Returns the history row (a StatusChange for entries and articles; the
+    machine's `record` makes it).
     """
     with transaction.atomic():
         return _move(obj, to, actor=actor, note=note, message=message, via=via)
@@ -166,8 +171,10 @@ def _move(obj, to, *, actor, note="", message="", via="", _linked=False):
     machine = machine_of(obj)
     frm = getattr(obj, machine.field)
     now = timezone.now()
-    updates = {machine.field: to, "version": F("version") + 1, **_side_updates(obj, to, actor, now, message)}
-    if isinstance(obj, Submission) and to == S.SUBMITTED and not obj.reference:
+    updates = {machine.field: to, **_side_updates(machine, obj, to, actor, now, message)}
+    if machine.versioned:
+        updates["version"] = F("version") + 1
+    if machine is ENTRY and to == S.SUBMITTED and not obj.reference:
         updates["reference"] = next_reference(now.year)
     won = machine.model.objects.filter(pk=obj.pk, **{machine.field: frm}).update(**updates)
     if not won:
@@ -176,9 +183,8 @@ def _move(obj, to, *, actor, note="", message="", via="", _linked=False):
             _("刚刚已被他人处理，当前状态为“%(status)s”，请刷新后再操作。")
             % {"status": machine.choices(current).label if current else "—"}
         )
-    change = StatusChange.objects.create(
-        submission=obj if machine is ENTRY else None,
-        showcase=obj if machine is ARTICLE else None,
+    change = machine.record(
+        obj,
         from_status=frm,
         to_status=to,
         actor=actor if actor not in (SUBMITTER, SYSTEM) else None,
@@ -187,7 +193,7 @@ def _move(obj, to, *, actor, note="", message="", via="", _linked=False):
         message=message,
         via=via,
     )
-    obj.refresh_from_db(fields=[machine.field, "version", *(f for f in updates if f not in ("version",))])
+    obj.refresh_from_db(fields=list(updates))
     if machine is ARTICLE:
         _move_entry_with(obj, frm, to, actor=actor, message=message, via=via)
     effects.run(machine, change)  # after the entry's move: each effect sees both in their new state
@@ -206,9 +212,11 @@ def _move_entry_with(article, frm, to, *, actor, message, via):
         _move(entry, S.ACCEPTED, actor=actor, note=message or _("巡展文章已撤下"), via=via, _linked=True)
 
 
-def _side_updates(obj, to, actor, now, message):
+def _side_updates(machine, obj, to, actor, now, message):
     """Fields that change together with the status."""
-    if isinstance(obj, Submission):
+    if machine.side_updates is not None:
+        return machine.side_updates(obj, to, actor, now, message)
+    if machine is ENTRY:
         updates = {"status_changed_at": now}
         if to == S.SUBMITTED and obj.submitted_at is None:
             updates["submitted_at"] = now

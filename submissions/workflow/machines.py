@@ -7,9 +7,7 @@ The groupings of statuses are declared once beside the statuses (submissions.mod
 re-exported here, beside the tables.
 """
 
-from dataclasses import dataclass
-
-from submissions.models import Showcase, Submission
+from submissions.models import Showcase, StatusChange, Submission
 from submissions.models import Status as S
 from submissions.models.status import (  # noqa: F401 (re-exported: the groupings, beside the tables)
     ARTICLE_SOURCE,
@@ -27,6 +25,7 @@ from submissions.models.status import (  # noqa: F401 (re-exported: the grouping
     WITH_EDITORS,
     WITHDRAWABLE,
 )
+from submissions.workflow.machine import Machine
 
 A = Showcase.State
 
@@ -92,15 +91,10 @@ ARTICLE_OWNED_FIELDS = frozenset(
 MESSAGE_REQUIRED = frozenset({S.RETURNED, S.DECLINED})  # entry statuses whose moves need a reason
 
 
-@dataclass(frozen=True)
-class Machine:
-    name: str  # "entry" or "article": how the effects table and docs/workflow.md name it
-    model: type
-    field: str
-    choices: type
-    table: dict
-    message_required: frozenset  # moves ((from, to) pairs) that need a reason (shown to the submitter / kept)
-    owned_fields: frozenset  # the fields transition() writes (the status among them)
+def _history(obj, **step):
+    """An entry's or an article's step, as StatusChange keeps both (its check constraint: one subject)."""
+    subject = {"showcase": obj} if isinstance(obj, Showcase) else {"submission": obj}
+    return StatusChange.objects.create(**subject, **step)
 
 
 ENTRY = Machine(
@@ -111,6 +105,8 @@ ENTRY = Machine(
     TRANSITIONS,
     frozenset(move for move in TRANSITIONS if move[1] in MESSAGE_REQUIRED),
     OWNED_FIELDS,
+    _history,
+    heading="An entry",
 )
 ARTICLE = Machine(
     "article",
@@ -120,9 +116,18 @@ ARTICLE = Machine(
     ARTICLE_TRANSITIONS,
     frozenset({(A.PUBLISHED, A.UNPUBLISHED), (A.AWAITING_SIGNOFF, A.DRAFT)}),
     ARTICLE_OWNED_FIELDS,
+    _history,
+    heading="An article",
 )
+# Every machine, in the order docs/workflow.md shows them. A new one (its own module in this
+# package, declaring its table with workflow.machine.Machine) is added here.
 MACHINES = (ENTRY, ARTICLE)
+_BY_MODEL = {machine.model: machine for machine in MACHINES}
 
 
 def machine_of(obj):
-    return ARTICLE if isinstance(obj, Showcase) else ENTRY
+    """The machine that moves this kind of object (LookupError: nothing moves it)."""
+    try:
+        return _BY_MODEL[type(obj)]
+    except KeyError:
+        raise LookupError(f"no workflow machine moves a {type(obj).__name__}") from None

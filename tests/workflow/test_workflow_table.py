@@ -4,8 +4,9 @@ the roles listed, every other (from, to) pair is refused, and nothing changes wh
 import pytest
 
 from submissions import workflow
-from submissions.models import Status, StatusChange, Submission
+from submissions.models import Region, Showcase, Status, StatusChange, Submission
 from submissions.workflow import roles
+from submissions.workflow.machines import ARTICLE, ENTRY, machine_of
 from tests.factories import make_user, submission_in
 
 S = Status
@@ -167,3 +168,11 @@ def test_the_second_of_two_concurrent_transitions_is_refused(editor, chief):
     fresh = Submission.objects.get(pk=mine.pk)
     assert fresh.status == S.FIRST_REVIEW
     assert list(fresh.history.values_list("to_status", flat=True)) == [S.SUBMITTED, S.FIRST_REVIEW]
+
+
+def test_each_machine_moves_its_own_kind_and_nothing_else():
+    assert machine_of(Submission()) is ENTRY
+    assert machine_of(Showcase()) is ARTICLE
+    with pytest.raises(LookupError, match="no workflow machine moves a Region"):
+        machine_of(Region(name="济南市"))
+    assert ENTRY.versioned and ARTICLE.versioned

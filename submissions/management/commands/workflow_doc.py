@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from submissions import workflow
 from submissions.workflow import effects, roles
+from submissions.workflow.machines import MACHINES
 
 TOKENS = {
     workflow.SUBMITTER: "submitter (tracking link)",
@@ -49,9 +50,10 @@ def effects_table():
 
 def markdown():
     return (
-        "### An entry\n\n" + table(workflow.ENTRY) + "\n\n"
-        "### An article\n\n" + table(workflow.ARTICLE) + "\n\n"
-        "### The effects\n\n" + effects_table() + "\n"
+        "".join(f"### {machine.heading}\n\n" + table(machine) + "\n\n" for machine in MACHINES)
+        + "### The effects\n\n"
+        + effects_table()
+        + "\n"
     )
 
 
