@@ -10,7 +10,7 @@ import sys
 import time
 import traceback
 
-from bench import admin_list, common, documents_hostile, growth, load, nginx_run, overlap, pages, photos, search
+from bench import admin_list, common, documents_hostile, growth, load, nginx_run, overlap, pages, photos, search, vote
 from bench import bytes as page_bytes
 from bench.common import machine, table, write_results
 
@@ -25,6 +25,7 @@ BENCHMARKS = {
     "growth": growth,
     "overlap": overlap,
     "documents_hostile": documents_hostile,  # the hostile Word set, by name: about a minute
+    "vote": vote,  # the public vote: votes/s against the floor, the page at 10 and 10,000 voters (by name: ~15 s)
 }
 NAMES = {name: getattr(module, "NAME", name) for name, module in BENCHMARKS.items()}
 NAMES.update({"admin": "admin_list", "nginx": "nginx", "search": "search", "growth": "growth", "overlap": "overlap"})

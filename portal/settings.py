@@ -23,6 +23,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The newspaper's PEM key and certificate that sign certificates' PDFs (submissions/results/keys.py).
+CERTIFICATE_SIGNING_KEY = env.text("CERTIFICATE_SIGNING_KEY", "")
+CERTIFICATE_SIGNING_CERT = env.text("CERTIFICATE_SIGNING_CERT", "")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",

@@ -38,6 +38,9 @@ LAYERS = [
             "submissions.newsroom",
             "submissions.column",
             "submissions.overlap",
+            "submissions.results",
+            "submissions.notice",
+            "submissions.vote",
         ],
     ),
     ("entry points", ["submissions"]),  # admin, urls, views, management, apps, templatetags: everything else

@@ -19,14 +19,19 @@ from submissions.intake.views import mail_entry as intake
 from submissions.workflow import rules
 
 # The admin's index and sidebar, in the order of the work: entries (and the mailbox entries
-# waiting to become one), reviews, articles, comments, then campaigns, settings, the outbox and
-# the export jobs.
+# waiting to become one), reviews, the public vote, the 公示 and its objections, certificates,
+# articles, comments, then campaigns, settings, the outbox and the export jobs.
 MODEL_ORDER = [
     "Submission",
     "MailboxMessage",
     "ReviewAssignment",
     "Review",
     "ReviewerProfile",
+    "VoteSettings",
+    "Vote",
+    "PublicNotice",
+    "Objection",
+    "Certificate",
     "Showcase",
     "Comment",
     "Campaign",

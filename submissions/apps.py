@@ -24,15 +24,25 @@ class SubmissionsConfig(AppConfig):
 
         hooks.connect()  # its signals, and the workflow's "overlap" effect
 
+        from submissions.notice import hooks as notice_hooks
+
+        notice_hooks.connect()  # the workflow's "objection_mail" effect
+
+        from submissions.results import hooks as results_hooks
+
+        results_hooks.connect()  # the workflow's "certificate_pdf" effect, the signing key's deploy check
+
         # The task modules (docs/tasks.md): each declares its periodic tasks when imported, so every
         # process, the worker's schedules above all, knows them all. Here, not at the top: they import the models.
         from submissions.column import tasks as column_tasks  # noqa: F401
         from submissions.intake import tasks as intake_tasks  # noqa: F401
         from submissions.management import tasks as command_tasks  # noqa: F401
         from submissions.newsroom import tasks as newsroom_tasks  # noqa: F401
+        from submissions.notice import tasks as notice_tasks  # noqa: F401
         from submissions.overlap import tasks as overlap_tasks  # noqa: F401
         from submissions.platform import mail  # noqa: F401
         from submissions.review import tasks as review_tasks  # noqa: F401
+        from submissions.vote import tasks as vote_tasks  # noqa: F401
         from submissions.workflow import effects
 
         effects.check()  # last: every declared effect of a move has its one handler by now

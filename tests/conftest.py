@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
+from django.utils import translation
 
 from submissions.platform import pagecache
 from submissions.workflow import roles
@@ -40,8 +41,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request, settings, tmp_path):
-    """Each test gets its own media folder, and (when it uses the database) an empty cache."""
+    """Each test gets its own media folder, the site's language (a request in English leaves the
+    thread's language behind it), and (when it uses the database) an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    translation.activate(settings.LANGUAGE_CODE)
     pagecache.local_pages.forget()  # a process's copy of public pages, from an earlier test's data
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
     if uses_db:
@@ -50,6 +53,20 @@ def _clean_state(request, settings, tmp_path):
     yield
     if uses_db:
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def signing_pair(tmp_path_factory):
+    """A self-signed key and certificate for signing certificates' PDFs, made once a run (as `make run` does)."""
+    from submissions.results import keys
+
+    return keys.dev_pair(tmp_path_factory.mktemp("signing"))
+
+
+@pytest.fixture
+def signing(settings, signing_pair):
+    """Certificates may be issued: the newspaper's signing pair is configured."""
+    settings.CERTIFICATE_SIGNING_KEY, settings.CERTIFICATE_SIGNING_CERT = map(str, signing_pair)
 
 
 @pytest.fixture

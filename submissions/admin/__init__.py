@@ -1,3 +1,14 @@
 """The newsroom's admin. One module per area; each registers its own models."""
 
-from submissions.admin import campaign, exports, mailbox, review, showcase, site, submission  # noqa: F401
+from submissions.admin import (  # noqa: F401
+    campaign,
+    exports,
+    mailbox,
+    notice,
+    results,
+    review,
+    showcase,
+    site,
+    submission,
+    vote,
+)

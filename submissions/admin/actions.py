@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from submissions.admin.results import issue_awards
 from submissions.models import Status as S
 from submissions.review import assignments, decisions, export_jobs
 from submissions.review import exports as entry_export
@@ -146,4 +147,5 @@ ACTIONS = [
     decline,
     export_xlsx,
     export_csv,
+    issue_awards,
 ]

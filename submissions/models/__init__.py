@@ -1,8 +1,10 @@
 """The data model of the whole loop: submit, review, publish, read."""
 
 from submissions.models.campaign import Campaign, Criterion, Region
+from submissions.models.certificate import Certificate, CertificateCounter, CertificateKind, CertificateState, CertificateStep
 from submissions.models.export import ExportJob
 from submissions.models.mailbox import MailboxMessage
+from submissions.models.notice import NoticeItem, Objection, ObjectionEvidence, ObjectionStatus, ObjectionStep, PublicNotice  # noqa: F401
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
 from submissions.models.review import Review, ReviewAssignment, ReviewerProfile, ReviewScore, Stage
@@ -11,11 +13,17 @@ from submissions.models.showcase import Comment, RelatedLink, Showcase, Showcase
 from submissions.models.site import SiteSettings
 from submissions.models.status import ArticleState, Status, StatusChange
 from submissions.models.submission import Attachment, Kind, OrgType, Photo, ReferenceCounter, Section, Sector, Submission
+from submissions.models.vote import Vote, VoteCode, VoteSettings, VoteTally  # noqa: F401
 
 __all__ = [
     "ArticleState",
     "Attachment",
     "Campaign",
+    "Certificate",
+    "CertificateCounter",
+    "CertificateKind",
+    "CertificateState",
+    "CertificateStep",
     "Comment",
     "Criterion",
     "ExportJob",

@@ -64,6 +64,8 @@ ASSIGNABLE = frozenset(OPEN_STATUSES) - {S.RETURNED}
 EDITABLE = (S.DRAFT, S.RETURNED)
 # May be made into a new article (a published entry keeps the article it was published with).
 ARTICLE_SOURCE = (S.ACCEPTED,)
+# Stands in a campaign's public vote (网络投票): shortlisted and later, not withdrawn or declined.
+VOTE_STANDING = (S.SHORTLISTED, S.FINAL_REVIEW, S.ACCEPTED, S.PUBLISHED)
 
 # Groupings of article states.
 # Holds a valid sign-off (voided by any change to what a reader sees or what routes the article).

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -72,6 +72,7 @@ def open_checked(upload):
     if width * height > MAX_PIXELS:
         _reject(_("图片像素过大（超过 4000 万像素），请缩小后再上传。"))
     upload.seek(0)
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # strict, whatever a library imported in this process set
     try:
         image = Image.open(upload)
         image.load()  # decode every pixel: a truncated file fails here

@@ -128,6 +128,25 @@ DEFAULTS = {
         "的{{ stage }}评分已全部提交（{{ scored }} 位专家，平均 {{ score }} 分），请办理下一步：\n{{ admin_url }}"
         "\n\n{{ publisher }}",
     ),
+    # 公示 (submissions/notice): the objector's receipt and the answer, either way.
+    "objection_received": (
+        "异议受理回执（发给异议人）",
+        "【{{ site_name }}】已收到您对《{{ notice_title }}》的异议",
+        "{{ objector_name }}您好：\n\n我们已收到您对公示名单中“{{ entry_name }}”提出的异议，"
+        "将于 {{ due_date }} 前作出答复。\n\n受理回执：{{ receipt_url }}\n\n{{ publisher }}",
+    ),
+    "objection_upheld": (
+        "异议成立答复（发给异议人）",
+        "【{{ site_name }}】关于您对“{{ entry_name }}”的异议",
+        "{{ objector_name }}您好：\n\n经核查，您对《{{ notice_title }}》中“{{ entry_name }}”提出的异议成立，"
+        "该作品已撤出公示名单。\n\n核查意见：\n{{ message }}\n\n{{ publisher }}",
+    ),
+    "objection_dismissed": (
+        "异议不成立答复（发给异议人）",
+        "【{{ site_name }}】关于您对“{{ entry_name }}”的异议",
+        "{{ objector_name }}您好：\n\n经核查，您对《{{ notice_title }}》中“{{ entry_name }}”提出的异议不成立。"
+        "\n\n核查意见：\n{{ message }}\n\n{{ publisher }}",
+    ),
 }
 
 

@@ -44,8 +44,14 @@ PLACEHOLDERS = {
     "stage": gettext_lazy("评审轮次（初审/复审）"),
     "scored": gettext_lazy("已评分的专家人数"),
     "score": gettext_lazy("加权平均分"),
+    "objector_name": gettext_lazy("异议人姓名"),
+    "notice_title": gettext_lazy("公示标题"),
+    "entry_name": gettext_lazy("异议所涉作品（单位与品牌）"),
+    "due_date": gettext_lazy("答复期限"),
+    "receipt_url": gettext_lazy("异议受理回执链接"),
 }
 ENTRY = ("site_name", "publisher", "reference", "brand", "organization", "contact_name", "tracking_url")
+OBJECTION = ("site_name", "publisher", "objector_name", "notice_title", "entry_name", "due_date", "receipt_url")
 EVENT_PLACEHOLDERS = {
     "received": ENTRY,
     "mailbox_notice": (*ENTRY, "contact_phone", "kind", "region", "admin_url"),
@@ -74,6 +80,10 @@ EVENT_PLACEHOLDERS = {
         "score",
         "admin_url",
     ),
+    # 公示 (submissions/notice): the objector, never the entry's contacts.
+    "objection_received": OBJECTION,
+    "objection_upheld": (*OBJECTION, "message"),
+    "objection_dismissed": (*OBJECTION, "message"),
 }
 
 
@@ -123,7 +133,7 @@ def values(event, site, context):
         )
         found["score"] = "" if submission.score is None else str(submission.score)
     plain = ("tracking_url", "message", "admin_url", "article_url", "draft_url", "article_title", "actor_name", "note")
-    for name in (*plain, "reviewer_name", "queue_url", "editor_name", "stage", "scored"):
+    for name in (*plain, "reviewer_name", "queue_url", "editor_name", "stage", "scored", *OBJECTION[2:]):
         if name in context:
             found[name] = context[name] if context[name] is not None else ""
     if "entries" in context:

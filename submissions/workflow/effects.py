@@ -20,7 +20,9 @@ from django.db import transaction
 from submissions.models import Status as S
 from submissions.platform import pagecache, public_media, search
 from submissions.workflow import notices
+from submissions.workflow.certificates import CERTIFICATE
 from submissions.workflow.machines import ARTICLE, ENTRY, LIVE, MACHINES
+from submissions.workflow.objections import OBJECTION
 
 A = ARTICLE.choices
 
@@ -29,6 +31,8 @@ CACHE = "cache"
 SEARCH = "search"
 PUBLIC_MEDIA = "public_media"
 OVERLAP = "overlap"
+CERTIFICATE_PDF = "certificate_pdf"
+OBJECTION_MAIL = "objection_mail"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ WHEN = {
     ),
     MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
     PUBLIC_MEDIA: When(False, "files on disk: never linked for a publish that is rolled back"),
+    CERTIFICATE_PDF: When(False, "queued for the worker: a PDF is rendered and signed only for an issue that committed"),
+    OBJECTION_MAIL: When(False, "the outbox is written once the answer is certain; a failing template never undoes it"),
 }
 # What each effect does, for docs/workflow.md.
 DOES = {
@@ -55,6 +61,8 @@ DOES = {
     OVERLAP: "the overlap report of the entry, or the article's part in others', is made again (`overlap/hooks.py`)",
     MAIL: "the mails of `workflow/notices.py`: the submitter, the campaign mailbox, the chief editors or the editor",
     PUBLIC_MEDIA: "the article's photos are linked on the public path, or removed (`platform/public_media.py`)",
+    CERTIFICATE_PDF: "the certificate's PDF is rendered and signed in the worker (`results/hooks.py`, `results/tasks.py`)",
+    OBJECTION_MAIL: "the objector is sent the answer to their objection (`notice/hooks.py`)",
 }
 
 ANY = None  # in a rule: any status
@@ -77,6 +85,8 @@ RULES = (
     (ARTICLE, A.AWAITING_SIGNOFF, A.DRAFT, {MAIL}),
     *((ARTICLE, ANY, state, {CACHE, SEARCH, PUBLIC_MEDIA, OVERLAP}) for state in LIVE),
     *((ARTICLE, state, ANY, {CACHE, PUBLIC_MEDIA, OVERLAP}) for state in LIVE),
+    (CERTIFICATE, ANY, CERTIFICATE.choices.ISSUED, {CERTIFICATE_PDF}),  # a revoked one keeps its file
+    *((OBJECTION, ANY, answered, {OBJECTION_MAIL}) for answered in (OBJECTION.choices.UPHELD, OBJECTION.choices.DISMISSED)),
 )
 
 

@@ -25,7 +25,9 @@ from submissions.models.status import (  # noqa: F401 (re-exported: the grouping
     WITH_EDITORS,
     WITHDRAWABLE,
 )
+from submissions.workflow.certificates import CERTIFICATE
 from submissions.workflow.machine import Machine
+from submissions.workflow.objections import OBJECTION
 
 A = Showcase.State
 
@@ -121,7 +123,7 @@ ARTICLE = Machine(
 )
 # Every machine, in the order docs/workflow.md shows them. A new one (its own module in this
 # package, declaring its table with workflow.machine.Machine) is added here.
-MACHINES = (ENTRY, ARTICLE)
+MACHINES = (ENTRY, ARTICLE, CERTIFICATE, OBJECTION)
 _BY_MODEL = {machine.model: machine for machine in MACHINES}
 
 

@@ -75,6 +75,21 @@ _EDITOR_PERMS = [
     "submissions.view_outboxmessage",
     "submissions.view_sitesettings",
     "submissions.change_sitesettings",
+    "submissions.view_certificate",
+    "submissions.view_certificatestep",
+    "submissions.issue_certificate",
+    "submissions.view_publicnotice",  # 公示 and its objections (submissions/notice)
+    "submissions.add_publicnotice",
+    "submissions.change_publicnotice",
+    "submissions.view_noticeitem",
+    "submissions.view_objection",
+    "submissions.view_objectionstep",
+    "submissions.handle_objection",
+    "submissions.view_votesettings",  # the public vote (submissions/vote)
+    "submissions.add_votesettings",
+    "submissions.change_votesettings",
+    "submissions.view_vote",
+    "submissions.moderate_vote",
 ]
 
 PERMISSIONS = {
@@ -85,7 +100,7 @@ PERMISSIONS = {
         "submissions.change_review",
     ],
     EDITOR: _EDITOR_PERMS,
-    CHIEF: [*_EDITOR_PERMS, "submissions.signoff_showcase"],
+    CHIEF: [*_EDITOR_PERMS, "submissions.signoff_showcase", "submissions.revoke_certificate"],
 }
 
 
@@ -122,10 +137,19 @@ def sync_groups(apps, verbosity=0):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    # A permission of a model that a later migration makes is left for that migration's own call.
+    defined = {
+        f"{model._meta.app_label}.{codename}"
+        for model in apps.get_models()
+        for codename in [f"{action}_{model._meta.model_name}" for action in model._meta.default_permissions]
+        + [codename for codename, _name in model._meta.permissions]
+    }
     for role, codes in PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
         perms = []
         for code in codes:
+            if code not in defined:
+                continue
             app_label, codename = code.split(".")
             perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if perm is None:

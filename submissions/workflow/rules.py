@@ -22,7 +22,10 @@ from django.contrib.auth.backends import BaseBackend
 from submissions.models import ReviewAssignment, Submission
 from submissions.models.review import STAGE_OF_STATUS
 from submissions.workflow import roles
+from submissions.workflow.certificates import ISSUE as ISSUE_CERTIFICATE
+from submissions.workflow.certificates import REVOKE as REVOKE_CERTIFICATE
 from submissions.workflow.machines import EDIT_ARTICLE, RUN_WORKFLOW, SIGNOFF  # the moves' permissions, named by the tables
+from submissions.workflow.objections import HANDLE as HANDLE_OBJECTION
 
 READ_ENTRIES = "submissions.view_submission"  # editors and chief editors: every entry, with its contacts
 SCORE = "submissions.score_submission"  # reviewers: the entries assigned to them
@@ -66,6 +69,9 @@ RULES = {
     RUN_WORKFLOW: _held(RUN_WORKFLOW),
     EDIT_ARTICLE: _held(EDIT_ARTICLE),
     SIGNOFF: _held(SIGNOFF),
+    ISSUE_CERTIFICATE: _held(ISSUE_CERTIFICATE),
+    REVOKE_CERTIFICATE: _held(REVOKE_CERTIFICATE),
+    HANDLE_OBJECTION: _held(HANDLE_OBJECTION),
 }
 
 

@@ -76,6 +76,25 @@ def test_truncated_jpeg_is_refused():
     assert "损坏" in refused(data[: len(data) // 2])
 
 
+def test_truncated_jpeg_is_refused_in_a_process_that_renders_certificates(monkeypatch):
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on when imported (the worker renders
+    certificates and checks mailed photos in one process): the check stays strict."""
+    import importlib
+
+    import weasyprint.images
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", ImageFile.LOAD_TRUNCATED_IMAGES)
+    importlib.reload(weasyprint.images)  # what importing WeasyPrint does to the process
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    data = image_bytes(size=(800, 600))
+    assert "损坏" in refused(data[: len(data) // 2])
+    from submissions.results import pdf
+
+    importlib.reload(pdf)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_polyglot_payload_is_not_in_the_stored_renditions():
     payload = b"<script>alert('x')</script><html><body onload=alert(1)>"
     result = images.make_renditions(upload(image_bytes() + payload))

@@ -30,6 +30,8 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:flush_views": ("submissions.column.tasks.flush_views", "I", 1, now),
         "portal:cleanup_media": ("submissions.management.tasks.cleanup_media", "I", 360, now),
         "portal:prune_exports": ("submissions.review.tasks.prune_exports", "I", 360, now),
+        "portal:close_notices": ("submissions.notice.tasks.close_notices", "I", 10, now),
+        "portal:vote_tallies": ("submissions.vote.tasks.refresh_tallies", "I", 1, now),
         "portal:backup": ("submissions.platform.tasks.backup", "D", None, datetime(2026, 12, 2, 2, 30, tzinfo=BEIJING)),
     }
     # A declaration changed, one added, one gone: the rows follow; others (not ours) are kept.
@@ -51,6 +53,8 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:flush_views",
         "portal:cleanup_media",
         "portal:prune_exports",
+        "portal:close_notices",
+        "portal:vote_tallies",
         "portal:nightly",
         "someone-else",
     }

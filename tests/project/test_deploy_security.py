@@ -43,8 +43,9 @@ def test_proxy_ssl_header_only_behind_a_proxy():
     assert production_settings(PROXY_COUNT="1")["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
-def test_deploy_check_is_clean_under_production_settings():
+def test_deploy_check_is_clean_under_production_settings(signing_pair):
     env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "0", "ALLOWED_HOSTS": "brands.example.com"}
+    env["CERTIFICATE_SIGNING_KEY"], env["CERTIFICATE_SIGNING_CERT"] = map(str, signing_pair)  # the newspaper's pair
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

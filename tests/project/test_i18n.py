@@ -163,7 +163,7 @@ def test_the_switch_sets_the_cookie_and_english_follows(client):
 
 
 def read_po(path):
-    """The entries of a .po file: flags, msgid, msgid_plural and msgstr(s); the header left out."""
+    """The entries of a .po file: flags, msgctxt, msgid, msgid_plural and msgstr(s); the header left out."""
     entries = []
     for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
         entry = {"flags": "", "msgstr": []}
@@ -214,6 +214,8 @@ def test_catalogue_is_complete_and_compiled():
     for e in entries:
         if "msgid_plural" in e:
             assert compiled.ngettext(e["msgid"], e["msgid_plural"], 1) == e["msgstr"][0], e["msgid"]
+        elif "msgctxt" in e:  # the same Chinese word meaning another thing (pgettext)
+            assert compiled.pgettext(e["msgctxt"], e["msgid"]) == e["msgstr"][0], e["msgid"]
         else:
             assert compiled.gettext(e["msgid"]) == e["msgstr"][0], e["msgid"]
 

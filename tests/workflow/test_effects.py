@@ -163,7 +163,11 @@ def test_the_declared_effects_of_known_moves():
     assert set(moves[("entry", "accepted", "published")]) == {"mail"}
     assert set(moves[("entry", "published", "accepted")]) == set()  # taken down with its article: no news
     assert set(moves[("entry", "submitted", "first_review")]) == set()
-    assert len(moves) == 34 + 12  # every move of both tables, and no other
+    # An objection's answer is mailed to the objector, either way; taking it tells no one.
+    assert set(moves[("objection", "received", "investigating")]) == set()
+    assert set(moves[("objection", "investigating", "upheld")]) == {"objection_mail"}
+    assert set(moves[("objection", "investigating", "dismissed")]) == {"objection_mail"}
+    assert len(moves) == 34 + 12 + 2 + 3  # every move of the entry's, article's, certificate's and objection's tables
 
 
 def test_every_declared_effect_has_one_handler_after_ready():

@@ -179,8 +179,23 @@ EDITOR_PERMISSIONS = {
     "submissions.view_outboxmessage",
     "submissions.view_sitesettings",
     "submissions.change_sitesettings",
+    "submissions.view_certificate",
+    "submissions.view_certificatestep",
+    "submissions.issue_certificate",
+    "submissions.view_publicnotice",
+    "submissions.add_publicnotice",
+    "submissions.change_publicnotice",
+    "submissions.view_noticeitem",
+    "submissions.view_objection",
+    "submissions.view_objectionstep",
+    "submissions.handle_objection",
+    "submissions.view_votesettings",
+    "submissions.add_votesettings",
+    "submissions.change_votesettings",
+    "submissions.view_vote",
+    "submissions.moderate_vote",
 }
-CHIEF_PERMISSIONS = EDITOR_PERMISSIONS | {"submissions.signoff_showcase"}
+CHIEF_PERMISSIONS = EDITOR_PERMISSIONS | {"submissions.signoff_showcase", "submissions.revoke_certificate"}
 EXPECTED_GROUPS = {
     "评审专家": (roles.REVIEWER, REVIEWER_PERMISSIONS),
     "编辑": (roles.EDITOR, EDITOR_PERMISSIONS),

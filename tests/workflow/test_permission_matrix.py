@@ -40,7 +40,13 @@ from submissions.models import (
     Submission,
 )
 from submissions.newsroom import publishing
+from submissions.notice import services as notice_services
+from submissions.notice.forms import CheckedEvidence
+from submissions.results import services as results_services
+from submissions.results import tasks as results_tasks
+from submissions.vote import services as vote_services
 from tests.factories import (
+    CampaignFactory,
     ShowcaseFactory,
     UserFactory,
     add_attachment,
@@ -50,6 +56,8 @@ from tests.factories import (
     review,
     submission_in,
 )
+from tests.notice.helpers import DURING, notice_of
+from tests.vote.helpers import PRINT, vote_on
 
 ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF = "anonymous", "owner", "other", "reviewer", "editor", "chief"
 ACTORS = (ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF)
@@ -217,6 +225,29 @@ MATRIX = [
     ("/admin/submissions/showcase/{draft_article.pk}/revisions/1/revert/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
     ("/admin/submissions/showcase/{draft_article.pk}/move/", "POST", admin(EDITORS, ok=302)),
     ("/admin/submissions/showcase/{draft_article.pk}/docx/", "GET", admin(EDITORS)),
+    # 公示 and objections: the notice is public; its period is over, so the form answers no one; a receipt
+    # is for whoever holds its address; handling and evidence are the editors'.
+    ("/notice/{notice.campaign.slug}/", "GET", everyone(200)),
+    ("/notice/{notice.campaign.slug}/objection/", "GET", everyone(403)),
+    ("/notice/{notice.campaign.slug}/objection/{objection.token}/", "GET", everyone(200)),
+    ("/notice/{notice.campaign.slug}/objection/00000000000000000000000000000000/", "GET", everyone(404)),
+    ("/admin/submissions/objection/{objection.pk}/handle/", "GET", admin(EDITORS)),
+    ("/admin/submissions/objection/{objection.pk}/evidence/{evidence.pk}/", "GET", admin(EDITORS)),
+    # Certificates: verifying one is public; its PDF is the newsroom's editors'; revoking, the chief editors'.
+    ("/verify/", "GET", everyone(200)),
+    ("/verify/{certificate.number}/", "GET", everyone(200)),
+    ("/verify/DZRB-1999-9999/", "GET", everyone(404)),
+    ("/admin/submissions/certificate/{certificate.pk}/pdf/", "GET", admin(EDITORS)),
+    ("/admin/submissions/certificate/{certificate.pk}/revoke/", "GET", admin({CHIEF})),
+    # The public vote: the board and the confirmation are public; a vote needs a confirmed number (else: to
+    # the confirmation); settings, standings and the audit log are the editors', reviewers see nothing of it.
+    ("/vote/{vote.campaign.slug}/", "GET", everyone(200)),
+    ("/vote/{vote.campaign.slug}/voter/", "GET", everyone(200)),
+    ("/vote/{vote.campaign.slug}/voter/", "POST", everyone(400)),  # empty: the form again
+    ("/vote/{vote.campaign.slug}/{vote_entry.pk}/", "POST", everyone(302)),
+    ("/vote/{vote.campaign.slug}/{vote_entry.pk}/", "GET", everyone(405)),
+    ("/vote/no-such-vote/", "GET", everyone(404)),
+    ("/admin/submissions/votesettings/{vote.pk}/standings/", "GET", admin(EDITORS)),
 ]
 
 # One line per admin model: (app/model, world object, may view, may add, may delete).
@@ -233,6 +264,11 @@ ADMIN_MODELS = [
     ("submissions/notificationtemplate", "template", EDITORS, NOBODY, NOBODY),
     ("submissions/outboxmessage", "message", EDITORS, NOBODY, NOBODY),
     ("submissions/mailboxmessage", "mail", EDITORS, NOBODY, NOBODY),  # fetched by fetch_mailbox; entered at /admin/intake/
+    ("submissions/publicnotice", "notice", EDITORS, EDITORS, NOBODY),  # a published notice is not deleted
+    ("submissions/objection", "objection", EDITORS, NOBODY, NOBODY),  # from the public form; moved by handle/
+    ("submissions/certificate", "certificate", EDITORS, EDITORS, NOBODY),  # issued, never deleted: revoked instead
+    ("submissions/votesettings", "vote", EDITORS, EDITORS, NOBODY),  # turned off, never deleted
+    ("submissions/vote", "ballot", EDITORS, NOBODY, NOBODY),  # the audit log: votes come from the public page
     ("auth/user", "editor_user", NOBODY, NOBODY, NOBODY),  # accounts and roles: superusers only
     ("auth/group", "group", NOBODY, NOBODY, NOBODY),
     ("axes/accessattempt", "attempt", NOBODY, NOBODY, NOBODY),
@@ -269,6 +305,28 @@ ALL_ROWS = MATRIX + [
 UNCOVERED = {
     r"^admin/\(\?P<url>\.\*\)\$$": "the admin's catch-all; requested above as /admin/no/such/page/",
 }
+
+
+def certificate_world(editor):
+    """A thank-you letter issued by an editor, its PDF rendered and signed as the worker does after the commit."""
+    certificate = results_services.issue_letter("thanks", CampaignFactory(slug="matrix-letters"), "吴十", actor=editor)
+    results_tasks.render_certificate(certificate.pk)
+    certificate.refresh_from_db()
+    return {"certificate": certificate}
+
+
+def notice_world():
+    notice = notice_of(1, slug="matrix-notice")
+    evidence = CheckedEvidence("证明.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")
+    data = {"name": "李四", "unit": "某单位", "phone": "13900001111", "email": "lisi@example.com", "facts": "事实" * 20}
+    objection = notice_services.raise_objection(notice, notice.items.get(), data, [evidence], today=DURING)
+    return {"notice": notice, "objection": objection, "evidence": objection.evidence.get()}
+
+
+def vote_world():
+    vote, (entry,) = vote_on(1, slug="matrix-vote")
+    ballot = vote_services.cast(vote.campaign, entry, vote_services.keyed("phone", "13900001111"), PRINT)
+    return {"vote": vote, "vote_entry": entry, "ballot": ballot}
 
 
 def export_job(editor):
@@ -354,6 +412,9 @@ def world():
         ),
         task_queued=OrmQ.objects.create(key="portal", payload="x", lock=now()),
         showcase_type=ContentType.objects.get_for_model(Showcase).pk,
+        **notice_world(),
+        **vote_world(),
+        **certificate_world(users[EDITOR]),
         users=users,
         tokens={OWNER: entry.tracking_token, OTHER: other.tracking_token},
     )
@@ -404,12 +465,14 @@ def check(rows):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("signing")
 def test_public_pages_and_media_answer_each_actor_as_allowed():
     problems = check([row for row in MATRIX if not row[0].startswith("/admin/")])
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("signing")
 def test_admin_pages_answer_each_role_as_allowed():
     admin_only = [row for row in ALL_ROWS if row[0].startswith("/admin/")]
     problems = check(admin_only)

@@ -20,6 +20,12 @@ KNOWN_MOVES = {
     ("article", "published", "unpublished"): "`change_showcase` (editor, chief editor)",
 }
 ARTICLE_MOVES_WITH_A_REASON = {("awaiting_signoff", "draft"), ("published", "unpublished")}
+# The other machines' moves that need a reason: a revocation, an objection's answer either way.
+OTHER_MOVES_WITH_A_REASON = {
+    ("certificate", "issued", "revoked"),
+    ("objection", "investigating", "upheld"),
+    ("objection", "investigating", "dismissed"),
+}
 # The effects of known moves, as docs/workflow.md shows them (the product's rules: who is told,
 # what the public column shows), in the order they run.
 KNOWN_EFFECTS = {
@@ -51,7 +57,13 @@ def rows(text):
     table = None
     for line in text.splitlines():
         if line.startswith("### "):
-            table = {"### An entry": "entry", "### An article": "article", "### The effects": "effects"}[line]
+            table = {
+                "### An entry": "entry",
+                "### An article": "article",
+                "### A certificate": "certificate",
+                "### An objection (异议)": "objection",
+                "### The effects": "effects",
+            }[line]
         elif line.startswith("| ") and not line.startswith("| from ") and table != "effects":
             cells = [cell.strip() for cell in line.strip("|").split("|")]
             frm, to = (re.search(r"`(\w+)`", cell).group(1) for cell in cells[:2])
@@ -83,7 +95,12 @@ def test_the_generated_tables_show_the_known_moves_and_their_actors():
         assert move in moves and moves[move][0] == who, move
     # A reason for returning or declining an entry, sending an article back from sign-off, unpublishing it.
     for (table, frm, to), (_who, reason, _effects) in moves.items():
-        needs = to in {"returned", "declined"} if table == "entry" else (frm, to) in ARTICLE_MOVES_WITH_A_REASON
+        if table == "entry":
+            needs = to in {"returned", "declined"}
+        elif table == "article":
+            needs = (frm, to) in ARTICLE_MOVES_WITH_A_REASON
+        else:
+            needs = (table, frm, to) in OTHER_MOVES_WITH_A_REASON
         assert reason == needs, (table, frm, to)
     assert not NO_SUCH_MOVE & set(moves)
     assert not any("reviewer" in who for who, _reason, _effects in moves.values())  # reviewers score, they move nothing
@@ -101,4 +118,6 @@ def test_the_generated_tables_show_each_moves_effects_and_when_each_runs():
         ("overlap", "in the move's transaction"),
         ("mail", "after the commit"),
         ("public_media", "after the commit"),
+        ("certificate_pdf", "after the commit"),
+        ("objection_mail", "after the commit"),
     ]
