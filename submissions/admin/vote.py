@@ -30,6 +30,9 @@ class VoteSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # turned off, never deleted: the votes keep pointing at the campaign
 
+    def save_model(self, request, obj, form, change):
+        services.save_settings(obj)
+
     @admin.display(description=gettext_lazy("排名与最终得分"))
     def standings_link(self, obj):
         url = reverse("admin:submissions_votesettings_standings", args=[obj.pk])

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from submissions.models import Submission, Vote, VoteCode, VoteSettings, VoteTally
 from submissions.models.status import VOTE_STANDING
+from submissions.platform import pagecache
 from submissions.vote import sms
 
 CODE_SECONDS = 300  # a code is good for 5 minutes
@@ -238,6 +239,14 @@ def cast(campaign, entry, voter, fingerprint, *, at=None, vote_settings=None):
 
 
 @transaction.atomic
+def save_settings(vote_settings):
+    """Save a campaign's vote settings (the admin's save). The board is kept in the page cache for
+    up to a minute: once the change commits, every cached page is made stale, so turning the vote
+    off, moving its window or its weight shows at once."""
+    vote_settings.save()
+    transaction.on_commit(pagecache.bump)
+
+
 def decide(votes, editor, *, accept):
     """An editor's decision on held votes (the others are left as they are): accepted ones count from the
     next refresh, rejected ones never. Who decided and when is kept on each vote. Returns how many."""

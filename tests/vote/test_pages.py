@@ -94,6 +94,17 @@ def test_a_campaign_without_its_vote_on_has_no_vote_pages():
         assert client.get(url).status_code == 404
 
 
+def test_turning_the_vote_off_in_the_admin_takes_the_cached_board_down_at_once(django_capture_on_commit_callbacks):
+    vote, _entries = vote_on(1)
+    client = Client()
+    board = f"/vote/{vote.campaign.slug}/"
+    assert client.get(board).status_code == 200  # now in the page cache, for up to a minute
+    vote.enabled = False
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_settings(vote)  # what the admin's save does
+    assert client.get(board).status_code == 404
+
+
 def board_queries(slug, client=None):
     pagecache.local_pages.forget()
     cache.clear()
