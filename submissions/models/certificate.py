@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from submissions.models.status import Step
+
 
 class CertificateKind(models.TextChoices):
     AWARD = "award", _("荣誉证书")  # for a selected organization's entry
@@ -107,20 +109,10 @@ class Certificate(models.Model):
         return self.get_kind_display()
 
 
-class CertificateStep(models.Model):
-    """One move of a certificate (issued, revoked): the same columns as StatusChange. Written only by transition()."""
+class CertificateStep(Step):
+    """One move of a certificate (issued, revoked). Written only by transition()."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
-    )
-    actor_role = models.CharField(_("操作身份"), max_length=20)
-    note = models.TextField(_("内部备注"), blank=True)
-    message = models.TextField(_("说明"), blank=True)
-    via = models.CharField(_("操作途径"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         app_label = "submissions"
@@ -128,16 +120,5 @@ class CertificateStep(models.Model):
         verbose_name = _("证书记录")
         verbose_name_plural = _("证书记录")
 
-    def __str__(self):
-        return f"{self.from_label or '—'} → {self.to_label}"
-
-    def _label(self, value):
-        return CertificateState(value).label if value in CertificateState.values else value
-
-    @property
-    def from_label(self):
-        return self._label(self.from_status)
-
-    @property
-    def to_label(self):
-        return self._label(self.to_status)
+    def labels(self):
+        return CertificateState

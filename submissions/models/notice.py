@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from submissions.models.status import Step
+
 
 class PublicNotice(models.Model):
     campaign = models.OneToOneField(
@@ -141,25 +143,16 @@ class ObjectionEvidence(models.Model):
         return self.original_name
 
 
-class ObjectionStep(models.Model):
-    """One step of an objection's history, with StatusChange's columns. Written only by transition()."""
+class ObjectionStep(Step):
+    """One step of an objection's history. Written only by transition()."""
 
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
-    )
-    actor_role = models.CharField(_("操作身份"), max_length=20)
-    note = models.TextField(_("内部备注"), blank=True)
     message = models.TextField(_("给异议人的说明"), blank=True)
-    via = models.CharField(_("操作途径"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["objection", "created_at", "pk"]
         verbose_name = _("异议处理记录")
         verbose_name_plural = _("异议处理记录")
 
-    def __str__(self):
-        return f"{self.from_status or '—'} → {self.to_status}"
+    def labels(self):
+        return ObjectionStatus

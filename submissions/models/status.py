@@ -78,7 +78,51 @@ SOURCED = (A.AWAITING_SIGNOFF, A.SIGNED_OFF, A.SCHEDULED, A.PUBLISHED)
 SOURCE_CHANGEABLE = (A.DRAFT, A.AWAITING_SIGNOFF, A.SIGNED_OFF, A.SCHEDULED, A.UNPUBLISHED)
 
 
-class StatusChange(models.Model):
+class Step(models.Model):
+    """One move of anything a workflow machine moves: who moved it, when, from what, to what and why.
+
+    The history of entries and articles (StatusChange), of certificates and of objections share
+    these columns; each names its subject and the statuses its labels come from (`labels()`).
+    Written only by submissions.workflow.transition(), through its machine's `record`.
+    """
+
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
+    )
+    actor_role = models.CharField(_("操作身份"), max_length=20)
+    note = models.TextField(_("内部备注"), blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    via = models.CharField(_("操作途径"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.from_label or '—'} → {self.to_label}"
+
+    def labels(self):
+        """The TextChoices this step's statuses are labelled by."""
+        raise NotImplementedError
+
+    def _label(self, value):
+        if not value:
+            return ""
+        choices = self.labels()
+        return choices(value).label if value in choices.values else value
+
+    @property
+    def from_label(self):
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self):
+        return self._label(self.to_status)
+
+
+class StatusChange(Step):
     """One step of an entry's or an article's history: who moved it, when, from what, to what and why.
 
     An entry's steps have `submission` set; an article's steps have `showcase` set (statuses are
@@ -89,16 +133,7 @@ class StatusChange(models.Model):
         "submissions.Submission", on_delete=models.CASCADE, related_name="history", null=True, blank=True
     )
     showcase = models.ForeignKey("submissions.Showcase", on_delete=models.CASCADE, related_name="history", null=True, blank=True)
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
-    )
-    actor_role = models.CharField(_("操作身份"), max_length=20)
-    note = models.TextField(_("内部备注"), blank=True)
     message = models.TextField(_("给报送单位的说明"), blank=True)
-    via = models.CharField(_("操作途径"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         app_label = "submissions"
@@ -117,19 +152,5 @@ class StatusChange(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.from_label or '—'} → {self.to_label}"
-
-    def _label(self, value):
-        if not value:
-            return ""
-        choices = Status if self.submission_id else ArticleState
-        return choices(value).label if value in choices.values else value
-
-    @property
-    def from_label(self):
-        return self._label(self.from_status)
-
-    @property
-    def to_label(self):
-        return self._label(self.to_status)
+    def labels(self):
+        return Status if self.submission_id else ArticleState
