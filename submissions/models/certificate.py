@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models.status import Step
+from submissions.models.submission import YearCounter
 
 
 class CertificateKind(models.TextChoices):
@@ -26,19 +27,13 @@ class CertificateState(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-class CertificateCounter(models.Model):
+class CertificateCounter(YearCounter):
     """The last certificate number handed out in a year; the row is locked while one is taken."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    value = models.PositiveIntegerField(default=0)
 
     class Meta:
         app_label = "submissions"
         verbose_name = _("证书编号计数器")
         verbose_name_plural = _("证书编号计数器")
-
-    def __str__(self):
-        return f"{self.year}: {self.value}"
 
 
 class Certificate(models.Model):

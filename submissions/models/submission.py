@@ -169,18 +169,33 @@ class Submission(models.Model):
         return f"“{name}”"
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number handed out in a year; rows are locked while one is taken."""
+class YearCounter(models.Model):
+    """The last number handed out in a year (entries' references, certificates' numbers)."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("编号计数器")
-        verbose_name_plural = _("编号计数器")
+        abstract = True
 
     def __str__(self):
         return f"{self.year}: {self.value}"
+
+    @classmethod
+    def take(cls, year):
+        """The next number of `year`. Call inside a transaction: the year's row stays locked until it
+        ends, so two people taking one at once get two numbers and a rolled-back take leaves no gap."""
+        cls.objects.get_or_create(year=year)
+        cls.objects.filter(pk=year).update(value=F("value") + 1)
+        return cls.objects.select_for_update().get(pk=year).value
+
+
+class ReferenceCounter(YearCounter):
+    """The last reference number handed out in a year; rows are locked while one is taken."""
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
 
 
 class Section(models.Model):

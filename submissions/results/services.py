@@ -9,7 +9,6 @@ the rendering (submissions.results.tasks), so the editor's request never waits f
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,10 +31,7 @@ def prefix():
 
 def next_number(year):
     """The next certificate number of a year, e.g. DZRB-2026-0042. Call inside a transaction (the row is locked)."""
-    CertificateCounter.objects.get_or_create(year=year)
-    CertificateCounter.objects.filter(pk=year).update(value=F("value") + 1)
-    value = CertificateCounter.objects.select_for_update().get(pk=year).value
-    return f"{prefix()}-{year}-{value:04d}"
+    return f"{prefix()}-{year}-{CertificateCounter.take(year):04d}"
 
 
 def award_wording(entry):

@@ -235,10 +235,7 @@ def _side_updates(machine, obj, to, actor, now, message):
 
 def next_reference(year):
     """The next readable reference code of a year, e.g. 2026-0042. Call inside a transaction."""
-    ReferenceCounter.objects.get_or_create(year=year)
-    ReferenceCounter.objects.filter(pk=year).update(value=F("value") + 1)
-    value = ReferenceCounter.objects.select_for_update().get(pk=year).value
-    return f"{year}-{value:04d}"
+    return f"{year}-{ReferenceCounter.take(year):04d}"
 
 
 def _role_label(actor):
