@@ -41,6 +41,7 @@ LAYERS = [
             "submissions.results",
             "submissions.notice",
             "submissions.vote",
+            "submissions.recommend",
         ],
     ),
     ("entry points", ["submissions"]),  # admin, urls, views, management, apps, templatetags: everything else

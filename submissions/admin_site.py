@@ -24,6 +24,9 @@ from submissions.workflow import rules
 MODEL_ORDER = [
     "Submission",
     "MailboxMessage",
+    "RecommendingBody",
+    "EligibilityCheck",
+    "Recommendation",
     "ReviewAssignment",
     "Review",
     "ReviewerProfile",

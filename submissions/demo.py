@@ -99,3 +99,66 @@ COPIED_SECTION = (
     "再请种植大户讲销售门路。课后党员分片包户，把学到的技术一户一户教到位，"
     "三年来全村大棚由四十个增加到一百六十个，亩均收入提高三成，二十多名在外务工青年回村创业。",
 )
+
+# A second demo campaign that screens its entries: an eligibility checklist and recommendation by the
+# superior body (逐级推荐, submissions/recommend), two bodies each covering a city, with a quota.
+SCREENED_CAMPAIGN = ("2026-recommended-brands", "2026年度基层党建品牌逐级推荐展示活动", "tuijian@example.com")
+ELIGIBILITY_ITEMS = ["kind", "org_type", "complete", "consent", "not_duplicate"]
+BODIES = [("济南市委组织部", "济南"), ("青岛市委组织部", "青岛")]
+BODY_QUOTA = 3
+BODY_ACCOUNT = ("jinan", "济南市委组织部 刘干事")  # acts for the first body (its workspace: /recommend/)
+OPINION = "该党组织品牌特色鲜明、成效显著，经审核材料真实，同意推荐。"
+# (organization, short name, parent, brand, slogan, sector, city, how far it gets: submitted, eligible, recommended)
+SCREENED_ORGS = [
+    (
+        "泉城示范街道红枫社区党委",
+        "红枫社区",
+        "泉城示范街道党工委",
+        "红枫驿站",
+        "家门口的红色驿站",
+        "community",
+        "济南",
+        "recommended",
+    ),
+    (
+        "泉城示范软件园联合党委",
+        "软件园",
+        "泉城示范高新区党工委",
+        "码上先锋",
+        "代码里写初心",
+        "private_enterprise",
+        "济南",
+        "recommended",
+    ),
+    (
+        "泉城示范实验小学党支部",
+        "实验小学",
+        "泉城示范区教育工委",
+        "红领巾成长营",
+        "扣好人生第一粒扣子",
+        "education",
+        "济南",
+        "eligible",
+    ),
+    (
+        "泉城示范供水集团党委",
+        "供水集团",
+        "泉城示范城投集团党委",
+        "清泉先锋",
+        "一泓清泉润万家",
+        "state_enterprise",
+        "济南",
+        "submitted",
+    ),
+    (
+        "海岸示范港务公司党委",
+        "港务公司",
+        "海岸示范港口集团党委",
+        "红色航标",
+        "航标所指，党旗所向",
+        "state_enterprise",
+        "青岛",
+        "eligible",
+    ),
+    ("海岸示范海洋研究所党支部", "海洋研究所", "海岸示范科学院党组", "深蓝先锋", "向海图强", "institution", "青岛", "submitted"),
+]

@@ -18,9 +18,11 @@ from submissions.models import (
     Attachment,
     Campaign,
     Criterion,
+    EligibilityItem,
     Kind,
     OrgType,
     Photo,
+    RecommendingBody,
     Region,
     Sector,
     Showcase,
@@ -29,6 +31,7 @@ from submissions.models import (
     Submission,
 )
 from submissions.platform import images
+from submissions.recommend import services as screening
 from submissions.review import assignments, scoring
 from submissions.workflow import roles
 from submissions.workflow.routes import ROUTES
@@ -63,7 +66,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(user, create, extracted, **kwargs):
         if extracted:
             ensure_roles()
-            user.is_staff = True
+            user.is_staff = extracted != roles.RECOMMENDER  # a body works outside the newsroom's admin
             user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[extracted]))
         user.save()
 
@@ -154,25 +157,69 @@ def add_attachment(submission, name="申报材料.pdf", content=b"%PDF-1.4\n% te
     return attachment
 
 
+def body_account():
+    """The account of the factory's recommending body (not staff: the bodies' workspace)."""
+    return make_user(roles.RECOMMENDER, username="factory-body")
+
+
+def screening_campaign(recommendation=True):
+    """A campaign that checks the whole checklist and, with `recommendation`, asks the body of 济南
+    (quota 100, acted for by body_account()) to recommend each entry."""
+    campaign = CampaignFactory(
+        slug="screening-campaign" if recommendation else "eligibility-campaign",
+        eligibility_items=list(EligibilityItem.values),
+        uses_recommendation=recommendation,
+    )
+    if recommendation:
+        body, _created = RecommendingBody.objects.get_or_create(campaign=campaign, name="济南市委组织部", defaults={"quota": 100})
+        body.regions.add(RegionFactory())
+        body.members.add(body_account())
+    return campaign
+
+
+def screen(submission, status=Status.RECOMMENDED, *, editor=None):
+    """Take a submitted entry through screening as its checker would: every item passed (eligible),
+    then recommended by its body when its campaign asks (and `status` is RECOMMENDED)."""
+    recommends = submission.campaign.uses_recommendation
+    checker = body_account() if recommends else editor or make_user(roles.EDITOR, username="factory-editor")
+    passed = {item: (True, "") for item in submission.campaign.eligibility_items}
+    screening.check(submission, actor=checker, results=passed)
+    if recommends and status == Status.RECOMMENDED:
+        screening.recommend(submission, actor=body_account(), opinion="同意推荐。")
+    submission.refresh_from_db()
+    return submission
+
+
 def walk_on(submission, status, *, editor=None):
     """workflow.walk's route to `status`, from where the entry is now (an entry sent through the
     form has made the route's first step; one assigned to reviewers, a few more): each step made
-    by the one who would make it."""
+    by the one who would make it. In a campaign that screens, a submitted entry is screened before review."""
     editor = editor or make_user(roles.EDITOR, username="factory-editor")
     route = ROUTES[status]
-    for step in route[route.index(submission.status) + 1 if submission.status in route else 0 :]:
+    steps = route[route.index(submission.status) + 1 if submission.status in route else 0 :]
+    if submission.status == Status.SUBMITTED and submission.campaign.screens and steps[:1] == [Status.FIRST_REVIEW]:
+        screen(submission, editor=editor)
+    for step in steps:
         actor = workflow.SUBMITTER if workflow.SUBMITTER in workflow.TRANSITIONS[(submission.status, step)] else editor
         message = "请补充近三年的具体数据和活动照片。" if step in workflow.MESSAGE_REQUIRED else ""
         workflow.transition(submission, step, actor=actor, message=message)
     return submission
 
 
-def submission_in(status, **kwargs):
+def submission_in(status, *, screened_by=None, **kwargs):
     """An entry sent through the form (unless a draft is asked for), then brought to `status`
-    through the real workflow, step by step."""
+    through the real workflow, step by step. `screened_by`: "recommendation" or "eligibility", in a
+    campaign that screens so (screening_campaign); eligible and recommended entries are, by default,
+    in the campaign that asks for recommendation."""
     editor = make_user(roles.EDITOR, username="factory-editor")
     chief = make_user(roles.CHIEF, username="factory-chief")
+    if status in (Status.ELIGIBLE, Status.RECOMMENDED) and screened_by is None:
+        screened_by = "recommendation"
+    if screened_by is not None:
+        kwargs.setdefault("campaign", screening_campaign(recommendation=screened_by == "recommendation"))
     submission = SubmissionFactory(to=None if status == Status.DRAFT else Status.SUBMITTED, **kwargs)
+    if status in (Status.ELIGIBLE, Status.RECOMMENDED):
+        return screen(submission, status, editor=editor)
     if status == Status.PUBLISHED:
         from submissions.newsroom import publishing
 

@@ -5,6 +5,7 @@ from submissions.admin import (  # noqa: F401
     exports,
     mailbox,
     notice,
+    recommend,
     results,
     review,
     showcase,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from submissions.models import Campaign, Kind, Region, Review, ReviewAssignment, Status, Submission
 from submissions.platform.people import display_name
+from submissions.recommend import selectors as screening
 from submissions.workflow import rules
 
 WEEKS = 12
@@ -99,6 +100,16 @@ def cached_figures(entries, chosen):
     return found
 
 
+def body_progress(campaigns, chosen):
+    """Per campaign that uses recommendation (the chosen one, else all): each body's received /
+    checked / recommended / quota (推荐单位进度), two queries a campaign, none without one."""
+    return [
+        {"campaign": campaign, "rows": screening.progress(campaign)}
+        for campaign in campaigns
+        if campaign.uses_recommendation and (not chosen or str(campaign.pk) == chosen)
+    ]
+
+
 def dashboard_view(request, site):
     if not rules.reads_every_entry(request.user):
         raise PermissionDenied
@@ -115,5 +126,6 @@ def dashboard_view(request, site):
         **cached_figures(entries, chosen if chosen.isdigit() else ""),
         "bar_step": BAR_STEP,
         "reviewers": reviewer_progress(),
+        "body_progress": body_progress(campaigns, chosen if chosen.isdigit() else ""),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)

@@ -1,10 +1,11 @@
-"""公示 and objections in the admin: the notice (its list chosen, then published), the objections
-with their answer dates (overdue ones marked), taking one and answering it with a reason, and the
-evidence downloads.
+"""公示 and objections in the admin: the notice (its list chosen, then published; its status and
+history; its result declared final), the objections with their answer dates (overdue ones marked),
+taking one and answering it with a reason, and the evidence downloads.
 
-Thin: every write is submissions.notice.services (the objection's moves through the workflow),
-every list its selectors; who may is the permission authority's answer ("submissions.handle_objection":
-editors and chief editors; reviewers see nothing of it).
+Thin: every write is submissions.notice.services (the notice's and the objection's moves through the
+workflow: a refused move is shown as a message), every list its selectors; who may is the permission
+authority's answer ("submissions.publish_notice" and "submissions.handle_objection": editors and chief
+editors; reviewers see nothing of it).
 """
 
 from django.contrib import admin, messages
@@ -14,14 +15,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import workflow
-from submissions.models import NoticeItem, Objection, ObjectionEvidence, ObjectionStep, PublicNotice
+from submissions.models import NoticeItem, NoticeStep, Objection, ObjectionEvidence, ObjectionStep, PublicNotice
 from submissions.notice import services
 from submissions.notice.forms import AnswerForm, NoticeAdminForm
 from submissions.workflow.objections import HANDLE
+from submissions.workflow.public_notice import PUBLISH
 
 VIA = "admin"
 
@@ -33,6 +36,9 @@ class NoticeItemInline(admin.TabularInline):
     fields = ["position", "submission", "removed_at", "removed_reason"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("submission")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -40,13 +46,42 @@ class NoticeItemInline(admin.TabularInline):
         return False  # the list is chosen in the form's "公示名单" (services.save); an item leaves it by an upheld objection
 
 
+class NoticeStepInline(admin.TabularInline):
+    """The notice's history: published, closed, final (who or the periodic job, when)."""
+
+    model = NoticeStep
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_label", "to_label", "actor", "actor_role", "note", "via"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("原状态"))
+    def from_label(self, obj):
+        return obj.from_label
+
+    @admin.display(description=gettext_lazy("新状态"))
+    def to_label(self, obj):
+        return obj.to_label
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PublicNotice)
 class PublicNoticeAdmin(admin.ModelAdmin):
     form = NoticeAdminForm
-    list_display = ["title", "campaign", "starts_on", "workdays", "ends_on", "state"]
-    readonly_fields = ["ends_on", "published_at", "closed_at", "final_at", "public_link"]
-    inlines = [NoticeItemInline]
-    actions = ["publish"]
+    list_display = ["title", "campaign", "starts_on", "workdays", "ends_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["campaign"]
+    readonly_fields = ["status", "ends_on", "published_at", "closed_at", "final_at", "public_link"]
+    inlines = [NoticeItemInline, NoticeStepInline]
+    actions = ["publish", "finalize"]
 
     def get_fields(self, request, obj=None):
         return ["campaign", "title", "intro", "contact", "starts_on", "workdays", "entries", *self.readonly_fields]
@@ -54,13 +89,8 @@ class PublicNoticeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or not obj.is_published)
 
-    @admin.display(description=gettext_lazy("状态"))
-    def state(self, obj):
-        if obj.final_at:
-            return _("结果已确定")
-        if obj.closed_at:
-            return _("公示已结束")
-        return _("公示中") if obj.is_published else _("未发布")
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH)
 
     @admin.display(description=gettext_lazy("公示页面"))
     def public_link(self, obj):
@@ -75,15 +105,26 @@ class PublicNoticeAdmin(admin.ModelAdmin):
             entries = list(form.cleaned_data["entries"])
         services.save(obj, entries)
 
-    @admin.action(description=gettext_lazy("发布公示"), permissions=["change"])
+    @admin.action(description=gettext_lazy("发布公示"), permissions=["publish"])
     def publish(self, request, queryset):
         for notice in queryset:
             try:
-                services.publish(notice)
-            except (services.NoticeError, ValueError) as refused:
+                services.publish(notice, request.user, via=VIA)
+            except (workflow.TransitionError, ValueError) as refused:  # ValueError: the calendar lacks its year
                 messages.error(request, f"{notice}：{refused}")
             else:
                 messages.success(request, _("已发布：%(notice)s，公示至 %(end)s。") % {"notice": notice, "end": notice.ends_on})
+
+    @admin.action(description=gettext_lazy("确定公示结果"), permissions=["publish"])
+    def finalize(self, request, queryset):
+        """For a closed notice whose objections are all answered, before the periodic job gets to it."""
+        for notice in queryset:
+            try:
+                services.finalize(notice, request.user, via=VIA)
+            except workflow.TransitionError as refused:
+                messages.error(request, f"{notice}：{refused}")
+            else:
+                messages.success(request, _("公示结果已确定：%(notice)s。") % {"notice": notice})
 
 
 class ObjectionStepInline(admin.TabularInline):
@@ -151,7 +192,7 @@ class ObjectionAdmin(admin.ModelAdmin):
             (reverse("admin:submissions_objection_evidence", args=[obj.pk, item.pk]), item.original_name, item.warning)
             for item in files
         )
-        return format_html_join(format_html("<br>"), '<a href="{}">{}</a> {}', rows)
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a> {}', rows)
 
     @admin.display(description=gettext_lazy("办理"))
     def handle_link(self, obj):

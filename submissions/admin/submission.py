@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from submissions import workflow
-from submissions.admin import actions, workbench
+from submissions.admin import actions, screening, workbench
 from submissions.admin.entry_parts import AttachmentInline, PhotoInline, SectionInline, VersionedSubmissionForm
 from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
 from submissions.models import Photo, Section, Stage, StatusChange, Submission
@@ -194,6 +194,7 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         return [
             path("<path:object_id>/transition/", wrap(self.transition_view), name=f"{prefix}_transition"),
             path("<path:object_id>/assign/", wrap(self.assign_view), name=f"{prefix}_assign"),
+            path("<path:object_id>/body/", wrap(self.body_view), name=f"{prefix}_body"),
             path("<path:object_id>/unassign/<int:assignment_id>/", wrap(self.unassign_view), name=f"{prefix}_unassign"),
             path("<path:object_id>/score/<str:stage>/", wrap(self.score_view), name=f"{prefix}_score"),
             path("next-unscored/", wrap(self.next_unscored_view), name=f"{prefix}_next_unscored"),
@@ -239,8 +240,10 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
             moves = workflow.allowed_moves(obj, request.user) if self.has_workflow_permission(request) else []
+            entry = self.entry_context(request, obj)
             extra_context = {
-                **self.entry_context(request, obj),
+                **entry,
+                **screening.context(request, entry["entry"]),  # 资格审查与推荐, where the campaign screens
                 **(workbench.context(request, obj, moves) if self.has_workflow_permission(request) else {}),
                 "moves": moves,
                 "message_required": workflow.MESSAGE_REQUIRED,
@@ -269,6 +272,16 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         if request.method != "POST":
             return redirect("admin:submissions_submission_change", object_id)
         return workbench.assign_view(request, self._workbench_post(request, object_id))
+
+    def body_view(self, request, object_id):
+        """An editor puts the entry with another recommending body (the panel's small form)."""
+        if request.method != "POST":
+            return redirect("admin:submissions_submission_change", object_id)
+        if not screening.may_assign_body(request.user):
+            raise PermissionDenied
+        entry = self._entry(request, object_id)
+        screening.assign_body(request, entry)
+        return workbench.back(request, entry)
 
     def unassign_view(self, request, object_id, assignment_id):
         if request.method != "POST":

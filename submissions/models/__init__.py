@@ -4,9 +4,19 @@ from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.certificate import Certificate, CertificateCounter, CertificateKind, CertificateState, CertificateStep
 from submissions.models.export import ExportJob
 from submissions.models.mailbox import MailboxMessage
-from submissions.models.notice import NoticeItem, Objection, ObjectionEvidence, ObjectionStatus, ObjectionStep, PublicNotice  # noqa: F401
+from submissions.models.notice import (  # noqa: F401
+    NoticeItem,
+    NoticeStatus,
+    NoticeStep,
+    Objection,
+    ObjectionEvidence,
+    ObjectionStatus,
+    ObjectionStep,
+    PublicNotice,
+)
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
+from submissions.models.recommendation import EligibilityCheck, EligibilityItem, Recommendation, RecommendingBody  # noqa: F401
 from submissions.models.review import Review, ReviewAssignment, ReviewerProfile, ReviewScore, Stage
 from submissions.models.search import SearchDocument, ShowcaseViews
 from submissions.models.showcase import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseRevision, ShowcaseSection

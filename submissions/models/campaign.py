@@ -81,6 +81,18 @@ class Campaign(models.Model):
     conflict_same_city = models.BooleanField(
         _("回避同城作品"), default=False, help_text=_("自动分派时，不把作品分给所在市与之相同的评审专家。")
     )
+    # Screening before review (submissions/recommend): the eligibility checklist (EligibilityItem
+    # values; empty: no eligibility step), the organization types it admits (empty: all), and
+    # whether each entry is recommended by its superior body (RecommendingBody) within a quota.
+    eligibility_items = models.JSONField(
+        _("资格审查项目"), default=list, blank=True, help_text=_("逐项审查，每个未通过的项目须写明原因；不选则不设资格审查。")
+    )
+    eligible_org_types = models.JSONField(
+        _("可申报的党组织类型"), default=list, blank=True, help_text=_("资格审查“党组织类型”一项据此判断；不选则不限。")
+    )
+    uses_recommendation = models.BooleanField(
+        _("逐级推荐"), default=False, help_text=_("作品须经其上级推荐单位在名额内推荐后，才进入初评。")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,6 +105,11 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def screens(self):
+        """Entries pass eligibility (and, where asked, recommendation) before review."""
+        return bool(self.eligibility_items) or self.uses_recommendation
 
     def is_open(self, at=None):
         at = at or timezone.now()

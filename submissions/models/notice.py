@@ -3,7 +3,9 @@
 A notice lists the entries an editor chose, runs for a number of Chinese working days from its
 start (the last day is worked out by submissions.notice.workdays and kept here, so the page and
 the periodic close agree on it), then closes by itself; once closed with no objection still open
-its result is final. An entry leaves the list only when an objection against it is upheld, and
+its result is final. Those phases are its status (NoticeStatus), moved only through
+workflow.transition() (submissions.workflow.public_notice), which also writes the moment of each
+(published_at, closed_at, final_at); its history is NoticeStep. An entry leaves the list only when an objection against it is upheld, and
 keeps its row with the reason, so the record says why it left.
 
 An objection moves only through workflow.transition() (submissions.workflow.objections); its
@@ -20,6 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from submissions.models.status import Step
 
 
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("草拟中")
+    PUBLISHED = "published", _("公示中")
+    CLOSED = "closed", _("公示期满")
+    FINAL = "final", _("结果已确定")
+
+
 class PublicNotice(models.Model):
     campaign = models.OneToOneField(
         "submissions.Campaign", on_delete=models.CASCADE, related_name="notice", verbose_name=_("征集活动")
@@ -32,6 +41,8 @@ class PublicNotice(models.Model):
     starts_on = models.DateField(_("公示开始日期"))
     workdays = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5)
     ends_on = models.DateField(_("公示截止日期"), editable=False)
+    status = models.CharField(_("状态"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("公示结束时间"), null=True, blank=True, editable=False)
     final_at = models.DateTimeField(_("结果确定时间"), null=True, blank=True, editable=False)
@@ -41,17 +52,23 @@ class PublicNotice(models.Model):
         ordering = ["-starts_on", "pk"]
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
+        permissions = [("publish_notice", _("Can publish a public notice and declare its result final"))]
 
     def __str__(self):
         return self.title
 
     @property
     def is_published(self):
-        return self.published_at is not None
+        """On its public page: published, closed or final."""
+        return self.status != NoticeStatus.DRAFT
+
+    @property
+    def is_closed(self):
+        return self.status in (NoticeStatus.CLOSED, NoticeStatus.FINAL)
 
     @property
     def is_final(self):
-        return self.final_at is not None
+        return self.status == NoticeStatus.FINAL
 
 
 class NoticeItem(models.Model):
@@ -156,3 +173,17 @@ class ObjectionStep(Step):
 
     def labels(self):
         return ObjectionStatus
+
+
+class NoticeStep(Step):
+    """One step of a notice's history (published, closed, final). Written only by transition()."""
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="history")
+
+    class Meta:
+        ordering = ["notice", "created_at", "pk"]
+        verbose_name = _("公示记录")
+        verbose_name_plural = _("公示记录")
+
+    def labels(self):
+        return NoticeStatus

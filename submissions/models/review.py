@@ -16,6 +16,8 @@ class Stage(models.TextChoices):
 # The round an entry is scored in follows from its status (the ASSIGNABLE ones); other statuses are not given to reviewers.
 STAGE_OF_STATUS = {
     Status.SUBMITTED: Stage.FIRST,
+    Status.ELIGIBLE: Stage.FIRST,
+    Status.RECOMMENDED: Stage.FIRST,
     Status.RESUBMITTED: Stage.FIRST,
     Status.FIRST_REVIEW: Stage.FIRST,
     Status.SECOND_REVIEW: Stage.SECOND,

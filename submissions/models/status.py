@@ -19,6 +19,8 @@ class Status(models.TextChoices):
 
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已报送")
+    ELIGIBLE = "eligible", _("资格审查通过")
+    RECOMMENDED = "recommended", _("已推荐")
     FIRST_REVIEW = "first_review", _("初审中")
     SECOND_REVIEW = "second_review", _("复审中")
     SHORTLISTED = "shortlisted", _("已入围")
@@ -47,13 +49,17 @@ S, A = Status, ArticleState
 # Groupings of entry statuses (each declared once; import them from here or submissions.workflow).
 REVIEW_STATUSES = (S.FIRST_REVIEW, S.SECOND_REVIEW, S.FINAL_REVIEW)
 # Being worked on: neither a draft nor decided (accepted, declined, published) nor withdrawn.
-OPEN_STATUSES = (S.SUBMITTED, *REVIEW_STATUSES, S.SHORTLISTED, S.RETURNED, S.RESUBMITTED)
+# Screened before review, where the campaign asks (资格审查, 逐级推荐: submissions/recommend).
+SCREENED = (S.ELIGIBLE, S.RECOMMENDED)
+OPEN_STATUSES = (S.SUBMITTED, *SCREENED, *REVIEW_STATUSES, S.SHORTLISTED, S.RETURNED, S.RESUBMITTED)
 # Open and with the editors (not back with the submitter): may be returned or declined.
-WITH_EDITORS = (S.SUBMITTED, *REVIEW_STATUSES, S.SHORTLISTED, S.RESUBMITTED)
+WITH_EDITORS = (S.SUBMITTED, *SCREENED, *REVIEW_STATUSES, S.SHORTLISTED, S.RESUBMITTED)
 # May still be withdrawn by the submitter.
 WITHDRAWABLE = (S.DRAFT, *OPEN_STATUSES)
 # Waiting for an editor's first look (the editor's triage queue).
-AWAITING_TRIAGE = (S.SUBMITTED, S.RESUBMITTED)
+AWAITING_TRIAGE = (S.SUBMITTED, *SCREENED, S.RESUBMITTED)
+# Before review: where eligibility is checked and the superior body recommends (their moves and queue).
+BEFORE_REVIEW = (S.SUBMITTED, S.RESUBMITTED, S.ELIGIBLE)
 # Not a live entry: left out of duplicate detection and of the one-brand-per-campaign constraint.
 NOT_LIVE = (S.DRAFT, S.WITHDRAWN)
 # Scoring is closed: reviews are neither asked for nor accepted.

@@ -67,6 +67,15 @@ class Submission(models.Model):
     org_type = models.CharField(_("党组织类型"), max_length=20, choices=OrgType.choices)
     sector = models.CharField(_("所属领域"), max_length=30, choices=Sector.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("所在市"))
+    # The superior body that recommends it, where its campaign asks (set when it is submitted: RecommendingBody.covering).
+    body = models.ForeignKey(
+        "submissions.RecommendingBody",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+        verbose_name=_("推荐单位"),
+    )
     # Contact
     contact_name = models.CharField(_("联系人"), max_length=30)
     contact_phone = models.CharField(_("手机号码"), max_length=11)
@@ -150,6 +159,8 @@ class Submission(models.Model):
             ("run_workflow", _("可以办理报送流程（分派、入围、退回、采用）")),
             ("score_submission", _("可以为报送作品评分")),
             ("export_submission", _("可以导出报送作品")),
+            ("check_eligibility", _("可以进行资格审查")),
+            ("recommend_submission", _("可以推荐作品（推荐单位）")),
         ]
 
     def __str__(self):

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from submissions.models import NoticeItem, Objection, ObjectionStatus, PublicNotice, Status, Submission
+from submissions.models import NoticeItem, NoticeStatus, Objection, ObjectionStatus, PublicNotice, Status, Submission
 
 SELECTABLE = (Status.ACCEPTED, Status.PUBLISHED)  # the entries a notice may list
 
@@ -18,7 +18,8 @@ def published_notice(slug):
     return (
         PublicNotice.objects.select_related("campaign")
         .prefetch_related(Prefetch("items", queryset=items))
-        .filter(campaign__slug=slug, published_at__isnull=False)
+        .filter(campaign__slug=slug)
+        .exclude(status=NoticeStatus.DRAFT)
         .first()
     )
 

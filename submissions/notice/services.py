@@ -7,6 +7,11 @@ all read the same date. Objections are taken only from the start to the end of t
 (Beijing time, the site's TIME_ZONE). The notice closes by itself the day after (tasks.py); its
 result is final once it is closed and no objection is still being handled.
 
+Its phases are the workflow's moves (submissions.workflow.public_notice): publish, close and
+finalise each go through workflow.transition(), which writes the status with the moment of the
+phase, keeps the step and makes the public page stale; nothing here writes them. save() writes
+only the fields an editor edits, never the ones the machine owns.
+
 An objection moves through the workflow (submissions.workflow.objections); answering one upheld
 takes its entry off the list in the same transaction, with the reason. The objector is mailed a
 receipt here and the answer by the workflow's "objection_mail" effect (hooks.py).
@@ -21,16 +26,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions import workflow
-from submissions.models import NoticeItem, Objection, ObjectionEvidence, ObjectionStatus, PublicNotice
+from submissions.models import NoticeItem, NoticeStatus, Objection, ObjectionEvidence, ObjectionStatus, PublicNotice
 from submissions.notice import selectors, workdays
 from submissions.platform import mail, pagecache
+from submissions.workflow import public_notice
 
 ANSWER_WORKDAYS = 10  # an objection is answered within 10 working days of its receipt
+TASK = "close_notices"  # the history's "via" of the periodic close's moves (tasks.py)
+# The fields an editor edits (save()): every one but the key and those the workflow owns.
+EDITED_FIELDS = [
+    field.name
+    for field in PublicNotice._meta.concrete_fields
+    if not field.primary_key and field.name not in public_notice.OWNED_FIELDS and field.name != "created_at"
+]
 
 
 def current_date():
-    """The site's date (Beijing time): the day a notice's periods are counted in."""
-    return timezone.localdate()
+    """The site's date (Beijing time): the day a notice's periods are counted in, the one its machine's close reads."""
+    return public_notice.today()
 
 
 class NoticeError(Exception):
@@ -47,7 +60,10 @@ def save(notice, entries=None):
     """Save a notice's dates and, before it is published, its list (`entries`, in the order given)."""
     plan(notice)
     with transaction.atomic():
-        notice.save()
+        if notice.pk is None:
+            notice.save()
+        else:  # not the status and the moments: a form loaded before a move does not undo it
+            notice.save(update_fields=EDITED_FIELDS)
         if entries is not None:
             set_entries(notice, entries)
     pagecache.bump()
@@ -68,23 +84,20 @@ def set_entries(notice, entries):
     )
 
 
-def publish(notice, now=None):
-    """Put the notice on its public page (at /notice/<campaign>/)."""
-    if notice.is_published:
-        raise NoticeError(_("公示已发布。"))
-    if not notice.items.exists():
-        raise NoticeError(_("公示名单是空的：请先选择列入公示的作品。"))
-    plan(notice)
-    notice.published_at = now or timezone.now()
-    notice.save(update_fields=["ends_on", "published_at"])
-    pagecache.bump()
-    return notice
+def publish(notice, actor, *, via="admin"):
+    """Put the notice on its public page (at /notice/<campaign>/): its last day counted again, then the
+    workflow's move (TransitionError: not the actor's to make, an empty list, already published).
+    UnknownYear (a ValueError): the calendar does not know the notice's year."""
+    with transaction.atomic():
+        plan(notice)
+        PublicNotice.objects.filter(pk=notice.pk).update(ends_on=notice.ends_on)
+        return workflow.transition(notice, NoticeStatus.PUBLISHED, actor=actor, via=via)
 
 
 def takes_objections(notice, today=None):
     """Whether an objection may be raised now: published, not closed, from its first to its last day."""
     today = today or current_date()
-    return notice.is_published and notice.closed_at is None and notice.starts_on <= today <= notice.ends_on
+    return notice.status == NoticeStatus.PUBLISHED and notice.starts_on <= today <= notice.ends_on
 
 
 def end_of(day):
@@ -136,35 +149,44 @@ def answer(objection, actor, *, upheld, reason, via="admin"):
                 removed_at=timezone.now(), removed_reason=reason
             )
             pagecache.bump()
-        finalize(PublicNotice.objects.get(pk=objection.notice_id))
+        notice = PublicNotice.objects.get(pk=objection.notice_id)
+        _finalize_when_ready(notice, note=_("最后一件异议已答复，公示结果随之确定。"), via=via)
     return change
 
 
-def close_due(today=None, now=None):
-    """The periodic close: notices past their last day stop taking objections, and each closed
-    notice with no objection still open becomes final. Returns (closed, finalized)."""
+def close_due(today=None):
+    """The periodic close (as SYSTEM): notices past their last day stop taking objections, and each
+    closed notice with no objection still open becomes final. Returns (closed, finalized)."""
     today = today or current_date()
-    now = now or timezone.now()
-    closed = PublicNotice.objects.filter(published_at__isnull=False, closed_at__isnull=True, ends_on__lt=today).update(
-        closed_at=now
-    )
+    closed = 0
+    for notice in PublicNotice.objects.filter(status=NoticeStatus.PUBLISHED, ends_on__lt=today):
+        closed += _moved(notice, NoticeStatus.CLOSED, note=_("公示期满，自动结束。"))
     finalized = sum(
-        finalize(notice, now) for notice in PublicNotice.objects.filter(closed_at__isnull=False, final_at__isnull=True)
+        _finalize_when_ready(notice, note=_("公示期满且无未答复的异议，结果自动确定。"))
+        for notice in PublicNotice.objects.filter(status=NoticeStatus.CLOSED)
     )
-    if closed or finalized:
-        pagecache.bump()
     return closed, finalized
 
 
-def finalize(notice, now=None):
-    """Make a closed notice's result final when no objection to it is still open; True when it did."""
-    if notice.closed_at is None or notice.final_at is not None:
+def finalize(notice, actor, *, via="admin"):
+    """An editor declares a closed notice's result final (TransitionError: not closed, an objection still open)."""
+    return workflow.transition(notice, NoticeStatus.FINAL, actor=actor, via=via)
+
+
+def _finalize_when_ready(notice, *, note, via=TASK):
+    """Make a closed notice's result final (as SYSTEM) when no objection to it is still open; True when it did."""
+    if notice.status != NoticeStatus.CLOSED or notice.objections.filter(status__in=public_notice.OPEN_OBJECTIONS).exists():
         return False
-    if notice.objections.filter(status__in=(ObjectionStatus.RECEIVED, ObjectionStatus.INVESTIGATING)).exists():
+    return _moved(notice, NoticeStatus.FINAL, note=note, via=via)
+
+
+def _moved(notice, to, *, note, via=TASK):
+    """One move of the periodic job's, as SYSTEM; False when it is refused (someone else moved the notice first)."""
+    try:
+        workflow.transition(notice, to, actor=workflow.SYSTEM, note=note, via=via)
+    except workflow.TransitionError:
         return False
-    done = PublicNotice.objects.filter(pk=notice.pk, final_at__isnull=True).update(final_at=now or timezone.now())
-    pagecache.bump()
-    return bool(done)
+    return True
 
 
 def tell_objector(objection):

@@ -43,7 +43,7 @@ def detail(request, slug):
             **(pagecache.NO_TOKEN if shared else {}),
         }
         response = render(request, "notice/detail.html", context)
-        if notice.closed_at is None:  # it changes when it starts taking objections and when its last day ends
+        if not notice.is_closed:  # it changes when it starts taking objections and when its last day ends
             last = notice.starts_on - timedelta(days=1) if today < notice.starts_on else notice.ends_on
             response.pagecache_until = services.end_of(last).timestamp()
         return response

@@ -1,6 +1,8 @@
 """Reading certificates: what the public verification page shows, and the lists of the admin."""
 
-from submissions.models import Certificate, CertificateState
+from dataclasses import dataclass
+
+from submissions.models import Campaign, Certificate, CertificateState, NoticeItem, Showcase
 
 PUBLIC_STATES = (CertificateState.ISSUED, CertificateState.REVOKED)  # a draft was never handed to anyone
 
@@ -24,3 +26,37 @@ def awarded_entry_ids(entry_ids):
         .exclude(state=CertificateState.REVOKED)
         .values_list("submission_id", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class Result:
+    """One selected organization on a campaign's results page: its entry, its award (if issued) and its article (if live)."""
+
+    entry: object
+    award: Certificate | None
+    article: Showcase | None
+
+
+def campaign_results(slug):
+    """(campaign, notice, results) for the results page, in a fixed number of queries; (None, None, [])
+    for no such campaign. Where the campaign ran a 公示, the results are its list once it is final (an
+    entry an upheld objection took off is not among them) and nothing before; without one, the
+    entries holding an award in force."""
+    campaign = Campaign.objects.filter(slug=slug).select_related("notice").first()
+    if campaign is None:
+        return None, None, []
+    notice = getattr(campaign, "notice", None)
+    awards = {award.submission_id: award for award in awards_of(campaign).exclude(submission=None)}
+    if notice is not None:
+        if not notice.is_final:
+            return campaign, notice, []
+        items = NoticeItem.objects.filter(notice=notice, removed_at__isnull=True).order_by("position", "pk")
+        entries = [item.submission for item in items.select_related("submission", "submission__region")]
+    else:
+        entries = sorted(
+            (award.submission for award in awards_of(campaign).exclude(submission=None).select_related("submission__region")),
+            key=lambda entry: entry.reference or "",
+        )
+    live = Showcase.objects.live().filter(submission__in=[entry.pk for entry in entries]).only("slug", "title", "submission_id")
+    articles = {article.submission_id: article for article in live}
+    return campaign, notice, [Result(entry, awards.get(entry.pk), articles.get(entry.pk)) for entry in entries]

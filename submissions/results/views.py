@@ -5,11 +5,13 @@ internal reason stays in the admin). A number that cannot be one, or that no iss
 has, gets the same clear 404 page; lookups are counted per address like the other public forms.
 """
 
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from submissions.platform import abuse
+from submissions.platform import abuse, pagecache
 from submissions.results import selectors
 from submissions.results.forms import VerifyForm, normalized_number
 
@@ -50,3 +52,18 @@ def verify(request, number):
     if normal != number:
         return redirect("results:verify", number=normal)
     return render(request, "results/verify.html", {"form": VerifyForm(), "certificate": certificate})
+
+
+def campaign(request, slug):
+    """A campaign's results page (评选结果): the selected organizations, each with its award's number (to
+    verify) and its article. Cached like the column; a certificate issued or revoked, a notice made
+    final, makes it stale (the workflow's `cache` effect)."""
+
+    def render_page(shared):
+        found, notice, results = selectors.campaign_results(slug)
+        if found is None:
+            raise Http404
+        context = {"campaign": found, "notice": notice, "results": results, **(pagecache.NO_TOKEN if shared else {})}
+        return render(request, "results/campaign.html", context)
+
+    return pagecache.whole_page(request, ("results", get_language(), slug), render_page)

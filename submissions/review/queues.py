@@ -17,8 +17,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from submissions import workflow
-from submissions.models import Review, ReviewAssignment, Showcase, Status, StatusChange, Submission
-from submissions.models.status import AWAITING_TRIAGE  # declared once, beside the statuses
+from submissions.models import (
+    EligibilityCheck,
+    Recommendation,
+    Review,
+    ReviewAssignment,
+    Showcase,
+    Status,
+    StatusChange,
+    Submission,
+)
+from submissions.models.status import AWAITING_TRIAGE, BEFORE_REVIEW  # declared once, beside the statuses
 from submissions.review.assignments import REVIEW_STATUS_OF_STAGE, current_round
 from submissions.workflow import rules
 
@@ -36,7 +45,10 @@ class Queue:
     model: type = Submission
 
     def seen_by(self, user):
-        """Whether the user may do the work this queue waits for."""
+        """Whether the user may do the work this queue waits for, in the newsroom (a body's account, which
+        may check its own area's entries, works in its own workspace: /recommend/)."""
+        if not rules.in_newsroom(user):
+            return False
         if isinstance(self.work, str):
             return user.has_perm(self.work)
         table, frm, to = self.work
@@ -47,6 +59,10 @@ def _entry_url(obj):
     return reverse("admin:submissions_submission_change", args=[obj.pk])
 
 
+def _check_url(obj):
+    return reverse("recommend:entry", args=[obj.pk])
+
+
 def _article_url(obj):
     return reverse("admin:submissions_showcase_change", args=[obj.pk])
 
@@ -55,8 +71,43 @@ def _score_url(obj):
     return reverse("admin:submissions_submission_score", args=[obj.pk, obj.queue_stage])
 
 
+def _held_by_screening():
+    """Entries their campaign's screening still holds before review (as workflow.screening's rules
+    read it): before review, in a campaign that screens, without a passed eligibility check or,
+    where the campaign asks for it, without their body's recommendation."""
+    passed = Exists(EligibilityCheck.objects.filter(submission=OuterRef("pk"), passed=True))
+    recommended = Exists(Recommendation.objects.filter(submission=OuterRef("pk")))
+    screens = ~Q(campaign__eligibility_items=[]) | Q(campaign__uses_recommendation=True)
+    unscreened = ~passed | (Q(campaign__uses_recommendation=True) & ~recommended)
+    return Q(status__in=BEFORE_REVIEW) & screens & unscreened
+
+
+def _waits_on_body():
+    """Held by screening in a campaign with recommendation, with a body to check and recommend it
+    (its workspace, /recommend/). One without a body waits on the editors (to give it one): triage."""
+    return _held_by_screening() & Q(campaign__uses_recommendation=True, body__isnull=False)
+
+
+def _waits_on_check():
+    """Held by screening in a campaign without recommendation: the editors check its eligibility."""
+    return _held_by_screening() & Q(campaign__uses_recommendation=False, status__in=[S.SUBMITTED, S.RESUBMITTED])
+
+
 def to_triage(user):
-    return Submission.objects.filter(status__in=AWAITING_TRIAGE).order_by("submitted_at", "pk")
+    """Waiting for an editor's first look: not while a body or the eligibility check still holds it."""
+    return (
+        Submission.objects.filter(status__in=AWAITING_TRIAGE)
+        .exclude(_waits_on_body() | _waits_on_check())
+        .order_by("submitted_at", "pk")
+    )
+
+
+def to_check(user):
+    """Entries whose eligibility the editors check (待资格审查), in the order they came in; handled in
+    the screening workspace. Only for who reads every entry (a body's account works in its own workspace)."""
+    if not rules.reads_every_entry(user):
+        return Submission.objects.none()
+    return Submission.objects.filter(_waits_on_check()).order_by("submitted_at", "pk")
 
 
 def awaiting_decision(user):
@@ -110,6 +161,7 @@ WRITE_ARTICLE = "submissions.add_showcase"  # an article drafted from an accepte
 
 QUEUES = [
     Queue("triage", _("待分拣的新报送"), (ENTRY, S.SUBMITTED, S.FIRST_REVIEW), to_triage, _entry_url),
+    Queue("eligibility", _("待资格审查"), (ENTRY, S.SUBMITTED, S.ELIGIBLE), to_check, _check_url),
     Queue("decide", _("评分已齐、待决定"), (ENTRY, S.FIRST_REVIEW, S.SECOND_REVIEW), awaiting_decision, _entry_url),
     Queue("accepted", _("已采用、待写文章"), WRITE_ARTICLE, accepted_without_article, _entry_url),
     Queue("sent_back", _("签审退回的文章"), (ARTICLE, A.DRAFT, A.AWAITING_SIGNOFF), sent_back, _article_url, Showcase),

@@ -16,9 +16,10 @@ urlpatterns = [
     path("call/", include(("submissions.urls.calls", "calls"))),
     path("track/", include(("submissions.urls.track", "track"))),
     path("showcase/", include(("submissions.urls.showcase", "showcase"))),
-    path("verify/", include(("submissions.urls.results", "results"))),
+    path("", include(("submissions.urls.results", "results"))),  # /results/<campaign>/, /verify/…
     path("notice/", include(("submissions.urls.notice", "notice"))),
     path("vote/", include(("submissions.urls.vote", "vote"))),
+    path("recommend/", include(("submissions.urls.recommend", "recommend"))),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", showcase_views.robots_txt, name="robots"),

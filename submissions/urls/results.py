@@ -1,10 +1,11 @@
-"""The public verification of certificates (submissions.results)."""
+"""A campaign's results page and the public verification of certificates (submissions.results)."""
 
 from django.urls import path
 
 from submissions.results import views
 
 urlpatterns = [
-    path("", views.lookup, name="lookup"),
-    path("<str:number>/", views.verify, name="verify"),
+    path("results/<slug:slug>/", views.campaign, name="campaign"),
+    path("verify/", views.lookup, name="lookup"),
+    path("verify/<str:number>/", views.verify, name="verify"),
 ]

@@ -1,7 +1,8 @@
 """Uploaded files, served only to those allowed to see them.
 
 Photos of a published article are public. Everything else (photos of entries still in
-review, attachments) is for editors and chief editors, reviewers assigned to the entry, or
+review, attachments) is for editors and chief editors, reviewers assigned to the entry, the
+accounts of the recommending body whose area it comes from (submissions/recommend), or
 the submitter holding the entry's tracking link (sent as ?t=<token>). The stored name alone opens nothing.
 
 Whatever is not allowed, does not exist or looks like a path trick is answered with the
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_safe
 from submissions.models import Attachment, Photo, Showcase
 from submissions.platform import pagecache
 from submissions.workflow import rules
+from submissions.workflow.screening import CHECK_ELIGIBILITY
 
 MEDIA_CSP = "default-src 'none'; sandbox"
 ATTACHMENT_TYPES = {
@@ -38,8 +40,12 @@ ATTACHMENT_TYPES = {
 
 def _may_see(request, submission):
     # The authority: editors see every entry's files, a reviewer those of the entries they score (a file of no
-    # entry yet, staged on the form: editors only, asked without an object).
+    # entry yet, staged on the form: editors only, asked without an object), a recommending body's account
+    # those of the entries it checks (its own area's; asked with the entry only: without one, the permission
+    # of the kind would answer yes).
     if request.user.has_perm(rules.READ_ENTRIES, submission):
+        return True
+    if submission is not None and request.user.has_perm(CHECK_ELIGIBILITY, submission):
         return True
     token = request.GET.get("t")
     return bool(submission is not None and token and constant_time_compare(token, submission.tracking_token))

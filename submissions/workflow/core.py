@@ -21,9 +21,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from submissions.models import ReferenceCounter, Showcase
+from submissions.models import RecommendingBody, ReferenceCounter, Showcase
 from submissions.models import Status as S
 from submissions.workflow import effects, rules
+from submissions.workflow.machine import TransitionError
 from submissions.workflow.machines import (  # noqa: F401 (re-exported: the tables and groupings, beside the moves)
     ARTICLE,
     ARTICLE_OWNED_FIELDS,
@@ -56,10 +57,6 @@ from submissions.workflow.machines import (  # noqa: F401 (re-exported: the tabl
 )
 
 A = Showcase.State
-
-
-class TransitionError(Exception):
-    """A refused move; str() is a message for the person who tried it."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +217,8 @@ def _side_updates(machine, obj, to, actor, now, message):
         updates = {"status_changed_at": now}
         if to == S.SUBMITTED and obj.submitted_at is None:
             updates["submitted_at"] = now
+        if to in (S.SUBMITTED, S.RESUBMITTED) and obj.body_id is None and obj.campaign.uses_recommendation:
+            updates["body"] = RecommendingBody.covering(obj)  # the superior body whose area it comes from
         return updates
     if to == A.SIGNED_OFF:
         latest = obj.revisions.aggregate(n=Max("number"))["n"] or 0

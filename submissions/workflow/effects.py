@@ -23,6 +23,7 @@ from submissions.workflow import notices
 from submissions.workflow.certificates import CERTIFICATE
 from submissions.workflow.machines import ARTICLE, ENTRY, LIVE, MACHINES
 from submissions.workflow.objections import OBJECTION
+from submissions.workflow.public_notice import NOTICE
 
 A = ARTICLE.choices
 
@@ -86,7 +87,10 @@ RULES = (
     *((ARTICLE, ANY, state, {CACHE, SEARCH, PUBLIC_MEDIA, OVERLAP}) for state in LIVE),
     *((ARTICLE, state, ANY, {CACHE, PUBLIC_MEDIA, OVERLAP}) for state in LIVE),
     (CERTIFICATE, ANY, CERTIFICATE.choices.ISSUED, {CERTIFICATE_PDF}),  # a revoked one keeps its file
+    # The campaign's results page lists each award in force with its number (results/<campaign>/).
+    (CERTIFICATE, ANY, ANY, {CACHE}),
     *((OBJECTION, ANY, answered, {OBJECTION_MAIL}) for answered in (OBJECTION.choices.UPHELD, OBJECTION.choices.DISMISSED)),
+    (NOTICE, ANY, ANY, {CACHE}),  # each phase changes the notice's public page (its list, how to object, its result)
 )
 
 

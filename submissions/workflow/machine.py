@@ -12,6 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
+class TransitionError(Exception):
+    """A refused move; str() is a message for the person who tried it."""
+
+
 @dataclass(frozen=True)
 class Machine:
     name: str  # how the effects table and docs/workflow.md name it: "entry", "article", …

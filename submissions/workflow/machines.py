@@ -25,9 +25,11 @@ from submissions.models.status import (  # noqa: F401 (re-exported: the grouping
     WITH_EDITORS,
     WITHDRAWABLE,
 )
+from submissions.workflow import screening
 from submissions.workflow.certificates import CERTIFICATE
 from submissions.workflow.machine import Machine
 from submissions.workflow.objections import OBJECTION
+from submissions.workflow.public_notice import NOTICE
 
 A = Showcase.State
 
@@ -41,11 +43,19 @@ WITH_ARTICLE = "with_article"
 RUN_WORKFLOW = "submissions.run_workflow"  # editors and chief editors: an entry's moves
 EDIT_ARTICLE = "submissions.change_showcase"  # editors and chief editors: write, request sign-off, take down
 SIGNOFF = "submissions.signoff_showcase"  # chief editors: sign off, send back, publish
+# Screening (submissions/recommend): editors, and a recommending body's accounts on its own area's entries.
+CHECK_ELIGIBILITY = screening.CHECK_ELIGIBILITY
+RECOMMEND = screening.RECOMMEND  # a recommending body's accounts only
 
 # An entry: (from, to) -> who may make that move.
 TRANSITIONS = {
     (S.DRAFT, S.SUBMITTED): {SUBMITTER, RUN_WORKFLOW},
-    (S.SUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
+    (S.SUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},  # a campaign that screens: only once screened (screening_rules)
+    (S.SUBMITTED, S.ELIGIBLE): {CHECK_ELIGIBILITY},  # every item of the checklist passed (an EligibilityCheck)
+    (S.RESUBMITTED, S.ELIGIBLE): {CHECK_ELIGIBILITY},
+    (S.ELIGIBLE, S.RECOMMENDED): {RECOMMEND},  # within the body's quota, with its opinion
+    (S.ELIGIBLE, S.FIRST_REVIEW): {RUN_WORKFLOW},  # a campaign without recommendation
+    (S.RECOMMENDED, S.FIRST_REVIEW): {RUN_WORKFLOW},
     (S.RESUBMITTED, S.FIRST_REVIEW): {RUN_WORKFLOW},
     (S.RESUBMITTED, S.SECOND_REVIEW): {RUN_WORKFLOW},
     (S.RESUBMITTED, S.SHORTLISTED): {RUN_WORKFLOW},
@@ -62,6 +72,12 @@ TRANSITIONS = {
 for _status in WITH_EDITORS:
     TRANSITIONS[(_status, S.RETURNED)] = {RUN_WORKFLOW}
     TRANSITIONS[(_status, S.DECLINED)] = {RUN_WORKFLOW}
+# Screening: the checker returns an entry that fails a fixable item, or declines it; a body declines
+# to recommend (不予推荐) with its reason.
+for _status in (S.SUBMITTED, S.RESUBMITTED):
+    TRANSITIONS[(_status, S.RETURNED)] |= {CHECK_ELIGIBILITY}
+    TRANSITIONS[(_status, S.DECLINED)] |= {CHECK_ELIGIBILITY}
+TRANSITIONS[(S.ELIGIBLE, S.DECLINED)] |= {RECOMMEND}
 for _status in WITHDRAWABLE:
     TRANSITIONS[(_status, S.WITHDRAWN)] = {SUBMITTER}
 
@@ -90,7 +106,7 @@ ARTICLE_OWNED_FIELDS = frozenset(
 )
 
 
-MESSAGE_REQUIRED = frozenset({S.RETURNED, S.DECLINED})  # entry statuses whose moves need a reason
+MESSAGE_REQUIRED = frozenset({S.RETURNED, S.DECLINED, S.RECOMMENDED})  # entry statuses whose moves need a reason (or opinion)
 
 
 def _history(obj, **step):
@@ -108,6 +124,7 @@ ENTRY = Machine(
     frozenset(move for move in TRANSITIONS if move[1] in MESSAGE_REQUIRED),
     OWNED_FIELDS,
     _history,
+    rules=screening.rules,
     heading="An entry",
 )
 ARTICLE = Machine(
@@ -123,7 +140,7 @@ ARTICLE = Machine(
 )
 # Every machine, in the order docs/workflow.md shows them. A new one (its own module in this
 # package, declaring its table with workflow.machine.Machine) is added here.
-MACHINES = (ENTRY, ARTICLE, CERTIFICATE, OBJECTION)
+MACHINES = (ENTRY, ARTICLE, CERTIFICATE, OBJECTION, NOTICE)
 _BY_MODEL = {machine.model: machine for machine in MACHINES}
 
 

@@ -13,11 +13,13 @@ from django.db.models import Q
 REVIEWER = "reviewer"
 EDITOR = "editor"
 CHIEF = "chief"
+RECOMMENDER = "recommender"  # the accounts of a recommending body (推荐单位), outside the newsroom
 
 GROUP_NAMES = {
     REVIEWER: "评审专家",
     EDITOR: "编辑",
     CHIEF: "签审编辑",
+    RECOMMENDER: "推荐单位",
 }
 
 # Model permissions per role, as "app_label.codename". Chief editors hold every editor permission too.
@@ -81,6 +83,8 @@ _EDITOR_PERMS = [
     "submissions.view_publicnotice",  # 公示 and its objections (submissions/notice)
     "submissions.add_publicnotice",
     "submissions.change_publicnotice",
+    "submissions.publish_notice",
+    "submissions.view_noticestep",
     "submissions.view_noticeitem",
     "submissions.view_objection",
     "submissions.view_objectionstep",
@@ -90,6 +94,12 @@ _EDITOR_PERMS = [
     "submissions.change_votesettings",
     "submissions.view_vote",
     "submissions.moderate_vote",
+    "submissions.check_eligibility",  # screening (submissions/recommend)
+    "submissions.view_recommendingbody",
+    "submissions.add_recommendingbody",
+    "submissions.change_recommendingbody",
+    "submissions.view_eligibilitycheck",
+    "submissions.view_recommendation",
 ]
 
 PERMISSIONS = {
@@ -100,6 +110,9 @@ PERMISSIONS = {
         "submissions.change_review",
     ],
     EDITOR: _EDITOR_PERMS,
+    # A body reads and screens its own area's entries in its workspace (/recommend/), never the admin:
+    # the authority (submissions.workflow.rules) narrows both permissions to the body's entries.
+    RECOMMENDER: ["submissions.check_eligibility", "submissions.recommend_submission"],
     CHIEF: [*_EDITOR_PERMS, "submissions.signoff_showcase", "submissions.revoke_certificate"],
 }
 

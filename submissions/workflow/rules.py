@@ -8,6 +8,8 @@ object. `Authority`, listed after it in settings.AUTHENTICATION_BACKENDS, answer
     user.has_perm("submissions.score_submission", entry)    a reviewer assigned to it in the round it is in now
     user.has_perm("submissions.score_submission", assignment)   a reviewer, on their own assignment (any round)
     user.has_perm(perm, obj) for a move's permission        held (workflow.may asks; the machine's rules decide the rest)
+    user.has_perm("submissions.check_eligibility", entry)   editors: every entry; a body's account: its own area's
+    user.has_perm("submissions.recommend_submission", entry) a body's account, on its own area's entries
 
 Each rule starts from a permission held through a role (the groups of submissions.workflow.roles carry them)
 and narrows it by the object; no rule reads a group's name, so a group renamed, or a new group given the same
@@ -26,12 +28,14 @@ from submissions.workflow.certificates import ISSUE as ISSUE_CERTIFICATE
 from submissions.workflow.certificates import REVOKE as REVOKE_CERTIFICATE
 from submissions.workflow.machines import EDIT_ARTICLE, RUN_WORKFLOW, SIGNOFF  # the moves' permissions, named by the tables
 from submissions.workflow.objections import HANDLE as HANDLE_OBJECTION
+from submissions.workflow.public_notice import PUBLISH as PUBLISH_NOTICE
+from submissions.workflow.screening import CHECK_ELIGIBILITY, RECOMMEND
 
 READ_ENTRIES = "submissions.view_submission"  # editors and chief editors: every entry, with its contacts
 SCORE = "submissions.score_submission"  # reviewers: the entries assigned to them
 
 # The permission that marks each role, highest first: the role an actor acted in (StatusChange.actor_role).
-ROLE_MARKS = ((roles.CHIEF, SIGNOFF), (roles.EDITOR, RUN_WORKFLOW), (roles.REVIEWER, SCORE))
+ROLE_MARKS = ((roles.CHIEF, SIGNOFF), (roles.EDITOR, RUN_WORKFLOW), (roles.REVIEWER, SCORE), (roles.RECOMMENDER, RECOMMEND))
 NO_ROLE = "user"
 
 
@@ -57,6 +61,35 @@ def _scores(user, obj):
     return False
 
 
+def _acts_for_body(user, entry):
+    """A body's account, on an entry of the body it acts for (Submission.body, set when it was submitted)."""
+    return isinstance(entry, Submission) and entry.body_id is not None and entry.body_id in bodies_of(user)
+
+
+def _checks(user, entry):
+    """Editors check every entry's eligibility; a body's account only its own area's."""
+    if not isinstance(entry, Submission) or not user.has_perm(CHECK_ELIGIBILITY):
+        return False
+    return user.has_perm(READ_ENTRIES) or _acts_for_body(user, entry)
+
+
+def _recommends(user, entry):
+    return user.has_perm(RECOMMEND) and _acts_for_body(user, entry)
+
+
+def bodies_of(user):
+    """The pks of the recommending bodies this user acts for (cached on the user for the request)."""
+    cached = getattr(user, "_body_pks", None)
+    if cached is None:
+        cached = user._body_pks = frozenset(user.recommending_bodies.values_list("pk", flat=True))
+    return cached
+
+
+def acts_for_bodies(user):
+    """A body's account without the newsroom's permissions: works in the body's workspace only."""
+    return user.has_perm(RECOMMEND) and not user.has_perm(READ_ENTRIES)
+
+
 def _held(perm):
     """A move's permission on its entry or article: held. The machine (workflow.check) adds its own rules
     with their own messages (a chief editor does not sign off what they edited, …)."""
@@ -72,6 +105,9 @@ RULES = {
     ISSUE_CERTIFICATE: _held(ISSUE_CERTIFICATE),
     REVOKE_CERTIFICATE: _held(REVOKE_CERTIFICATE),
     HANDLE_OBJECTION: _held(HANDLE_OBJECTION),
+    PUBLISH_NOTICE: _held(PUBLISH_NOTICE),
+    CHECK_ELIGIBILITY: _checks,
+    RECOMMEND: _recommends,
 }
 
 

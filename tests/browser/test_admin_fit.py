@@ -60,6 +60,9 @@ def test_index_in_the_order_of_the_work(desktop_page, live_server):
     assert names == [
         "报送作品",
         "邮箱来稿",
+        "推荐单位",
+        "资格审查",
+        "推荐记录",
         "评审分派",
         "评审意见",
         "评审专家回避信息",

@@ -9,7 +9,8 @@ from PIL import Image
 from submissions.models import PublicNotice, Status
 from submissions.notice import services
 from submissions.platform import abuse
-from tests.factories import CampaignFactory, submission_in
+from submissions.workflow import roles
+from tests.factories import CampaignFactory, make_user, submission_in
 
 START = date(2026, 9, 30)
 DURING = date(2026, 10, 9)  # a Friday inside the notice's period (9-30 … 10-12)
@@ -22,7 +23,7 @@ def notice_of(count=3, *, slug="notice-2026", start=START, publish=True):
     notice = services.save(PublicNotice(campaign=campaign, title="2026年度优秀党建品牌拟入选名单公示", starts_on=start))
     services.save(notice, entries)
     if publish:
-        services.publish(notice)
+        services.publish(notice, make_user(roles.EDITOR, username="factory-editor"))
     notice.refresh_from_db()
     return notice
 

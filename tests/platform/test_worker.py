@@ -155,6 +155,12 @@ def test_the_worker_sends_the_portals_mail_and_publishes_on_schedule(shared_db, 
         wait_for(
             lambda: Showcase.objects.get(pk=article.pk).state == Showcase.State.PUBLISHED, [worker], what="the scheduled publish"
         )
+        # The submitter's mail is queued once the publish has committed: a moment after the article shows as published.
+        wait_for(
+            lambda: OutboxMessage.objects.filter(event="published", submission=accepted).exists(),
+            [worker],
+            what="queueing its mail",
+        )
         wait_for(
             lambda: not OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).exists(), [worker], what="sending the mail"
         )

@@ -66,6 +66,8 @@ def test_demo_accounts_prints_the_accounts_at_the_site_address(settings, monkeyp
         f"  chief      chief      password: {PASSWORD}",
         f"  reviewer   reviewer   password: {PASSWORD}",
         f"  reviewer2  reviewer   password: {PASSWORD}",
+        "Recommending body (http://127.0.0.1:8123/recommend/):",
+        f"  jinan      recommender password: {PASSWORD}",
     ]
 
 

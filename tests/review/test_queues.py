@@ -43,7 +43,7 @@ def test_editor_queues(editor):
     assert refs("decide", editor) == [complete.pk]
     assert refs("accepted", editor) == [accepted.pk]
     assert unassigned.pk not in refs("decide", editor)
-    assert [q.name for q in queues.queues_for(editor)] == ["triage", "decide", "accepted", "sent_back"]
+    assert [q.name for q in queues.queues_for(editor)] == ["triage", "eligibility", "decide", "accepted", "sent_back"]
 
 
 @pytest.mark.django_db
@@ -54,7 +54,15 @@ def test_chief_queues_awaiting_signoff_never_their_own(chief):
     article_in(Showcase.State.SIGNED_OFF)
     assert refs("signoff", chief) == [others.pk]
     assert refs("scheduled", chief) == []
-    assert [q.name for q in queues.queues_for(chief)] == ["triage", "decide", "accepted", "sent_back", "signoff", "scheduled"]
+    assert [q.name for q in queues.queues_for(chief)] == [
+        "triage",
+        "eligibility",
+        "decide",
+        "accepted",
+        "sent_back",
+        "signoff",
+        "scheduled",
+    ]
 
 
 @pytest.mark.django_db

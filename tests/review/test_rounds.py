@@ -9,6 +9,8 @@ from submissions.review import assignments
 def test_the_round_of_each_status_and_the_round_each_move_opens():
     assert {str(status): str(stage) for status, stage in STAGE_OF_STATUS.items()} == {
         "submitted": "first",
+        "eligible": "first",  # screened (资格审查, 推荐): reviewers may be asked before the first round opens
+        "recommended": "first",
         "resubmitted": "first",
         "first_review": "first",
         "second_review": "second",

@@ -14,6 +14,7 @@ from submissions.models import (
     NotificationTemplate,
     OutboxMessage,
     Photo,
+    RecommendingBody,
     ReviewerProfile,
     Showcase,
     SiteSettings,
@@ -23,6 +24,7 @@ from submissions.models import (
 from submissions.newsroom import publishing
 from submissions.notice import services as notice_services
 from submissions.notice.forms import CheckedEvidence
+from submissions.recommend import services as recommend_services
 from submissions.results import services as results_services
 from submissions.results import tasks as results_tasks
 from submissions.review import export_jobs
@@ -34,6 +36,7 @@ from tests.factories import (
     add_attachment,
     add_photo,
     assign,
+    body_account,
     published_showcase,
     review,
     submission_in,
@@ -42,6 +45,7 @@ from tests.notice.helpers import DURING, notice_of
 from tests.vote.helpers import PRINT, vote_on
 
 ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF = "anonymous", "owner", "other", "reviewer", "editor", "chief"
+BODY, OTHER_BODY = "body", "other body"  # a recommending body's account, and another body's (not staff)
 SECRET = "机密测试党支部"  # in the private entry's name: outsiders must never read it
 
 
@@ -65,6 +69,24 @@ def vote_world():
     vote, (entry,) = vote_on(1, slug="matrix-vote")
     ballot = vote_services.cast(vote.campaign, entry, vote_services.keyed("phone", "13900001111"), PRINT)
     return {"vote": vote, "vote_entry": entry, "ballot": ballot}
+
+
+def screening_world(users):
+    """An entry sent in the campaign that asks for recommendation (with the body `BODY` acts for), one
+    recommended with its stamped scan, and a second body of the same campaign (`OTHER_BODY`'s)."""
+    screened = submission_in(Status.SUBMITTED, screened_by="recommendation")
+    recommended = submission_in(Status.RECOMMENDED)
+    scan = recommend_services.attach_scan(recommended.recommendation, ContentFile(b"%PDF-1.4\n%%EOF\n", name="scan.pdf"))
+    other_body = RecommendingBody.objects.create(campaign=screened.campaign, name="青岛市委组织部", quota=3)
+    other_body.members.add(users[OTHER_BODY])
+    users[BODY].refresh_from_db()  # the factories set its password again (a stale hash would end its session)
+    return {
+        "screened": screened,
+        "recommended": recommended,
+        "body": screened.body,
+        "check": recommended.eligibility_checks.get(),
+        "recommendation": scan,
+    }
 
 
 def export_job(editor):
@@ -97,6 +119,8 @@ def world():
         REVIEWER: UserFactory(username="m-reviewer", role="reviewer"),
         EDITOR: UserFactory(username="m-editor", role="editor"),
         CHIEF: UserFactory(username="m-chief", role="chief"),
+        BODY: body_account(),
+        OTHER_BODY: UserFactory(username="m-other-body", role="recommender"),
     }
     assignment = assign(assigned, users[REVIEWER])
     assign(entry, foreign := UserFactory(username="m-reviewer-2", role="reviewer"))
@@ -148,6 +172,7 @@ def world():
         ),
         task_queued=OrmQ.objects.create(key="portal", payload="x", lock=now()),
         showcase_type=ContentType.objects.get_for_model(Showcase).pk,
+        **screening_world(users),
         **notice_world(),
         **vote_world(),
         **certificate_world(users[EDITOR]),

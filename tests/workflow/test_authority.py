@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from submissions import workflow
-from submissions.models import Stage, Status
+from submissions.models import RecommendingBody, Stage, Status
+from submissions.recommend import services as screening
 from submissions.review import assignments, queues
 from submissions.workflow import roles, rules
-from tests.factories import ShowcaseFactory, UserFactory, add_photo, assign, make_user, submission_in
+from tests.factories import ShowcaseFactory, UserFactory, add_photo, assign, ensure_roles, make_user, submission_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,25 +30,33 @@ QUESTIONS = [
     ("submissions.run_workflow", "mine"),
     ("submissions.change_showcase", "article"),
     ("submissions.signoff_showcase", "article"),
+    ("submissions.check_eligibility", "mine"),  # with the body the "body" account acts for
+    ("submissions.recommend_submission", "mine"),
+    ("submissions.check_eligibility", "theirs"),  # with the other body
 ]
 T, F = True, False
 EXPECTED = {
-    "reviewer": [T, T, F, T, F, F, T, F, F, F, F],
-    "other reviewer": [F, F, T, F, F, T, F, T, F, F, F],
-    "editor": [T, T, T, F, F, F, F, F, T, T, F],
-    "chief": [T, T, T, F, F, F, F, F, T, T, T],
-    "no role": [F, F, F, F, F, F, F, F, F, F, F],
-    "inactive reviewer": [F, F, F, F, F, F, F, F, F, F, F],
-    "superuser": [T, T, T, T, T, T, T, T, T, T, T],
+    "reviewer": [T, T, F, T, F, F, T, F, F, F, F, F, F, F],
+    "other reviewer": [F, F, T, F, F, T, F, T, F, F, F, F, F, F],
+    "editor": [T, T, T, F, F, F, F, F, T, T, F, T, F, T],
+    "chief": [T, T, T, F, F, F, F, F, T, T, T, T, F, T],
+    "no role": [F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+    # A recommending body's account: checks and recommends its own area's entries only; reads no review.
+    "body": [F, F, F, F, F, F, F, F, F, F, F, T, T, F],
+    "other body": [F, F, F, F, F, F, F, F, F, F, F, F, F, T],
+    "inactive reviewer": [F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+    "superuser": [T, T, T, T, T, T, T, T, T, T, T, T, T, T],
 }
 # Without an object: (reads every entry, reads only what they score, may enter the admin, role in the history, queues).
-ALL_QUEUES = ["triage", "decide", "accepted", "sent_back", "signoff", "scheduled", "score"]
+ALL_QUEUES = ["triage", "eligibility", "decide", "accepted", "sent_back", "signoff", "scheduled", "score"]
 EXPECTED_ROLE = {
     "reviewer": (F, T, T, "reviewer", ["score"]),
     "other reviewer": (F, T, T, "reviewer", ["score"]),
-    "editor": (T, F, T, "editor", ["triage", "decide", "accepted", "sent_back"]),
-    "chief": (T, F, T, "chief", ["triage", "decide", "accepted", "sent_back", "signoff", "scheduled"]),
+    "editor": (T, F, T, "editor", ["triage", "eligibility", "decide", "accepted", "sent_back"]),
+    "chief": (T, F, T, "chief", ["triage", "eligibility", "decide", "accepted", "sent_back", "signoff", "scheduled"]),
     "no role": (F, F, F, "user", []),
+    "body": (F, F, F, "recommender", []),  # not in the newsroom: the bodies' workspace (/recommend/)
+    "other body": (F, F, F, "recommender", []),
     "inactive reviewer": (F, F, F, "user", []),
     "superuser": (T, F, T, "chief", ALL_QUEUES),
 }
@@ -56,7 +65,12 @@ EXPECTED_ROLE = {
 def renamed_groups():
     """New groups, other names, each with exactly the permissions of one role's group."""
     made = {}
-    for role, name in ((roles.REVIEWER, "外聘评审"), (roles.EDITOR, "值班编辑"), (roles.CHIEF, "总编室")):
+    for role, name in (
+        (roles.REVIEWER, "外聘评审"),
+        (roles.EDITOR, "值班编辑"),
+        (roles.CHIEF, "总编室"),
+        (roles.RECOMMENDER, "市委组织部"),
+    ):
         group = Group.objects.create(name=name)
         group.permissions.set(Group.objects.get(name=roles.GROUP_NAMES[role]).permissions.all())
         made[role] = group
@@ -73,6 +87,13 @@ def people(prefix, renamed=None):
         user.groups.add(renamed[role])
         return user
 
+    def body_account(username):
+        """Not staff: a body works in its own workspace, outside the newsroom's admin."""
+        user = UserFactory(username=username)
+        ensure_roles()
+        user.groups.add(renamed[roles.RECOMMENDER] if renamed else Group.objects.get(name=roles.GROUP_NAMES[roles.RECOMMENDER]))
+        return user
+
     return {
         "reviewer": member(roles.REVIEWER, f"{prefix}-reviewer"),
         "other reviewer": member(roles.REVIEWER, f"{prefix}-other"),
@@ -81,6 +102,8 @@ def people(prefix, renamed=None):
         "no role": UserFactory(username=f"{prefix}-nobody", is_staff=True),
         "inactive reviewer": member(roles.REVIEWER, f"{prefix}-gone"),
         "superuser": UserFactory(username=f"{prefix}-root", is_staff=True, is_superuser=True),
+        "body": body_account(f"{prefix}-body"),
+        "other body": body_account(f"{prefix}-other-body"),
     }
 
 
@@ -96,6 +119,10 @@ def world(who):
         "article": ShowcaseFactory(),
     }
     assign(old, who["reviewer"], Stage.FIRST)
+    for entry, account, name in ((mine, who["body"], "济南市委组织部"), (theirs, who["other body"], "青岛市委组织部")):
+        body = RecommendingBody.objects.create(campaign=entry.campaign, name=name)
+        body.members.add(account)
+        screening.assign_body(entry, body)
     assign(mine, who["inactive reviewer"], Stage.FIRST)
     workflow.transition(old, Status.SECOND_REVIEW, actor=editor)
     who["inactive reviewer"].is_active = False
@@ -145,12 +172,15 @@ def test_a_group_of_another_name_with_the_same_permissions_gets_the_same_answers
 def test_every_move_permission_is_answered_about_its_object():
     """workflow.may(actor, who, obj) asks about the object: a move's permission without a rule would say no to all."""
     held = {perm for table in (workflow.TRANSITIONS, workflow.ARTICLE_TRANSITIONS) for who in table.values() for perm in who}
-    assert {perm for perm in held if "." in perm} == {
+    moves = {
         "submissions.run_workflow",
         "submissions.change_showcase",
         "submissions.signoff_showcase",
+        "submissions.check_eligibility",
+        "submissions.recommend_submission",
     }
-    assert {"submissions.run_workflow", "submissions.change_showcase", "submissions.signoff_showcase"} <= set(rules.RULES)
+    assert {perm for perm in held if "." in perm} == moves
+    assert moves <= set(rules.RULES)
 
 
 def _as(user):

@@ -167,7 +167,17 @@ def test_the_declared_effects_of_known_moves():
     assert set(moves[("objection", "received", "investigating")]) == set()
     assert set(moves[("objection", "investigating", "upheld")]) == {"objection_mail"}
     assert set(moves[("objection", "investigating", "dismissed")]) == {"objection_mail"}
-    assert len(moves) == 34 + 12 + 2 + 3  # every move of the entry's, article's, certificate's and objection's tables
+    # Screening: a failed check is mailed as a return or decline (with each failed item); passing tells no one.
+    assert set(moves[("entry", "submitted", "eligible")]) == set()
+    assert set(moves[("entry", "eligible", "recommended")]) == set()
+    assert set(moves[("entry", "eligible", "declined")]) == {"mail"}
+    assert set(moves[("entry", "submitted", "returned")]) == {"mail"}
+    # A notice's every phase changes its public page.
+    assert set(moves[("notice", "draft", "published")]) == {"cache"}
+    assert set(moves[("notice", "closed", "final")]) == {"cache"}
+    assert (
+        len(moves) == 45 + 12 + 2 + 3 + 3
+    )  # every move of the entry's, article's, certificate's, objection's and notice's tables
 
 
 def test_every_declared_effect_has_one_handler_after_ready():

@@ -185,6 +185,8 @@ EDITOR_PERMISSIONS = {
     "submissions.view_publicnotice",
     "submissions.add_publicnotice",
     "submissions.change_publicnotice",
+    "submissions.publish_notice",
+    "submissions.view_noticestep",
     "submissions.view_noticeitem",
     "submissions.view_objection",
     "submissions.view_objectionstep",
@@ -194,12 +196,21 @@ EDITOR_PERMISSIONS = {
     "submissions.change_votesettings",
     "submissions.view_vote",
     "submissions.moderate_vote",
+    "submissions.check_eligibility",
+    "submissions.view_recommendingbody",
+    "submissions.add_recommendingbody",
+    "submissions.change_recommendingbody",
+    "submissions.view_eligibilitycheck",
+    "submissions.view_recommendation",
 }
+# A recommending body's accounts: eligibility and recommendation, narrowed to their own area's entries by the authority.
+RECOMMENDER_PERMISSIONS = {"submissions.check_eligibility", "submissions.recommend_submission"}
 CHIEF_PERMISSIONS = EDITOR_PERMISSIONS | {"submissions.signoff_showcase", "submissions.revoke_certificate"}
 EXPECTED_GROUPS = {
     "评审专家": (roles.REVIEWER, REVIEWER_PERMISSIONS),
     "编辑": (roles.EDITOR, EDITOR_PERMISSIONS),
     "签审编辑": (roles.CHIEF, CHIEF_PERMISSIONS),
+    "推荐单位": (roles.RECOMMENDER, RECOMMENDER_PERMISSIONS),
 }
 
 

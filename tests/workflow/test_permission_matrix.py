@@ -21,10 +21,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from tests.workflow.matrix_world import ANON, CHIEF, EDITOR, OTHER, OWNER, REVIEWER, SECRET, world
+from tests.workflow.matrix_world import ANON, BODY, CHIEF, EDITOR, OTHER, OTHER_BODY, OWNER, REVIEWER, SECRET, world
 
-ACTORS = (ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF)
+ACTORS = (ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF, BODY, OTHER_BODY)
 OUTSIDERS = {ANON, OWNER, OTHER}  # no account
+BODIES = {BODY, OTHER_BODY}  # accounts outside the newsroom: the bodies' workspace only
 NEWSROOM = {REVIEWER, EDITOR, CHIEF}
 EDITORS = {EDITOR, CHIEF}
 NOBODY = set()
@@ -41,8 +42,21 @@ def only(allowed, ok=200, no=404):
 
 
 def admin(allowed, ok=200):
-    """An admin page: outsiders are sent to log in, members without the permission get 403."""
-    return {actor: 302 if actor in OUTSIDERS else ok if actor in allowed else 403 for actor in ACTORS}
+    """An admin page: outsiders and bodies are sent to log in, members without the permission get 403."""
+    return {actor: 302 if actor in OUTSIDERS | BODIES else ok if actor in allowed else 403 for actor in ACTORS}
+
+
+def intake(allowed):
+    """The intake answers for itself (admin_site.py): signed out, to the login page; signed in without the permission, 403."""
+    return admin(allowed) | {actor: 403 for actor in BODIES if actor not in allowed}
+
+
+def workspace(allowed, ok=200, no=404):
+    """A page of the bodies' workspace: outsiders are sent to log in; reviewers (no screening permission) get 403;
+    an account that may not screen this entry is not told it exists (404)."""
+    return {
+        actor: 302 if actor in OUTSIDERS else 403 if actor == REVIEWER else ok if actor in allowed else no for actor in ACTORS
+    }
 
 
 MATRIX = [
@@ -121,9 +135,9 @@ MATRIX = [
     ("/admin/r/{showcase_type}/999999/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
     ("/admin/auth/user/{editor_user.pk}/password/", "GET", admin(NOBODY)),
     ("/admin/no/such/page/", "GET", admin(NOBODY) | dict.fromkeys(NEWSROOM, 404)),
-    ("/admin/intake/", "GET", admin(EDITORS)),
-    ("/admin/intake/", "POST", admin(EDITORS)),  # empty: the form with its errors
-    ("/admin/intake/?mail={mail.pk}", "GET", admin(EDITORS)),  # a mailbox message opened in the intake form
+    ("/admin/intake/", "GET", intake(EDITORS)),
+    ("/admin/intake/", "POST", intake(EDITORS)),  # empty: the form with its errors
+    ("/admin/intake/?mail={mail.pk}", "GET", intake(EDITORS)),  # a mailbox message opened in the intake form
     ("/admin/submissions/mailboxmessage/{mail.pk}/raw/", "GET", admin(EDITORS)),  # the raw message, downloaded
     ("/admin/dashboard/", "GET", admin(EDITORS)),
     # Entries: reviewers see only those assigned to them (the list is theirs, other entries do not exist).
@@ -195,6 +209,8 @@ MATRIX = [
     ("/admin/submissions/objection/{objection.pk}/handle/", "GET", admin(EDITORS)),
     ("/admin/submissions/objection/{objection.pk}/evidence/{evidence.pk}/", "GET", admin(EDITORS)),
     # Certificates: verifying one is public; its PDF is the newsroom's editors'; revoking, the chief editors'.
+    ("/results/{campaign.slug}/", "GET", everyone(200)),  # a campaign's results page (nothing announced yet)
+    ("/results/no-such-campaign/", "GET", everyone(404)),
     ("/verify/", "GET", everyone(200)),
     ("/verify/{certificate.number}/", "GET", everyone(200)),
     ("/verify/DZRB-1999-9999/", "GET", everyone(404)),
@@ -209,6 +225,23 @@ MATRIX = [
     ("/vote/{vote.campaign.slug}/{vote_entry.pk}/", "GET", everyone(405)),
     ("/vote/no-such-vote/", "GET", everyone(404)),
     ("/admin/submissions/votesettings/{vote.pk}/standings/", "GET", admin(EDITORS)),
+    # Screening: a body works on its own area's entries only (another area's do not exist for it), never in the admin.
+    ("/recommend/login/", "GET", everyone(200) | dict.fromkeys(EDITORS | BODIES, 302)),  # signed in: to the workspace
+    ("/recommend/logout/", "POST", everyone(302)),
+    ("/recommend/", "GET", workspace(EDITORS | BODIES)),
+    ("/recommend/{screened.pk}/", "GET", workspace(EDITORS | {BODY})),
+    ("/recommend/{entry.pk}/", "GET", workspace(EDITORS), EDITORS),  # no body has it: the newsroom checks it
+    ("/recommend/{screened.pk}/form.docx", "GET", workspace(EDITORS | {BODY})),
+    ("/recommend/{recommended.pk}/scan/", "GET", workspace(EDITORS | {BODY})),
+    ("/recommend/{screened.pk}/scan/", "GET", workspace(NOBODY)),  # nothing uploaded
+    ("/recommend/{screened.pk}/check/", "POST", workspace(EDITORS | {BODY}, ok=400)),  # empty: the page with its errors
+    # Not eligible yet: nothing to recommend or decline (back to the entry, with a message).
+    ("/recommend/{screened.pk}/recommend/", "POST", workspace(EDITORS | {BODY}, ok=302)),
+    ("/recommend/{screened.pk}/decline/", "POST", workspace(EDITORS | {BODY}, ok=302)),
+    # The body uploads (empty: the page with its error); an editor reads the scan but does not replace it.
+    ("/recommend/{recommended.pk}/scan/upload/", "POST", workspace({BODY}, ok=400) | dict.fromkeys(EDITORS, 302)),
+    ("/admin/submissions/submission/{screened.pk}/body/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/submission/{screened.pk}/body/", "GET", admin(NEWSROOM, ok=302)),
 ]
 
 # One line per admin model: (app/model, world object, may view, may add, may delete).
@@ -228,7 +261,16 @@ ADMIN_MODELS = [
     ("submissions/publicnotice", "notice", EDITORS, EDITORS, NOBODY),  # a published notice is not deleted
     ("submissions/objection", "objection", EDITORS, NOBODY, NOBODY),  # from the public form; moved by handle/
     ("submissions/certificate", "certificate", EDITORS, EDITORS, NOBODY),  # issued, never deleted: revoked instead
-    ("submissions/votesettings", "vote", EDITORS, EDITORS, NOBODY),  # turned off, never deleted
+    ("submissions/votesettings", "vote", EDITORS, EDITORS, NOBODY),
+    ("submissions/recommendingbody", "body", EDITORS, EDITORS, NOBODY),  # a body with entries is not deleted
+    ("submissions/eligibilitycheck", "check", EDITORS, NOBODY, NOBODY),  # made on the workspace's checklist
+    (
+        "submissions/recommendation",
+        "recommendation",
+        EDITORS,
+        NOBODY,
+        NOBODY,
+    ),  # made by the body's recommend  # turned off, never deleted
     ("submissions/vote", "ballot", EDITORS, NOBODY, NOBODY),  # the audit log: votes come from the public page
     ("auth/user", "editor_user", NOBODY, NOBODY, NOBODY),  # accounts and roles: superusers only
     ("auth/group", "group", NOBODY, NOBODY, NOBODY),
@@ -307,7 +349,7 @@ def check(rows):
                 problems.append(f"{method} {path} as {actor}: {status}, expected {expected[actor]}")
             if actor in sees and SECRET not in body:
                 problems.append(f"{method} {path} as {actor}: the entry is not shown")
-            if actor in (ANON, OTHER, REVIEWER) and SECRET in body:  # the reviewer is not assigned to it
+            if actor in (ANON, OTHER, REVIEWER, BODY, OTHER_BODY) and SECRET in body:  # the reviewer is not assigned to it
                 problems.append(f"{method} {path} as {actor}: LEAKS the private entry")
     return problems
 

@@ -12,6 +12,10 @@ KNOWN_MOVES = {
     ("entry", "first_review", "second_review"): "`run_workflow` (editor, chief editor)",
     ("entry", "shortlisted", "accepted"): "`run_workflow` (editor, chief editor)",
     ("entry", "accepted", "published"): "only with its article's move (made by `transition()` itself)",
+    ("entry", "submitted", "eligible"): "`check_eligibility` (editor, chief editor, recommending body (its own area's entries))",
+    ("entry", "eligible", "recommended"): "`recommend_submission` (recommending body (its own area's entries))",
+    ("notice", "draft", "published"): "`publish_notice` (editor, chief editor)",
+    ("notice", "published", "closed"): "system (commands)",
     ("article", "draft", "awaiting_signoff"): "`change_showcase` (editor, chief editor)",
     ("article", "awaiting_signoff", "signed_off"): "`signoff_showcase` (chief editor)",
     ("article", "awaiting_signoff", "draft"): "`signoff_showcase` (chief editor)",
@@ -62,6 +66,7 @@ def rows(text):
                 "### An article": "article",
                 "### A certificate": "certificate",
                 "### An objection (异议)": "objection",
+                "### A public notice (公示)": "notice",
                 "### The effects": "effects",
             }[line]
         elif line.startswith("| ") and not line.startswith("| from ") and table != "effects":
@@ -89,14 +94,14 @@ def test_docs_show_the_workflow_tables_as_the_code_declares_them():
 
 def test_the_generated_tables_show_the_known_moves_and_their_actors():
     moves = rows(markdown())
-    assert sum(table == "entry" for table, _frm, _to in moves) == 34
+    assert sum(table == "entry" for table, _frm, _to in moves) == 45
     assert sum(table == "article" for table, _frm, _to in moves) == 12
     for move, who in KNOWN_MOVES.items():
         assert move in moves and moves[move][0] == who, move
     # A reason for returning or declining an entry, sending an article back from sign-off, unpublishing it.
     for (table, frm, to), (_who, reason, _effects) in moves.items():
         if table == "entry":
-            needs = to in {"returned", "declined"}
+            needs = to in {"returned", "declined", "recommended"}  # recommended: the body's opinion
         elif table == "article":
             needs = (frm, to) in ARTICLE_MOVES_WITH_A_REASON
         else:

@@ -5,23 +5,35 @@ import pytest
 
 from submissions import workflow
 from submissions.models import Region, Showcase, Status, StatusChange, Submission
+from submissions.recommend import services as screening
 from submissions.workflow import roles
 from submissions.workflow.machines import ARTICLE, ENTRY, machine_of
-from tests.factories import make_user, submission_in
+from tests.factories import body_account, make_user, submission_in
 
 S = Status
-ROLES = [roles.REVIEWER, roles.EDITOR, roles.CHIEF, workflow.SUBMITTER, workflow.SYSTEM, "nobody"]
-E, C, SUB = roles.EDITOR, roles.CHIEF, workflow.SUBMITTER
+ROLES = [roles.REVIEWER, roles.EDITOR, roles.CHIEF, roles.RECOMMENDER, workflow.SUBMITTER, workflow.SYSTEM, "nobody"]
+E, C, R, SUB = roles.EDITOR, roles.CHIEF, roles.RECOMMENDER, workflow.SUBMITTER
 STAFF = {E, C}
+CHECKERS = {E, C, R}  # eligibility: the newsroom, or the entry's own recommending body
 # The entry's table as the newsroom agreed it, written out here (not read from workflow.TRANSITIONS):
 # (from, to) -> the roles that may make the move. Publishing is made only with the article.
 ENTRY_TABLE = {
     ("draft", "submitted"): {SUB, E, C},
     ("draft", "withdrawn"): {SUB},
-    ("submitted", "first_review"): STAFF,
-    ("submitted", "returned"): STAFF,
-    ("submitted", "declined"): STAFF,
+    ("submitted", "first_review"): STAFF,  # where the campaign does not screen
+    ("submitted", "eligible"): CHECKERS,
+    ("submitted", "returned"): CHECKERS,
+    ("submitted", "declined"): CHECKERS,
     ("submitted", "withdrawn"): {SUB},
+    ("eligible", "recommended"): {R},
+    ("eligible", "first_review"): STAFF,  # where the campaign asks for no recommendation
+    ("eligible", "returned"): STAFF,
+    ("eligible", "declined"): {E, C, R},  # the body: 不予推荐
+    ("eligible", "withdrawn"): {SUB},
+    ("recommended", "first_review"): STAFF,
+    ("recommended", "returned"): STAFF,
+    ("recommended", "declined"): STAFF,
+    ("recommended", "withdrawn"): {SUB},
     ("first_review", "second_review"): STAFF,
     ("first_review", "returned"): STAFF,
     ("first_review", "declined"): STAFF,
@@ -44,8 +56,9 @@ ENTRY_TABLE = {
     ("resubmitted", "first_review"): STAFF,
     ("resubmitted", "second_review"): STAFF,
     ("resubmitted", "shortlisted"): STAFF,
-    ("resubmitted", "returned"): STAFF,
-    ("resubmitted", "declined"): STAFF,
+    ("resubmitted", "eligible"): CHECKERS,
+    ("resubmitted", "returned"): CHECKERS,
+    ("resubmitted", "declined"): CHECKERS,
     ("resubmitted", "withdrawn"): {SUB},
     ("accepted", "published"): set(),  # only with its article
     ("declined", "first_review"): STAFF,
@@ -69,7 +82,31 @@ def actor_for(role):
         return role
     if role == "nobody":
         return make_user(None, username="nobody")
+    if role == R:
+        return body_account()  # acts for the body of the screening campaign's entries (tests.factories)
     return make_user(role, username=f"table-{role}")
+
+
+def entry_for(frm, to, role):
+    """An entry in `frm` where the move can be made: a body's moves in the campaign that asks for
+    recommendation; an eligible entry sent straight to review in one that asks for none."""
+    if role == R or to == "recommended":
+        return submission_in(frm, screened_by="recommendation")
+    if frm == "eligible" and to == "first_review":
+        return submission_in(frm, screened_by="eligibility")
+    return submission_in(frm)
+
+
+def make(entry, to, actor):
+    """The move, as the portal makes it: becoming eligible and being recommended write their rows with it
+    (submissions.recommend.services); the others are plain moves."""
+    if to == "eligible":
+        screening.check(entry, actor=actor, results={item: (True, "") for item in entry.campaign.eligibility_items}, note="内部")
+        return entry.history.order_by("-pk").first()
+    if to == "recommended":
+        screening.recommend(entry, actor=actor, opinion="同意推荐。")
+        return entry.history.order_by("-pk").first()
+    return workflow.transition(entry, to, actor=actor, message=message_for(to), note="内部", via="test")
 
 
 def article_moves(entry, to):
@@ -92,16 +129,22 @@ def message_for(to):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("frm", "to", "role"), ALLOWED)
 def test_declared_move_is_allowed_and_recorded(frm, to, role, django_capture_on_commit_callbacks):
-    entry = submission_in(frm)
+    entry = entry_for(frm, to, role)
     actor = actor_for(role)
     article_moves(entry, to)
     version = entry.version
     with django_capture_on_commit_callbacks(execute=True):
-        change = workflow.transition(entry, to, actor=actor, message=message_for(to), note="内部", via="test")
+        change = make(entry, to, actor)
     entry.refresh_from_db()
     assert entry.status == to
     assert entry.version == version + 1
-    assert (change.from_status, change.to_status, change.note, change.via) == (frm, to, "内部", "test")
+    via = {"eligible": "eligibility", "recommended": "recommendation"}.get(to, "test")
+    assert (change.from_status, change.to_status, change.note, change.via) == (
+        frm,
+        to,
+        "" if to == "recommended" else "内部",
+        via,
+    )
     assert change.actor == (actor if role not in (workflow.SUBMITTER, workflow.SYSTEM) else None)
     assert change.actor_role == role
     assert change.submission_id == entry.pk and change.created_at is not None
@@ -110,7 +153,7 @@ def test_declared_move_is_allowed_and_recorded(frm, to, role, django_capture_on_
 @pytest.mark.django_db
 @pytest.mark.parametrize("frm", S.values)
 def test_every_other_move_is_refused_for_every_role(frm):
-    entry = submission_in(frm)
+    entry = submission_in(frm, screened_by="recommendation" if frm in ("submitted", "resubmitted") else None)
     actors = {role: actor_for(role) for role in ROLES}
     before = (entry.status, entry.version, StatusChange.objects.filter(submission=entry).count())
     tried = 0

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from submissions import workflow
+from submissions.intake import screening
 from submissions.intake import services as intake
 from submissions.intake.forms.bundle import EntryBundle
 from submissions.intake.forms.entry import PublicEntryForm
@@ -23,7 +24,7 @@ RESEND_PER_ADDRESS_SECONDS = 600
 
 
 def _entry(token):
-    return get_object_or_404(Submission.objects.select_related("campaign", "showcase"), tracking_token=token)
+    return get_object_or_404(Submission.objects.select_related("campaign", "showcase", "body"), tracking_token=token)
 
 
 def _published_article(entry):
@@ -75,6 +76,7 @@ def detail(request, token):
         "can_edit": entry.status in EDITABLE,
         "can_withdraw": Status.WITHDRAWN in moves,
         "article": _published_article(entry),
+        "screening": screening.for_submitter(entry, history),  # 资格审查与推荐, where the campaign screens
     }
     return render(request, "track/detail.html", context)
 

@@ -22,17 +22,21 @@ from submissions.models import (
     Kind,
     OrgType,
     Photo,
+    RecommendingBody,
     Region,
     RelatedLink,
     ReviewAssignment,
     ReviewerProfile,
     Section,
+    Showcase,
     Stage,
     Submission,
 )
 from submissions.models import Status as S
 from submissions.newsroom import publishing
 from submissions.platform import images
+from submissions.recommend import selectors as screening
+from submissions.recommend import services as recommend
 from submissions.review import scoring as reviews
 from submissions.workflow import roles
 
@@ -65,6 +69,7 @@ ACCOUNTS = [
     ("chief", roles.CHIEF, "李签审"),
     ("reviewer", roles.REVIEWER, "张专家"),
     ("reviewer2", roles.REVIEWER, "赵专家"),
+    (demo.BODY_ACCOUNT[0], roles.RECOMMENDER, demo.BODY_ACCOUNT[1]),  # a recommending body's: its workspace, not the admin
 ]
 PALETTE = [(183, 28, 28), (21, 101, 192), (46, 125, 50), (239, 108, 0), (106, 27, 154), (0, 121, 107)]
 
@@ -86,8 +91,14 @@ def draw_photo(seed, label):
 
 def account_lines(password):
     """The demo accounts as printed by seed_demo and demo_accounts."""
+
+    def line(username, role):
+        return f"  {username:<10} {role or 'superuser':<10} password: {password}"
+
     lines = [f"Demo accounts ({settings.SITE_URL}/admin/):"]
-    lines += [f"  {username:<10} {role or 'superuser':<10} password: {password}" for username, role, _ in ACCOUNTS]
+    lines += [line(username, role) for username, role, _ in ACCOUNTS if role != roles.RECOMMENDER]
+    lines += [f"Recommending body ({settings.SITE_URL}/recommend/):"]
+    lines += [line(username, role) for username, role, _ in ACCOUNTS if role == roles.RECOMMENDER]
     return lines
 
 
@@ -111,17 +122,21 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             campaign = self.campaign()
             created = self.entries(campaign, users)
-        self.overlap_reports(campaign)
+            screened = self.screened_campaign(users)
+            created += self.screened_entries(screened, users)
+        self.overlap_reports([campaign, screened])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {created} new entries."))
         if not no_accounts:
             self.stdout.write("\n".join(account_lines(password)))
 
-    def overlap_reports(self, campaign):
+    def overlap_reports(self, campaigns):
         """Index every entry and article, then report on each entry against the whole demo archive
         (an entry reported while the archive was half loaded saw the demo's shared template text
-        as a copy), so a second run finds the same matches."""
-        entries = Submission.objects.filter(campaign=campaign).exclude(status=S.DRAFT).values_list("pk", flat=True)
-        overlap.refresh_all(entries, campaign.showcases.values_list("pk", flat=True))
+        as a copy), so a second run finds the same matches. Both campaigns at once: one's entries
+        indexed after the other's reports would change them on the next run."""
+        entries = Submission.objects.filter(campaign__in=campaigns).exclude(status=S.DRAFT).values_list("pk", flat=True)
+        articles = Showcase.objects.filter(campaign__in=campaigns).values_list("pk", flat=True)
+        overlap.refresh_all(entries, articles)
 
     def password(self):
         if os.environ.get("DEMO_PASSWORD"):
@@ -141,7 +156,7 @@ class Command(BaseCommand):
             user, _created = User.objects.get_or_create(
                 username=username, defaults={"first_name": name, "email": f"{username}@example.com"}
             )
-            user.is_staff = True
+            user.is_staff = role != roles.RECOMMENDER  # a body's account never enters the admin
             user.is_superuser = role is None
             user.set_password(password)
             user.save()
@@ -163,6 +178,54 @@ class Command(BaseCommand):
             for order, (name, weight) in enumerate(demo.CRITERIA):
                 Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
         return campaign
+
+    def screened_campaign(self, users):
+        """The campaign that screens: its checklist, recommendation, and the two bodies with the body's account."""
+        slug, title, mailbox = demo.SCREENED_CAMPAIGN
+        campaign, created = Campaign.objects.get_or_create(
+            slug=slug,
+            defaults={
+                **demo.campaign_defaults(title, mailbox, opened_days_ago=30, closes_in_days=90),
+                "eligibility_items": demo.ELIGIBILITY_ITEMS,
+                "uses_recommendation": True,
+            },
+        )
+        if created:
+            for order, (name, weight) in enumerate(demo.CRITERIA):
+                Criterion.objects.create(campaign=campaign, name=name, weight=weight, order=order)
+        for order, (name, city) in enumerate(demo.BODIES):
+            body, _made = RecommendingBody.objects.get_or_create(
+                campaign=campaign, name=name, defaults={"quota": demo.BODY_QUOTA, "order": order}
+            )
+            body.regions.add(Region.objects.get(name=city))
+            if order == 0:
+                body.members.add(users[demo.BODY_ACCOUNT[0]])
+        return campaign
+
+    def screened_entries(self, campaign, users):
+        """A few entries of the screening campaign: sent, checked (eligible) and recommended, through
+        the screening services: the 济南 body's account checks and recommends its own, an editor
+        checks 青岛's (its body has no demo account)."""
+        kinds = list(Kind.values)
+        body_account = users[demo.BODY_ACCOUNT[0]]
+        created = 0
+        for index, (org, short, parent, brand, slogan, sector, city, target) in enumerate(demo.SCREENED_ORGS):
+            if Submission.objects.filter(campaign=campaign, org_name=org).exists():
+                continue
+            region = Region.objects.get(name=city)
+            with transaction.atomic():
+                number = len(demo.ORGS) + index  # its own photos and contact details, after the first campaign's
+                entry = self.entry(campaign, number, org, short, parent, brand, slogan, sector, [region], kinds)
+                list(workflow.walk(entry, S.SUBMITTED, editor=users["editor"], via="seed_demo"))
+                entry.refresh_from_db()
+                checker = body_account if entry.body is not None and body_account in entry.body.members.all() else users["editor"]
+                if target in (S.ELIGIBLE, S.RECOMMENDED):
+                    found = {s.item: (s.passed, s.reason) for s in screening.suggest(entry)}
+                    recommend.check(entry, actor=checker, results=found, note="seed_demo")
+                if target == S.RECOMMENDED:
+                    recommend.recommend(entry, actor=body_account, opinion=demo.OPINION)
+            created += 1
+        return created
 
     def entries(self, campaign, users):
         regions = list(Region.objects.order_by("order"))

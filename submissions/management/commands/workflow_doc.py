@@ -12,11 +12,16 @@ TOKENS = {
     workflow.SYSTEM: "system (commands)",
     workflow.WITH_ARTICLE: "only with its article's move (made by `transition()` itself)",
 }
-ROLE_NAMES = {roles.REVIEWER: "reviewer", roles.EDITOR: "editor", roles.CHIEF: "chief editor"}
+ROLE_NAMES = {
+    roles.REVIEWER: "reviewer",
+    roles.EDITOR: "editor",
+    roles.CHIEF: "chief editor",
+    roles.RECOMMENDER: "recommending body (its own area's entries)",
+}
 
 
 def holders(perm):
-    return [ROLE_NAMES[role] for role in (roles.REVIEWER, roles.EDITOR, roles.CHIEF) if perm in roles.PERMISSIONS[role]]
+    return [ROLE_NAMES[role] for role in ROLE_NAMES if perm in roles.PERMISSIONS[role]]
 
 
 def who_may(who):
