@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from submissions.platform.rlimits import lower
+
 # Generous for real documents: a 20-page practice with nine 12-megapixel photos reads in about
 # 2 s of CPU on an idle core (most of it the photos' renditions, bench/documents.py) and peaks at
 # ~100 MB above the process it starts from; the structural ceilings (xmlbounds.py) refuse
@@ -151,18 +153,10 @@ def _confine(limits):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.alarm(math.ceil(limits.seconds) + 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    _lower(resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1)
+    lower(resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1)
     inherited = _status_kb("VmSize") * 1024
     ceiling = inherited + limits.memory_mb * 1024 * 1024
-    _lower(resource.RLIMIT_AS, ceiling, ceiling)
-
-
-def _lower(which, soft, hard):
-    _soft, current = resource.getrlimit(which)
-    if current != resource.RLIM_INFINITY:
-        hard = min(hard, current)
-        soft = min(soft, hard)
-    resource.setrlimit(which, (soft, hard))
+    lower(resource.RLIMIT_AS, ceiling, ceiling)
 
 
 def _child(write_fd, work, args, limits):

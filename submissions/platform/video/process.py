@@ -35,6 +35,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+from submissions.platform.rlimits import lower
+
 PATH = "/usr/local/bin:/usr/bin:/bin"
 STDERR_KEPT = 64 * 1024
 COPY_CHUNK = 1024 * 1024
@@ -212,15 +214,7 @@ def _environment():
 def _confine(seconds, memory_mb, cpu_seconds, max_file_bytes):
     """In the child, between fork and exec."""
     signal.alarm(math.ceil(seconds) + 2)
-    _lower(resource.RLIMIT_CORE, 0, 0)
-    _lower(resource.RLIMIT_CPU, int(cpu_seconds), int(cpu_seconds) + 1)
-    _lower(resource.RLIMIT_AS, memory_mb * 1024 * 1024, memory_mb * 1024 * 1024)
-    _lower(resource.RLIMIT_FSIZE, max_file_bytes, max_file_bytes)
-
-
-def _lower(which, soft, hard):
-    _soft, current = resource.getrlimit(which)
-    if current != resource.RLIM_INFINITY:
-        hard = min(hard, current)
-        soft = min(soft, hard)
-    resource.setrlimit(which, (soft, hard))
+    lower(resource.RLIMIT_CORE, 0, 0)
+    lower(resource.RLIMIT_CPU, int(cpu_seconds), int(cpu_seconds) + 1)
+    lower(resource.RLIMIT_AS, memory_mb * 1024 * 1024, memory_mb * 1024 * 1024)
+    lower(resource.RLIMIT_FSIZE, max_file_bytes, max_file_bytes)
