@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import OrderBy
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -32,6 +34,31 @@ class QuickActionCheckbox:
             obj.pk,
             format_html(gettext("Select this object for an action - {}"), str(obj)),  # Django's own words
         )
+
+
+class TieBreakerChangeList(ChangeList):
+    """A list sorted by a column (?o=) breaks ties on the id in the column's direction, not always
+    on -pk as Django does: an index on (column, id) then serves the sort both ways, read forwards
+    or backwards (score ascending sorted all 100 000 entries: 3.5× the 100-entry page)."""
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        if ORDER_VAR in self.params and len(ordering) > 1 and ordering[-1] == "-pk" and ascending(ordering[0]):
+            return [*ordering[:-1], "pk"]
+        return ordering
+
+
+def ascending(term):
+    if isinstance(term, OrderBy):
+        return not term.descending
+    return not (isinstance(term, str) and term.startswith("-"))
+
+
+class SortsWithItsIndexes:
+    """ModelAdmin mixin: sorting by a column uses TieBreakerChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return TieBreakerChangeList
 
 
 class EstimatedCountPaginator(Paginator):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from submissions.models.campaign import Campaign, Region
-from submissions.models.status import NOT_LIVE, Status
+from submissions.models.status import AWAITING_TRIAGE, NOT_LIVE, Status
 
 
 class Kind(models.TextChoices):
@@ -132,8 +132,9 @@ class Submission(models.Model):
             models.Index(fields=["campaign", "status"], name="sub_campaign_status"),
             models.Index(fields=["region", "status"], name="sub_region_status"),
             models.Index(fields=["kind", "status"], name="sub_kind_status"),
-            # Sorted by score: the admin adds -pk to make the order total; on score alone
-            # PostgreSQL sorted all 100 000 rows of equal score (535 ms; EXPLAIN in docs/performance.md).
+            # Sorted by score: the admin breaks ties on the id in the sort's direction (admin/listing.py),
+            # so this index serves both directions (read backwards for ascending); on score alone
+            # PostgreSQL sorted all 100 000 rows of equal score (535 ms).
             models.Index(F("score").desc(), F("id").desc(), name="sub_score_id"),
             # The admin's city + kind filter, in the list's order (count and page from one index).
             models.Index(
@@ -145,6 +146,9 @@ class Submission(models.Model):
                 name="sub_region_kind_newest",
             ),
             models.Index(fields=["contact_email"], name="sub_contact_email"),
+            # The admin's first page (review/queues.py): the first items of a queue in its order, at any size.
+            models.Index("status", "status_changed_at", "id", name="sub_status_changed"),
+            models.Index("submitted_at", "id", condition=models.Q(status__in=AWAITING_TRIAGE), name="sub_triage"),
         ]
         constraints = [
             # One live entry per organization and brand in a campaign (drafts and withdrawn ones aside).
