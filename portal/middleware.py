@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, QueryDict
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -38,6 +39,10 @@ class CleanInputMiddleware:
       compare it.
     - Every other control character (but newline and tab) is removed from every posted value:
       public forms, tracking and revision, comments, the admin alike (`portal/text.py`).
+
+    A view that bounds its own body (a function attribute `max_body_bytes`, a number or a callable
+    giving one: the video upload) is not read here when the declared length is over it: the view
+    refuses it, with its message beside the field, before a byte of the body is read.
     """
 
     def __init__(self, get_response):
@@ -49,8 +54,23 @@ class CleanInputMiddleware:
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.GET.urlencode():
             raise BadRequest("NUL in the query string")
         if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            request._post = self.cleaned(request.POST)
+            if not self.over_view_bound(request):
+                request._post = self.cleaned(request.POST)
         return self.get_response(request)
+
+    @staticmethod
+    def over_view_bound(request):
+        try:
+            bound = getattr(resolve(request.path_info).func, "max_body_bytes", None)
+        except Resolver404:
+            return False
+        if bound is None:
+            return False
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        return length > (bound() if callable(bound) else bound)
 
     @staticmethod
     def cleaned(post):

@@ -258,6 +258,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'"],  # the articles' videos (submissions/video), from the portal or its public path
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

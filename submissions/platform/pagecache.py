@@ -58,7 +58,17 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from submissions.models import Campaign, Comment, Region, RelatedLink, Showcase, ShowcasePhoto, ShowcaseSection, SiteSettings
+from submissions.models import (
+    Campaign,
+    Comment,
+    Region,
+    RelatedLink,
+    Showcase,
+    ShowcasePhoto,
+    ShowcaseSection,
+    SiteSettings,
+    Video,
+)
 
 VERSION_KEY = "showcase-pages:version"
 TIMEOUT = 600  # seconds a page is kept in the shared cache even when nothing changes
@@ -332,7 +342,7 @@ class CachedPageMiddleware:
 
 
 def _connect():
-    for model in (Showcase, ShowcaseSection, ShowcasePhoto, RelatedLink, SiteSettings, Region, Campaign):
+    for model in (Showcase, ShowcaseSection, ShowcasePhoto, RelatedLink, SiteSettings, Region, Campaign, Video):
         receiver([post_save, post_delete], sender=model, dispatch_uid=f"pagecache-{model.__name__}")(_changed)
 
     # weak=False: these receivers are local functions; held weakly they were collected as soon

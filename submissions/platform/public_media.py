@@ -12,7 +12,10 @@ leaked) can reach a private file through it. A name that is not there falls back
 the media view with its access check (deploy/nginx.conf `@media_checked`), so a page that
 points at the public path before the link exists, or an editor's preview, still works.
 
-`sync(article_pk)` makes the folder agree with the database for one article's photos; it runs
+Videos go the same way: the MP4 and poster of every converted video (submissions/video) of a
+published article are linked beside the photos, and removed when it is taken down.
+
+`sync(article_pk)` makes the folder agree with the database for one article's photos and videos; it runs
 after the commit of every article move on or off the column (the workflow's "public_media"
 effect), of every photo added to or taken off an article, and of every photo saved (its
 renditions written). Unpublishing removes the links
@@ -32,7 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from submissions.models import Photo, ShowcasePhoto
+from submissions.models import Photo, ShowcasePhoto, Video
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,10 @@ def _target(name):
 
 def _names(photo):
     return [f.name for f in (photo.display, photo.thumbnail) if f and f.name]
+
+
+def _video_names(video):
+    return [f.name for f in (video.mp4, video.poster) if f and f.name]
 
 
 def _publish_file(name):
@@ -104,10 +111,24 @@ def sync_photos(photos):
                 log.exception("public media: could not %s %s", "link" if public else "remove", name)
 
 
+def sync_videos(videos):
+    """Link the MP4 and poster of the given videos that a published article shows; remove the others'."""
+    if not enabled():
+        return
+    for video in videos:
+        public = Video.objects.live().filter(pk=video.pk).exists()
+        for name in _video_names(video):
+            try:
+                _publish_file(name) if public else _withdraw_file(name)
+            except OSError:
+                log.exception("public media: could not %s %s", "link" if public else "remove", name)
+
+
 def sync(article_pk):
-    """Make the public folder agree with one article's photos (the workflow's "public_media"
-    effect, after the commit of a move on or off the column)."""
+    """Make the public folder agree with one article's photos and videos (the workflow's
+    "public_media" effect, after the commit of a move on or off the column)."""
     sync_photos(Photo.objects.filter(pk__in=ShowcasePhoto.objects.filter(showcase_id=article_pk).values("photo_id")))
+    sync_videos(Video.objects.filter(showcase_id=article_pk))
 
 
 def sync_all():
@@ -117,6 +138,8 @@ def sync_all():
     sync_photos(Photo.objects.filter(pk__in=ShowcasePhoto.objects.values("photo_id")))
     published = ShowcasePhoto.objects.live().values("photo_id")
     wanted = {name for photo in Photo.objects.filter(pk__in=published) for name in _names(photo)}
+    sync_videos(Video.objects.exclude(mp4=""))
+    wanted |= {name for video in Video.objects.live() for name in _video_names(video)}
     root = Path(settings.MEDIA_PUBLIC_ROOT)
     removed = 0
     if root.is_dir():
@@ -145,6 +168,18 @@ def _connect():
             for name in _names(instance):
                 _later(_withdraw_file, name)
 
+    def video_saved(sender, instance, **kwargs):
+        # Attached to an article or taken off it, or converted: linked or removed, like a photo.
+        if enabled():
+            _later(sync_videos, [instance])
+
+    def video_deleted(sender, instance, **kwargs):
+        if enabled():
+            for name in _video_names(instance):
+                _later(_withdraw_file, name)
+
+    post_save.connect(video_saved, sender=Video, dispatch_uid="public_media_video", weak=False)
+    pre_delete.connect(video_deleted, sender=Video, dispatch_uid="public_media_video_deleted", weak=False)
     post_save.connect(shown, sender=ShowcasePhoto, dispatch_uid="public_media_shown", weak=False)
     post_delete.connect(shown, sender=ShowcasePhoto, dispatch_uid="public_media_hidden", weak=False)
     post_save.connect(photo_saved, sender=Photo, dispatch_uid="public_media_photo", weak=False)

@@ -1,6 +1,6 @@
 """Uploaded files, served only to those allowed to see them.
 
-Photos of a published article are public. Everything else (photos of entries still in
+Photos of a published article are public, and so are its videos (MP4 and poster, with byte ranges). Everything else (photos of entries still in
 review, attachments) is for editors and chief editors, reviewers assigned to the entry, the
 accounts of the recommending body whose area it comes from (submissions/recommend), or
 the submitter holding the entry's tracking link (sent as ?t=<token>). The stored name alone opens nothing.
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 
 from submissions.models import Attachment, Photo, Showcase
 from submissions.platform import pagecache
+from submissions.video import serve as video_serve
 from submissions.workflow import rules
 from submissions.workflow.screening import CHECK_ELIGIBILITY
 
@@ -110,6 +111,16 @@ def media(request, path):
         if settings.MEDIA_ACCEL_REDIRECT:
             return _safe(_accel(path), cache)
         return _safe(FileResponse(_open(field), content_type="image/jpeg"), cache)
+    if path.startswith("videos/"):  # a video's MP4 or poster (submissions/video): public like a photo
+        found = video_serve.find(path)
+        if found is None:
+            raise Http404
+        video, field, content_type = found
+        public = video_serve.is_public(video)
+        if not public and not _may_see(request, video.submission):
+            raise Http404
+        cache = "public, max-age=31536000, immutable" if public else "private, no-store"
+        return _safe(video_serve.response(request, field, content_type), cache)
     attachment = Attachment.objects.select_related("submission").filter(file=path).first()
     if attachment is None or not _may_see(request, attachment.submission):
         raise Http404

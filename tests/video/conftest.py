@@ -1,0 +1,1 @@
+from tests.video.clips import clip, webm_clip  # noqa: F401
