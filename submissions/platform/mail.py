@@ -147,6 +147,33 @@ DEFAULTS = {
         "{{ objector_name }}您好：\n\n经核查，您对《{{ notice_title }}》中“{{ entry_name }}”提出的异议不成立。"
         "\n\n核查意见：\n{{ message }}\n\n{{ publisher }}",
     ),
+    # 专题融媒采访 (submissions/interview): the contact, the planning editor, the reporters.
+    "interview_proposed": (
+        "采访时间征询（发给报送单位）",
+        "【{{ site_name }}】关于{{ brand }}的采访安排，请选择时间",
+        "{{ contact_name }}您好：\n\n编辑部拟对{{ organization }}{{ brand }}进行专题融媒采访，建议以下时间：\n"
+        "{{ interview_dates }}\n\n地点：{{ interview_place }}\n{{ interview_notes }}\n\n"
+        "请通过以下链接选择一个时间，或提议其他时间：\n{{ tracking_url }}\n\n{{ publisher }}",
+    ),
+    "interview_rescheduling": (
+        "采访改期请求（发给策划编辑）",
+        "【{{ site_name }}】{{ reference }} 报送单位提议另约采访时间",
+        "您好：\n\n{{ organization }}{{ brand }}（{{ reference }}）的联系人提议另约采访时间：{{ interview_when }}\n\n"
+        "留言：\n{{ message }}\n\n请重新安排：{{ admin_url }}\n\n{{ publisher }}",
+    ),
+    "interview_confirmed": (
+        "采访时间确定（发给记者）",
+        "【{{ site_name }}】采访安排：{{ interview_when }} {{ organization }}",
+        "您好：\n\n{{ organization }}{{ brand }}（{{ reference }}）的采访已确定：\n时间：{{ interview_when }}\n"
+        "地点：{{ interview_place }}\n记者：{{ interview_staff }}\n联系人：{{ contact_name }} {{ contact_phone }}\n\n"
+        "加入日历：{{ calendar_url }}\n后台查看：{{ admin_url }}\n\n{{ publisher }}",
+    ),
+    "interview_cancelled": (
+        "采访取消通知（发给报送单位）",
+        "【{{ site_name }}】关于{{ brand }}的采访已取消",
+        "{{ contact_name }}您好：\n\n编辑部原定对{{ organization }}{{ brand }}的采访已取消。\n\n{{ message }}\n\n"
+        "查询进度：{{ tracking_url }}\n\n{{ publisher }}",
+    ),
 }
 
 

@@ -49,9 +49,16 @@ PLACEHOLDERS = {
     "entry_name": gettext_lazy("异议所涉作品（单位与品牌）"),
     "due_date": gettext_lazy("答复期限"),
     "receipt_url": gettext_lazy("异议受理回执链接"),
+    "interview_dates": gettext_lazy("建议的采访时间（每行一个）"),
+    "interview_when": gettext_lazy("采访时间"),
+    "interview_place": gettext_lazy("采访地点"),
+    "interview_notes": gettext_lazy("采访说明"),
+    "interview_staff": gettext_lazy("记者和摄影记者"),
+    "calendar_url": gettext_lazy("日历文件（.ics）链接"),
 }
 ENTRY = ("site_name", "publisher", "reference", "brand", "organization", "contact_name", "tracking_url")
 OBJECTION = ("site_name", "publisher", "objector_name", "notice_title", "entry_name", "due_date", "receipt_url")
+INTERVIEW = ("interview_dates", "interview_when", "interview_place", "interview_notes", "interview_staff", "calendar_url")
 EVENT_PLACEHOLDERS = {
     "received": ENTRY,
     "mailbox_notice": (*ENTRY, "contact_phone", "kind", "region", "admin_url"),
@@ -84,6 +91,19 @@ EVENT_PLACEHOLDERS = {
     "objection_received": OBJECTION,
     "objection_upheld": (*OBJECTION, "message"),
     "objection_dismissed": (*OBJECTION, "message"),
+    # 专题融媒采访 (submissions/interview): the contact's mails; the planner's and the reporters' (the contact's phone).
+    "interview_proposed": (*ENTRY, "interview_dates", "interview_place", "interview_notes"),
+    "interview_cancelled": (*ENTRY, "message"),
+    "interview_rescheduling": (*ENTRY, "interview_when", "message", "admin_url"),
+    "interview_confirmed": (
+        *ENTRY,
+        "contact_phone",
+        "interview_when",
+        "interview_place",
+        "interview_staff",
+        "calendar_url",
+        "admin_url",
+    ),
 }
 
 
@@ -133,7 +153,7 @@ def values(event, site, context):
         )
         found["score"] = "" if submission.score is None else str(submission.score)
     plain = ("tracking_url", "message", "admin_url", "article_url", "draft_url", "article_title", "actor_name", "note")
-    for name in (*plain, "reviewer_name", "queue_url", "editor_name", "stage", "scored", *OBJECTION[2:]):
+    for name in (*plain, "reviewer_name", "queue_url", "editor_name", "stage", "scored", *OBJECTION[2:], *INTERVIEW):
         if name in context:
             found[name] = context[name] if context[name] is not None else ""
     if "entries" in context:
