@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +22,12 @@ from submissions.models import Status as S
 from submissions.models.status import LIVE
 from submissions.newsroom import article_docx, publishing, revisions
 from submissions.newsroom.forms import FromEntryForm, MoveForm, ShowcaseAdminForm
+
+
+def queue_name(request):
+    """The queue the page was opened from (?queue=…, or the form's queue), when it looks like one."""
+    name = request.POST.get("queue", "") or request.GET.get("queue", "")
+    return name if name.isidentifier() and len(name) < 40 else ""
 
 
 @admin.display(description=gettext_lazy("阅读量"), ordering="views__count")
@@ -179,11 +186,22 @@ class ShowcaseAdmin(admin.ModelAdmin):
         return render(request, "admin/submissions/showcase/from_entry.html", context)
 
     def preview(self, request, object_id):
+        """The article as readers will see it, with the workflow's buttons above it: a chief editor
+        signs off, sends back or publishes on the page they read (the sign-off queue opens here)."""
         self._article(request, object_id, "view")
         article = articles.load_article(Showcase.objects.all(), pk=object_id)
-
-        context = {"page": articles.article_page(article), "slug": article.slug, "form": CommentForm(), "preview": True}
-        return render(request, "showcase/detail.html", context)
+        context = {
+            "page": articles.article_page(article),
+            "slug": article.slug,
+            "form": CommentForm(),
+            "preview": True,
+            "original": article,
+            "moves": workflow.allowed_moves(article, request.user),
+            "sent_back": articles.sent_back(article),
+            "can_change": self.has_change_permission(request, article),
+            "queue_name": queue_name(request),
+        }
+        return render(request, "admin/submissions/showcase/preview.html", context)
 
     def revisions_view(self, request, object_id):
         article = self._article(request, object_id, "view")
@@ -242,6 +260,10 @@ class ShowcaseAdmin(admin.ModelAdmin):
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("文章状态已变为“%(state)s”。") % {"state": article.get_state_display()})
+        if request.POST.get("back") == "preview":  # pressed on the preview: stay on the article as it reads
+            url = reverse("admin:submissions_showcase_preview", args=[article.pk])
+            name = queue_name(request)
+            return redirect(f"{url}?{urlencode({'queue': name})}" if name else url)
         return redirect("admin:submissions_showcase_change", article.pk)
 
     def docx(self, request, object_id):

@@ -21,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from submissions import workflow
 from submissions.admin import actions, screening, workbench
 from submissions.admin.entry_parts import AttachmentInline, PhotoInline, SectionInline, VersionedSubmissionForm
-from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter
+from submissions.admin.listing import EstimatedCountPaginator, QuickActionCheckbox, ScoreBandFilter, SortsWithItsIndexes
 from submissions.models import Photo, Section, Stage, StatusChange, Submission
 from submissions.overlap import admin as overlap_admin
 from submissions.overlap import panel as overlap_panel
@@ -38,7 +38,7 @@ REVIEWER_LOOKUPS = {"status", "kind", "region"}
 
 
 @admin.register(Submission)
-class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHistoryAdmin):
+class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SortsWithItsIndexes, SimpleHistoryAdmin):
     form = VersionedSubmissionForm
     list_display = [
         "thumb",
@@ -61,14 +61,14 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice is too slow at 100 000 entries
     paginator = EstimatedCountPaginator
-    readonly_fields = ["reference", "status", "submitted_at", "score", "review_count", "entered_by", "via_email"]
+    readonly_fields = ["reference", "status", "submitted_at", "score", "review_count", "entered_by", "via_email_text"]
     fieldsets = [
         (None, {"fields": ["reference", "status", "campaign", "kind"]}),
         (gettext_lazy("党组织"), {"fields": ["org_name", "org_parent", "org_type", "sector", "region"]}),
         (gettext_lazy("联系人"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
         (gettext_lazy("品牌"), {"fields": ["brand_name", "brand_slogan", "brand_idea"]}),
         (gettext_lazy("正文"), {"fields": ["introduction", "results", "model_story", "consent"]}),
-        (gettext_lazy("来源与评分"), {"fields": ["via_email", "entered_by", "submitted_at", "score", "review_count"]}),
+        (gettext_lazy("来源与评分"), {"fields": ["via_email_text", "entered_by", "submitted_at", "score", "review_count"]}),
     ]
     inlines = [SectionInline, PhotoInline, AttachmentInline]
     actions = actions.ACTIONS
@@ -167,7 +167,13 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
     def org_for_reviewer(self, obj):
         return _("（盲评）") if obj.campaign.blind_review and reviews.scoring_open(obj) else obj.org_name
 
-    @admin.display(description=gettext_lazy("加权平均分"), ordering="score")
+    @admin.display(description=gettext_lazy("经邮箱报送"))
+    def via_email_text(self, obj):
+        """是 / 否 in words: Django shows a read-only yes/no as an icon, and "no" as a red ✖."""
+        return _("是") if obj.via_email else _("否")
+
+    # Short headings: the list fits 1280 px without a heading broken one character a line.
+    @admin.display(description=gettext_lazy("得分"), ordering="score")
     def score_display(self, obj):
         if getattr(obj, "my_total", "editor") is None:
             return _("评分后可见")
@@ -196,6 +202,8 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
             path("<path:object_id>/assign/", wrap(self.assign_view), name=f"{prefix}_assign"),
             path("<path:object_id>/body/", wrap(self.body_view), name=f"{prefix}_body"),
             path("<path:object_id>/unassign/<int:assignment_id>/", wrap(self.unassign_view), name=f"{prefix}_unassign"),
+            path("<path:object_id>/remind/", wrap(self.remind_view), name=f"{prefix}_remind"),
+            path("remind-waiting/", wrap(self.remind_waiting_view), name=f"{prefix}_remind_waiting"),
             path("<path:object_id>/score/<str:stage>/", wrap(self.score_view), name=f"{prefix}_score"),
             path("next-unscored/", wrap(self.next_unscored_view), name=f"{prefix}_next_unscored"),
             path("export/<str:fmt>/", wrap(self.export_view), name=f"{prefix}_export"),
@@ -287,6 +295,16 @@ class SubmissionAdmin(overlap_admin.OverlapColumn, QuickActionCheckbox, SimpleHi
         if request.method != "POST":
             return redirect("admin:submissions_submission_change", object_id)
         return workbench.unassign_view(request, self._workbench_post(request, object_id), assignment_id)
+
+    def remind_view(self, request, object_id):
+        if request.method != "POST":
+            return redirect("admin:submissions_submission_change", object_id)
+        return workbench.remind_view(request, self._workbench_post(request, object_id))
+
+    def remind_waiting_view(self, request):
+        if request.method != "POST" or not self.has_workflow_permission(request):
+            raise PermissionDenied
+        return workbench.remind_waiting_view(request)
 
     def score_view(self, request, object_id, stage):
         obj = self._entry(request, object_id)

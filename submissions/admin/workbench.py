@@ -5,6 +5,7 @@ take one back. Views are called from SubmissionAdmin (which owns the URLs and pe
 themselves are the review area's services (submissions.review.decisions, assignments)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from submissions.models import ReviewAssignment
 from submissions.models import Status as S
-from submissions.review import assignments, decisions
+from submissions.review import assignments, decisions, queues, reminders
 
 # The forward step an editor most likely takes next, in this order of preference.
 PRIMARY_ORDER = [S.FIRST_REVIEW, S.SECOND_REVIEW, S.SHORTLISTED, S.ACCEPTED, S.FINAL_REVIEW, S.RESUBMITTED, S.PUBLISHED]
@@ -47,6 +48,7 @@ class Pool:
 def context(request, entry, moves):
     primary, others, secondary = split_moves(moves)
     stage = assignments.stage_for(entry)
+    in_round = stage is not None and assignments.REVIEW_STATUS_OF_STAGE.get(stage) == entry.status  # scoring now
     rows, scored, assigned = assignments.progress(entry, stage) if stage else ([], 0, 0)
     taken = {r.reviewer_id for r in rows}
     # The round the primary step starts: its reviewers are chosen on the same form.
@@ -71,6 +73,9 @@ def context(request, entry, moves):
         "wb_scored": scored,
         "wb_assigned": assigned,
         "wb_complete": bool(assigned) and scored == assigned,
+        # Moving on from a round whose scores are not all in: the page says so beside the step.
+        "wb_missing": bool(primary and in_round and scored < max(assigned, 1)),
+        "wb_remind": in_round and scored < assigned,  # 提醒: mail the reviewers who have not scored
         # More reviewers for the current round (not when the primary step assigns that same round).
         "wb_pool": pool.rows(taken, set()) if stage and stage != next_stage else [],
         "wb_pool_folded": bool(next_stage),  # the page already offers the next round's reviewers
@@ -143,3 +148,30 @@ def unassign_view(request, entry, assignment_id):
                 request, _("已取消%(name)s的%(stage)s分派。") % {"name": item.reviewer, "stage": item.get_stage_display()}
             )
     return back(request, entry)
+
+
+def _told(request, mailed, skipped):
+    if mailed:
+        names = _("、").join(str(r) for r in mailed)
+        messages.success(request, _("已提醒%(names)s评分（邮件经发件箱发送）。") % {"names": names})
+    if skipped:
+        names = _("、").join(str(r) for r in skipped)
+        messages.info(request, _("%(names)s近 12 小时内已收到过评审通知或没有邮箱，本次未再发送。") % {"names": names})
+    if not mailed and not skipped:
+        messages.info(request, _("没有尚未评分的评审专家。"))
+
+
+def remind_view(request, entry):
+    """Mail the reviewers who have not scored the entry's current round (submissions.review.reminders)."""
+    _told(request, *reminders.remind([entry.pk]))
+    return back(request, entry)
+
+
+def remind_waiting_view(request):
+    """From the queue of entries waiting on reviewers: remind every reviewer who has not scored, one mail each."""
+    queue = queues.get(request.user, "reviews")
+    if queue is None:
+        raise PermissionDenied
+    entries = list(queue.items(request.user).values_list("pk", flat=True)[: reminders.MOST])
+    _told(request, *reminders.remind(entries))
+    return redirect("admin:queue", "reviews")

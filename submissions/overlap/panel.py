@@ -6,6 +6,10 @@ only what they are assigned), nor its organization: another entry is named to th
 blind entries are (reference and brand), and its organization and parent are masked in its text
 too, whether or not its campaign is blind (the simplest rule that never names an entry under blind
 review). A published article is public: linked and named for everyone.
+
+Each match says which text came first, by the entry's submission time and the article's publication
+time: the earlier is the original, the later the copy. An entry earlier than every text it shares
+passages with is the original: its report is not flagged (it says so), however high its share.
 """
 
 from django.urls import reverse
@@ -41,12 +45,21 @@ def _masked(text, names):
     return text
 
 
+def _order(own_at, other_at):
+    """Which text came first: "copy" when the other one is earlier (this entry is the later text),
+    "original" when this one is, "" when either time is unknown (a draft, an unpublished article)."""
+    if own_at is None or other_at is None or own_at == other_at:
+        return ""
+    return "copy" if other_at < own_at else "original"
+
+
 def _other(match, editor):
     other = match.other
     if other.submission_id:
         entry = other.submission
         return {
             "kind": "entry",
+            "at": entry.submitted_at,
             "reference": entry.reference or "—",
             "organization": entry.org_name if editor else "",
             "brand": entry.brand_name,
@@ -55,6 +68,7 @@ def _other(match, editor):
     article = other.showcase
     return {
         "kind": "article",
+        "at": article.published_at,
         "reference": article.title,
         "organization": article.short_name,
         "brand": article.brand_name,
@@ -81,10 +95,12 @@ def report_for(submission, *, editor):
             "other__submission__org_name",
             "other__submission__org_parent",
             "other__submission__brand_name",
+            "other__submission__submitted_at",
             "other__showcase__title",
             "other__showcase__short_name",
             "other__showcase__brand_name",
             "other__showcase__slug",
+            "other__showcase__published_at",
         )
         .order_by("rank")
     )
@@ -101,13 +117,18 @@ def report_for(submission, *, editor):
             theirs = _excerpt(other_text, other_offsets, other_start, other_end)
             if mine and theirs:
                 passages.append({"own": mine, "other": theirs, "length": own_end - own_start})
-        rows.append({**_other(match, editor), "percent": round(match.share * 100, 1), "passages": passages})
+        other = _other(match, editor)
+        order = _order(submission.submitted_at, other["at"])
+        rows.append({**other, "order": order, "percent": round(match.share * 100, 1), "passages": passages})
     threshold = submission.campaign.overlap_threshold
     percent = round((document.share or 0) * 100, 1)
+    # The earlier text of every match: the original, not flagged as its copies are (it is told so).
+    original = bool(rows) and all(row["order"] == "original" for row in rows)
     return {
         "percent": percent,
         "threshold": threshold,
-        "flagged": percent >= threshold,
+        "flagged": percent >= threshold and not original,
+        "original": original,
         "reported_at": document.reported_at,
         "matches": rows,
     }

@@ -77,6 +77,11 @@ def test_main_admin_pages_have_no_serious_violations(browser, live_server, conte
         "entry list": "/admin/submissions/submission/",
         "entry page": f"/admin/submissions/submission/{entry.pk}/change/",
         "article page": f"/admin/submissions/showcase/{article.pk}/change/",
+        # The newsroom's day (issue 29): the article's preview with its sign-off buttons, an entry
+        # in review with scores missing (the warning, the remind button), the queue of those entries.
+        "article preview": f"/admin/submissions/showcase/{article.pk}/preview/",
+        "entry in review": f"/admin/submissions/submission/{scored.pk}/change/",
+        "queue waiting on reviewers": "/admin/queue/reviews/",
     }.items():
         page.goto(live_server.url + path)
         if violations := axe_violations(page):

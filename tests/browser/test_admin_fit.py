@@ -18,6 +18,16 @@ LINES = """selector => [...document.querySelectorAll(selector)].map(e => {
   const range = document.createRange(); range.selectNodeContents(e);
   return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
 })"""
+# The number of lines of each matching element's own words (its text nodes only, not its boxes).
+TEXT_LINES = """selector => [...document.querySelectorAll(selector)].map(e => {
+  const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), tops = new Set();
+  while (walker.nextNode()) {
+    if (!walker.currentNode.textContent.trim()) continue;
+    const range = document.createRange(); range.selectNodeContents(walker.currentNode);
+    for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+  }
+  return tops.size;
+})"""
 
 
 def test_entry_list_fits_1280_px(desktop_page, live_server, tmp_path):
@@ -43,12 +53,19 @@ def test_entry_list_fits_1280_px(desktop_page, live_server, tmp_path):
     )
     print(f"entry list at 1280 px: scrollWidth {widths[0]} / clientWidth {widths[1]}")
     assert widths[0] <= widths[1], widths
-    # The submitted time is on screen, and references and statuses are not broken mid-word.
+    # The submitted time is on screen, not clipped by the list's own scrolling box (which a page
+    # without a horizontal scrollbar can still hide it in), and references and statuses are not
+    # broken mid-word.
+    results = page.evaluate("(() => { const r = document.querySelector('.results'); return [r.scrollWidth, r.clientWidth]; })()")
+    assert results[0] <= results[1], results
     last = page.locator("#result_list tbody tr").first.locator("td").last
-    box = last.bounding_box()
-    assert box["x"] + box["width"] <= 1280
+    box, visible = last.bounding_box(), page.locator(".results").bounding_box()
+    assert box["x"] + box["width"] <= min(1280, visible["x"] + visible["width"]) + 1, (box, visible)
     lines = page.evaluate(LINES, "#result_list tbody .field-reference, #result_list tbody .field-status")
     assert lines and set(lines) == {1}, lines
+    # Each column heading on one line (not 加/权/平/均/分, one character a line).
+    headings = page.evaluate(TEXT_LINES, "#result_list thead th .text")
+    assert headings and max(headings) == 1, headings  # (the select-all column has no words)
     assert page.watch.errors == [], page.watch.errors
 
 
@@ -70,8 +87,10 @@ def test_index_in_the_order_of_the_work(desktop_page, live_server):
         "投票记录",
         "公示",
         "异议",
+        "融媒采访",
         "证书",
         "巡展文章",
+        "视频",
         "读者评论",
         "征集活动",
         "地区",

@@ -134,12 +134,17 @@ def test_submitted_to_published_in_a_dozen_actions(desktop_page, phone_page, liv
     assert "待签审" in page.locator(".showcase-workflow").inner_text()
     article = Showcase.objects.get(submission=entry)
 
-    # The chief editor: from the sign-off queue, sign off and publish.
+    # The chief editor: the sign-off queue is the first on his first page and opens the article as
+    # readers will see it, with the buttons above it: sign off and publish on that one page.
     person.login("chief")
+    assert page.locator(".queue").first.get_attribute("id") == "queue-signoff"
     person.click(person.queue_item("signoff", article.title[-12:]))
+    assert page.locator(".preview-signoff").is_visible() and page.locator(".article-wrap").is_visible()
     person.click(person.button("签审通过"))
+    assert page.locator(".preview-signoff").is_visible()  # still on the article as it reads
     person.click(person.button("立即发布"))
     assert "已发布" in page.locator(".showcase-workflow").inner_text()
+    assert "/preview/" in page.url
 
     counts = dict(person.counts)
     print(f"\nnewsroom clicks and submissions, submitted → published: {counts}", flush=True)

@@ -43,7 +43,15 @@ def test_editor_queues(editor):
     assert refs("decide", editor) == [complete.pk]
     assert refs("accepted", editor) == [accepted.pk]
     assert unassigned.pk not in refs("decide", editor)
-    assert [q.name for q in queues.queues_for(editor)] == ["triage", "eligibility", "decide", "accepted", "sent_back"]
+    assert [q.name for q in queues.queues_for(editor)] == [
+        "triage",
+        "eligibility",
+        "decide",
+        "reviews",
+        "accepted",
+        "sent_back",
+        "comments",
+    ]
 
 
 @pytest.mark.django_db
@@ -58,10 +66,12 @@ def test_chief_queues_awaiting_signoff_never_their_own(chief):
         "triage",
         "eligibility",
         "decide",
+        "reviews",
         "accepted",
         "sent_back",
         "signoff",
         "scheduled",
+        "comments",
     ]
 
 
