@@ -42,6 +42,8 @@ LAYERS = [
             "submissions.notice",
             "submissions.vote",
             "submissions.recommend",
+            "submissions.interview",
+            "submissions.video",
         ],
     ),
     ("entry points", ["submissions"]),  # admin, urls, views, management, apps, templatetags: everything else

@@ -28,9 +28,17 @@ class SubmissionsConfig(AppConfig):
 
         notice_hooks.connect()  # the workflow's "objection_mail" effect
 
+        from submissions.interview import hooks as interview_hooks
+
+        interview_hooks.connect()  # the workflow's "interview_mail" effect
+
         from submissions.results import hooks as results_hooks
 
         results_hooks.connect()  # the workflow's "certificate_pdf" effect, the signing key's deploy check
+
+        from submissions.video import hooks as video_hooks
+
+        video_hooks.connect()  # a deleted video's files
 
         # The task modules (docs/tasks.md): each declares its periodic tasks when imported, so every
         # process, the worker's schedules above all, knows them all. Here, not at the top: they import the models.

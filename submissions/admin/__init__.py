@@ -3,6 +3,7 @@
 from submissions.admin import (  # noqa: F401
     campaign,
     exports,
+    interview,
     mailbox,
     notice,
     recommend,
@@ -11,5 +12,6 @@ from submissions.admin import (  # noqa: F401
     showcase,
     site,
     submission,
+    video,
     vote,
 )

@@ -3,6 +3,7 @@
 from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.certificate import Certificate, CertificateCounter, CertificateKind, CertificateState, CertificateStep
 from submissions.models.export import ExportJob
+from submissions.models.interview import CalendarKey, Interview, InterviewDate, InterviewStatus, InterviewStep  # noqa: F401
 from submissions.models.mailbox import MailboxMessage
 from submissions.models.notice import (  # noqa: F401
     NoticeItem,
@@ -23,6 +24,7 @@ from submissions.models.showcase import Comment, RelatedLink, Showcase, Showcase
 from submissions.models.site import SiteSettings
 from submissions.models.status import ArticleState, Status, StatusChange
 from submissions.models.submission import Attachment, Kind, OrgType, Photo, ReferenceCounter, Section, Sector, Submission
+from submissions.models.video import Video, VideoState
 from submissions.models.vote import Vote, VoteCode, VoteSettings, VoteTally  # noqa: F401
 
 __all__ = [
@@ -67,4 +69,6 @@ __all__ = [
     "Status",
     "StatusChange",
     "Submission",
+    "Video",
+    "VideoState",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("submit/", calls.submit_current, name="submit"),
     path("call/", include(("submissions.urls.calls", "calls"))),
     path("track/", include(("submissions.urls.track", "track"))),
+    path("", include(("submissions.urls.interview", "interview"))),  # /track/<token>/interview/…, /interview/…ics
     path("showcase/", include(("submissions.urls.showcase", "showcase"))),
     path("", include(("submissions.urls.results", "results"))),  # /results/<campaign>/, /verify/…
     path("notice/", include(("submissions.urls.notice", "notice"))),

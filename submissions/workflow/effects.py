@@ -21,6 +21,7 @@ from submissions.models import Status as S
 from submissions.platform import pagecache, public_media, search
 from submissions.workflow import notices
 from submissions.workflow.certificates import CERTIFICATE
+from submissions.workflow.interviews import INTERVIEW
 from submissions.workflow.machines import ARTICLE, ENTRY, LIVE, MACHINES
 from submissions.workflow.objections import OBJECTION
 from submissions.workflow.public_notice import NOTICE
@@ -34,6 +35,7 @@ PUBLIC_MEDIA = "public_media"
 OVERLAP = "overlap"
 CERTIFICATE_PDF = "certificate_pdf"
 OBJECTION_MAIL = "objection_mail"
+INTERVIEW_MAIL = "interview_mail"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ WHEN = {
     PUBLIC_MEDIA: When(False, "files on disk: never linked for a publish that is rolled back"),
     CERTIFICATE_PDF: When(False, "queued for the worker: a PDF is rendered and signed only for an issue that committed"),
     OBJECTION_MAIL: When(False, "the outbox is written once the answer is certain; a failing template never undoes it"),
+    INTERVIEW_MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
 }
 # What each effect does, for docs/workflow.md.
 DOES = {
@@ -64,6 +67,7 @@ DOES = {
     PUBLIC_MEDIA: "the article's photos are linked on the public path, or removed (`platform/public_media.py`)",
     CERTIFICATE_PDF: "the certificate's PDF is rendered and signed in the worker (`results/hooks.py`, `results/tasks.py`)",
     OBJECTION_MAIL: "the objector is sent the answer to their objection (`notice/hooks.py`)",
+    INTERVIEW_MAIL: "the contact is sent the proposed dates or the cancellation, the staff the appointment (`interview/hooks.py`)",
 }
 
 ANY = None  # in a rule: any status
@@ -91,6 +95,9 @@ RULES = (
     (CERTIFICATE, ANY, ANY, {CACHE}),
     *((OBJECTION, ANY, answered, {OBJECTION_MAIL}) for answered in (OBJECTION.choices.UPHELD, OBJECTION.choices.DISMISSED)),
     (NOTICE, ANY, ANY, {CACHE}),  # each phase changes the notice's public page (its list, how to object, its result)
+    # An interview: the contact is mailed each proposal and a cancellation, the planner a request for
+    # another date, the reporters and photographer the appointment with its calendar file.
+    *((INTERVIEW, ANY, to, {INTERVIEW_MAIL}) for to in ("proposed", "rescheduling", "confirmed", "cancelled")),  # not done
 )
 
 

@@ -27,6 +27,7 @@ from submissions.models.status import (  # noqa: F401 (re-exported: the grouping
 )
 from submissions.workflow import screening
 from submissions.workflow.certificates import CERTIFICATE
+from submissions.workflow.interviews import INTERVIEW
 from submissions.workflow.machine import Machine
 from submissions.workflow.objections import OBJECTION
 from submissions.workflow.public_notice import NOTICE
@@ -140,7 +141,7 @@ ARTICLE = Machine(
 )
 # Every machine, in the order docs/workflow.md shows them. A new one (its own module in this
 # package, declaring its table with workflow.machine.Machine) is added here.
-MACHINES = (ENTRY, ARTICLE, CERTIFICATE, OBJECTION, NOTICE)
+MACHINES = (ENTRY, ARTICLE, CERTIFICATE, OBJECTION, NOTICE, INTERVIEW)
 _BY_MODEL = {machine.model: machine for machine in MACHINES}
 
 

@@ -100,6 +100,15 @@ _EDITOR_PERMS = [
     "submissions.change_recommendingbody",
     "submissions.view_eligibilitycheck",
     "submissions.view_recommendation",
+    "submissions.view_interview",  # 专题融媒采访 (submissions/interview)
+    "submissions.add_interview",
+    "submissions.change_interview",
+    "submissions.plan_interview",
+    "submissions.view_interviewstep",
+    "submissions.view_video",  # video in articles (submissions/video)
+    "submissions.add_video",
+    "submissions.change_video",
+    "submissions.delete_video",
 ]
 
 PERMISSIONS = {

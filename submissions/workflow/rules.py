@@ -21,11 +21,13 @@ an actor acted in) are the functions below, so that they too are answered here a
 
 from django.contrib.auth.backends import BaseBackend
 
-from submissions.models import ReviewAssignment, Submission
+from submissions.models import Interview, ReviewAssignment, Submission
 from submissions.models.review import STAGE_OF_STATUS
 from submissions.workflow import roles
 from submissions.workflow.certificates import ISSUE as ISSUE_CERTIFICATE
 from submissions.workflow.certificates import REVOKE as REVOKE_CERTIFICATE
+from submissions.workflow.interviews import PLAN as PLAN_INTERVIEW
+from submissions.workflow.interviews import REPORT as REPORT_INTERVIEW
 from submissions.workflow.machines import EDIT_ARTICLE, RUN_WORKFLOW, SIGNOFF  # the moves' permissions, named by the tables
 from submissions.workflow.objections import HANDLE as HANDLE_OBJECTION
 from submissions.workflow.public_notice import PUBLISH as PUBLISH_NOTICE
@@ -77,6 +79,13 @@ def _recommends(user, entry):
     return user.has_perm(RECOMMEND) and _acts_for_body(user, entry)
 
 
+def _sent_to(user, interview):
+    """A newsroom member sent to this interview: one of its reporters, or its photographer."""
+    if not isinstance(interview, Interview) or not in_newsroom(user):
+        return False
+    return interview.photographer_id == user.pk or interview.reporters.filter(pk=user.pk).exists()
+
+
 def bodies_of(user):
     """The pks of the recommending bodies this user acts for (cached on the user for the request)."""
     cached = getattr(user, "_body_pks", None)
@@ -106,6 +115,8 @@ RULES = {
     REVOKE_CERTIFICATE: _held(REVOKE_CERTIFICATE),
     HANDLE_OBJECTION: _held(HANDLE_OBJECTION),
     PUBLISH_NOTICE: _held(PUBLISH_NOTICE),
+    PLAN_INTERVIEW: _held(PLAN_INTERVIEW),
+    REPORT_INTERVIEW: lambda user, obj: _sent_to(user, obj),
     CHECK_ELIGIBILITY: _checks,
     RECOMMEND: _recommends,
 }

@@ -1,13 +1,20 @@
 """The world the permission matrix is requested in (tests/workflow/test_permission_matrix.py): one
 object of each kind the site shows, each actor's account, and the tracking links they hold."""
 
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.timezone import now
 from django_q.models import OrmQ, Schedule, Task
 
+from submissions.interview import calendar as interview_calendar
+from submissions.interview import services as interview_services
 from submissions.models import (
     Comment,
     MailboxMessage,
@@ -28,6 +35,7 @@ from submissions.recommend import services as recommend_services
 from submissions.results import services as results_services
 from submissions.results import tasks as results_tasks
 from submissions.review import export_jobs
+from submissions.video import services as video_services
 from submissions.vote import services as vote_services
 from tests.factories import (
     CampaignFactory,
@@ -42,6 +50,7 @@ from tests.factories import (
     submission_in,
 )
 from tests.notice.helpers import DURING, notice_of
+from tests.platform.test_video import make_clip
 from tests.vote.helpers import PRINT, vote_on
 
 ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF = "anonymous", "owner", "other", "reviewer", "editor", "chief"
@@ -89,6 +98,25 @@ def screening_world(users):
     }
 
 
+def interview_world(accepted, editor):
+    """An interview proposed to the accepted entry's contact, and one confirmed (its calendar file is served)."""
+    reporter = UserFactory(username="m-reporter", role="editor")
+    soon = [now() + timedelta(days=days, hours=2) for days in (3, 4)]
+    proposed = interview_services.plan(accepted, editor=editor, reporters=[reporter], dates=soon)
+    confirmed = interview_services.plan(accepted, editor=editor, reporters=[reporter], dates=soon)
+    interview_services.pick(confirmed, confirmed.dates.first().pk, confirmed.version)
+    confirmed.refresh_from_db()
+    return {"interview": proposed, "confirmed_interview": confirmed, "feed_token": interview_calendar.feed_token(reporter)}
+
+
+def video_world(entry):
+    """A video of the private entry, as the upload form keeps it (a real clip, probed)."""
+    folder = Path(tempfile.mkdtemp(prefix="matrix-video-"))
+    clip = make_clip(folder / "clip.mp4", seconds=1)
+    upload = SimpleUploadedFile("clip.mp4", clip.read_bytes(), content_type="video/mp4")
+    return {"video": video_services.accept(upload, submission=entry, caption="视频")}
+
+
 def export_job(editor):
     job = export_jobs.start(Submission.objects.all(), editor)
     export_jobs.run(job.pk)
@@ -123,6 +151,7 @@ def world():
         OTHER_BODY: UserFactory(username="m-other-body", role="recommender"),
     }
     assignment = assign(assigned, users[REVIEWER])
+    accepted = submission_in(Status.ACCEPTED)
     assign(entry, foreign := UserFactory(username="m-reviewer-2", role="reviewer"))
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", user_agent="t", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="192.0.2.1", user_agent="t")
@@ -137,7 +166,7 @@ def world():
         staged_photo=Photo.objects.get(pk=staged_photo.pk),
         saved_key="s" * 32,
         returned=submission_in(Status.RETURNED),
-        accepted=submission_in(Status.ACCEPTED),
+        accepted=accepted,
         assigned=assigned,
         entry_edit=entry.edits.order_by("history_id").first().history_id,
         assigned_edit=assigned.edits.order_by("history_id").first().history_id,
@@ -173,6 +202,8 @@ def world():
         task_queued=OrmQ.objects.create(key="portal", payload="x", lock=now()),
         showcase_type=ContentType.objects.get_for_model(Showcase).pk,
         **screening_world(users),
+        **interview_world(accepted, users[EDITOR]),
+        **video_world(entry),
         **notice_world(),
         **vote_world(),
         **certificate_world(users[EDITOR]),

@@ -48,12 +48,18 @@ EXPECTED = {
     "superuser": [T, T, T, T, T, T, T, T, T, T, T, T, T, T],
 }
 # Without an object: (reads every entry, reads only what they score, may enter the admin, role in the history, queues).
-ALL_QUEUES = ["triage", "eligibility", "decide", "accepted", "sent_back", "signoff", "scheduled", "score"]
+ALL_QUEUES = ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "signoff", "scheduled", "comments", "score"]
 EXPECTED_ROLE = {
     "reviewer": (F, T, T, "reviewer", ["score"]),
     "other reviewer": (F, T, T, "reviewer", ["score"]),
-    "editor": (T, F, T, "editor", ["triage", "eligibility", "decide", "accepted", "sent_back"]),
-    "chief": (T, F, T, "chief", ["triage", "eligibility", "decide", "accepted", "sent_back", "signoff", "scheduled"]),
+    "editor": (T, F, T, "editor", ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments"]),
+    "chief": (
+        T,
+        F,
+        T,
+        "chief",
+        ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "signoff", "scheduled", "comments"],
+    ),
     "no role": (F, F, F, "user", []),
     "body": (F, F, F, "recommender", []),  # not in the newsroom: the bodies' workspace (/recommend/)
     "other body": (F, F, F, "recommender", []),

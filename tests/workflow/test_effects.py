@@ -175,9 +175,12 @@ def test_the_declared_effects_of_known_moves():
     # A notice's every phase changes its public page.
     assert set(moves[("notice", "draft", "published")]) == {"cache"}
     assert set(moves[("notice", "closed", "final")]) == {"cache"}
-    assert (
-        len(moves) == 45 + 12 + 2 + 3 + 3
-    )  # every move of the entry's, article's, certificate's, objection's and notice's tables
+    # An interview: the contact is told of a proposal and a cancellation, the editor of a request for another
+    # date, the staff of the appointment; the visit done tells no one.
+    assert set(moves[("interview", "proposed", "confirmed")]) == {"interview_mail"}
+    assert set(moves[("interview", "confirmed", "done")]) == set()
+    # Every move of the entry's, article's, certificate's, objection's, notice's and interview's tables.
+    assert len(moves) == 45 + 12 + 2 + 3 + 3 + 7
 
 
 def test_every_declared_effect_has_one_handler_after_ready():

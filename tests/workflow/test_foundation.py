@@ -202,6 +202,15 @@ EDITOR_PERMISSIONS = {
     "submissions.change_recommendingbody",
     "submissions.view_eligibilitycheck",
     "submissions.view_recommendation",
+    "submissions.view_interview",
+    "submissions.add_interview",
+    "submissions.change_interview",
+    "submissions.plan_interview",
+    "submissions.view_interviewstep",
+    "submissions.view_video",
+    "submissions.add_video",
+    "submissions.change_video",
+    "submissions.delete_video",
 }
 # A recommending body's accounts: eligibility and recommendation, narrowed to their own area's entries by the authority.
 RECOMMENDER_PERMISSIONS = {"submissions.check_eligibility", "submissions.recommend_submission"}

@@ -242,6 +242,21 @@ MATRIX = [
     ("/recommend/{recommended.pk}/scan/upload/", "POST", workspace({BODY}, ok=400) | dict.fromkeys(EDITORS, 302)),
     ("/admin/submissions/submission/{screened.pk}/body/", "POST", admin(EDITORS, ok=302)),
     ("/admin/submissions/submission/{screened.pk}/body/", "GET", admin(NEWSROOM, ok=302)),
+    # Interviews: the contact answers through the entry's link (empty: the page with its errors); a calendar
+    # file is for whoever has its link, once confirmed; a feed for the staff member whose signed link it is.
+    ("/track/{accepted.tracking_token}/interview/{interview.pk}/pick/", "POST", everyone(200)),
+    ("/track/{accepted.tracking_token}/interview/{interview.pk}/counter/", "POST", everyone(200)),
+    ("/track/{t}/interview/{interview.pk}/pick/", "POST", everyone(404)),  # another entry's link
+    ("/interview/{confirmed_interview.pk}/{confirmed_interview.token}.ics", "GET", everyone(200)),
+    ("/interview/{interview.pk}/{interview.token}.ics", "GET", everyone(404)),  # not confirmed yet
+    ("/interview/{confirmed_interview.pk}/{interview.token}.ics", "GET", everyone(404)),
+    ("/interview/feed/{feed_token}.ics", "GET", everyone(200)),
+    ("/interview/feed/1.forged.ics", "GET", everyone(404)),
+    ("/admin/submissions/interview/{interview.pk}/act/", "GET", admin(EDITORS)),
+    ("/admin/submissions/interview/calendar/", "GET", admin(NEWSROOM)),
+    # Chasing scores (催评): editors remind the reviewers of one entry, or of every entry waiting.
+    ("/admin/submissions/submission/{entry.pk}/remind/", "POST", admin(EDITORS, ok=302)),
+    ("/admin/submissions/submission/remind-waiting/", "POST", admin(EDITORS, ok=302)),
 ]
 
 # One line per admin model: (app/model, world object, may view, may add, may delete).
@@ -262,7 +277,9 @@ ADMIN_MODELS = [
     ("submissions/objection", "objection", EDITORS, NOBODY, NOBODY),  # from the public form; moved by handle/
     ("submissions/certificate", "certificate", EDITORS, EDITORS, NOBODY),  # issued, never deleted: revoked instead
     ("submissions/votesettings", "vote", EDITORS, EDITORS, NOBODY),
-    ("submissions/recommendingbody", "body", EDITORS, EDITORS, NOBODY),  # a body with entries is not deleted
+    ("submissions/recommendingbody", "body", EDITORS, EDITORS, NOBODY),
+    ("submissions/interview", "interview", EDITORS, EDITORS, NOBODY),  # planned, then moved; cancelled, not deleted
+    ("submissions/video", "video", EDITORS, EDITORS, EDITORS),  # a body with entries is not deleted
     ("submissions/eligibilitycheck", "check", EDITORS, NOBODY, NOBODY),  # made on the workspace's checklist
     (
         "submissions/recommendation",

@@ -29,6 +29,11 @@ OTHER_MOVES_WITH_A_REASON = {
     ("certificate", "issued", "revoked"),
     ("objection", "investigating", "upheld"),
     ("objection", "investigating", "dismissed"),
+    # An interview: asking for another date says why; a cancellation gives its reason.
+    ("interview", "proposed", "rescheduling"),
+    ("interview", "proposed", "cancelled"),
+    ("interview", "rescheduling", "cancelled"),
+    ("interview", "confirmed", "cancelled"),
 }
 # The effects of known moves, as docs/workflow.md shows them (the product's rules: who is told,
 # what the public column shows), in the order they run.
@@ -67,6 +72,7 @@ def rows(text):
                 "### A certificate": "certificate",
                 "### An objection (异议)": "objection",
                 "### A public notice (公示)": "notice",
+                "### An interview (专题融媒采访)": "interview",
                 "### The effects": "effects",
             }[line]
         elif line.startswith("| ") and not line.startswith("| from ") and table != "effects":
@@ -125,4 +131,5 @@ def test_the_generated_tables_show_each_moves_effects_and_when_each_runs():
         ("public_media", "after the commit"),
         ("certificate_pdf", "after the commit"),
         ("objection_mail", "after the commit"),
+        ("interview_mail", "after the commit"),
     ]
