@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from submissions.notice import selectors, services
 from submissions.notice.forms import MAX_POST_BYTES, ObjectionForm
-from submissions.platform import abuse, pagecache
+from submissions.platform import abuse, bodies, pagecache
 
 WINDOW = 3600
 POSTS_PER_HOUR = 30  # every post of the form, per address (each one may check three files)
@@ -51,6 +51,7 @@ def detail(request, slug):
     return pagecache.whole_page(request, ("notice", get_language(), slug), render_page)
 
 
+@bodies.bounded(lambda: MAX_POST_BYTES)
 @never_cache
 def objection(request, slug):
     notice = selectors.published_notice(slug)
@@ -60,12 +61,11 @@ def objection(request, slug):
         return render(request, "notice/closed.html", {"notice": notice}, status=403)
     if request.method != "POST":
         return render(request, "notice/objection.html", {"notice": notice, "form": ObjectionForm(notice)})
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_POST_BYTES:  # refused before the body is read
+    if bodies.declared_length(request) > MAX_POST_BYTES:  # refused before the body is read
         return _refused(request, notice, _("提交的文件过大：证明材料最多 3 个，每个不超过 10 MB。"), status=413)
+    refused = bodies.csrf_refusal(request)
+    if refused is not None:
+        return refused
     if abuse.hit(request, "objection-post", limit=_limit("OBJECTION_POST_RATE_LIMIT", POSTS_PER_HOUR), window=WINDOW):
         return _refused(request, notice, abuse.rate_limit_message(WINDOW), status=429)
     form = ObjectionForm(notice, request.POST, request.FILES)

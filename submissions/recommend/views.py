@@ -30,6 +30,7 @@ from submissions import workflow
 from submissions.models import Status as S
 from submissions.models import Submission
 from submissions.models.status import NOT_LIVE
+from submissions.platform import bodies
 from submissions.recommend import docx, selectors, services
 from submissions.recommend.forms import MAX_SCAN_POST_BYTES, DeclineForm, EligibilityForm, RecommendForm, ScanForm
 from submissions.workflow import rules
@@ -294,13 +295,7 @@ def scan(request, pk):
     return _download(FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf"))
 
 
-def _content_length(request):
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
+@bodies.bounded(lambda: MAX_SCAN_POST_BYTES)
 @workspace
 @require_POST
 def scan_upload(request, pk):
@@ -308,10 +303,13 @@ def scan_upload(request, pk):
     recommendation = _recommendation(entry)
     if recommendation is None or not request.user.has_perm(RECOMMEND, entry):
         return _not_now(request, entry)
-    if _content_length(request) > MAX_SCAN_POST_BYTES:  # refused before a byte of the file is looked at
+    if bodies.declared_length(request) > MAX_SCAN_POST_BYTES:  # refused before a byte of the file is looked at
         form = ScanForm(data={}, files={})
         form.errors["scan"] = form.error_class([_("文件超过 10 MB，请压缩后重新上传。")])
         return _page(request, entry, status=413, scan_form=form)
+    refused = bodies.csrf_refusal(request)
+    if refused is not None:
+        return refused
     form = ScanForm(request.POST, request.FILES)
     if not form.is_valid():  # nothing is stored from a refused file
         return _page(request, entry, status=400, scan_form=form)

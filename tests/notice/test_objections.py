@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail as sent_mail
+from django.http.multipartparser import MultiPartParser
+from django.test import Client
 from django.urls import reverse
 
 from submissions import workflow
@@ -75,8 +77,20 @@ def test_a_file_over_10_mb_is_refused_before_it_is_read(client, notice, settings
 
 def test_a_post_larger_than_three_files_may_be_is_refused_before_its_body_is_read(client, notice, monkeypatch):
     monkeypatch.setattr(views, "MAX_POST_BYTES", 2000)
+
+    def read(*args, **kwargs):
+        raise AssertionError("the body was read")
+
+    monkeypatch.setattr(MultiPartParser, "parse", read)  # neither the middlewares nor the view parse it
     response = client.post(FORM, {**objection_data(notice), "evidence": [pdf_upload(body=b"%PDF-1.4\n" + b"0" * 4000)]})
     assert response.status_code == 413
+    assert Objection.objects.count() == 0
+
+
+def test_the_csrf_check_still_holds(notice):
+    guarded = Client(enforce_csrf_checks=True)
+    response = guarded.post(FORM, {**objection_data(notice), "evidence": [pdf_upload()]})
+    assert response.status_code == 403
     assert Objection.objects.count() == 0
 
 

@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.multipartparser import MultiPartParser
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 from PIL import Image
@@ -199,6 +201,11 @@ def test_an_oversize_post_is_refused_before_its_file_is_looked_at(client, member
     client.force_login(member)
     looked_at = []
     monkeypatch.setattr(forms, "check_scan", lambda upload: looked_at.append(upload))
+
+    def read(*args, **kwargs):
+        raise AssertionError("the body was read")
+
+    monkeypatch.setattr(MultiPartParser, "parse", read)  # neither the middlewares nor the view parse it
     response = upload(client, entry, b"%PDF-1.4\n" + b"0" * (forms.MAX_SCAN_POST_BYTES + 10) + b"\n%%EOF\n")
     assert response.status_code == 413 and "文件超过 10 MB" in response.content.decode()
     assert looked_at == [] and stored_files(settings) == []
@@ -211,6 +218,15 @@ def test_a_file_over_the_bound_in_a_post_within_it_is_refused_by_its_size(client
     response = upload(client, entry, SCANNED_PDF + b"%" + b"0" * 2000 + b"\n%%EOF\n")
     assert response.status_code == 400 and "文件超过 10 MB" in response.content.decode()
     assert stored_files(settings) == []
+
+
+def test_the_csrf_check_still_holds(member, entry, settings):
+    recommended(entry, member)
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(member)
+    response = upload(guarded, entry, SCANNED_PDF)
+    assert response.status_code == 403
+    assert not Recommendation.objects.get(submission=entry).scan and stored_files(settings) == []
 
 
 def test_two_files_at_once_are_refused(client, member, entry, settings):
