@@ -8,16 +8,15 @@ and only then kept and queued for conversion (submissions/video/services.py).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt
 
 from submissions.models import Submission, Video
+from submissions.platform import bodies
 from submissions.platform.video import limits
 from submissions.video import forms, services
 
@@ -26,13 +25,6 @@ FORM_OVERHEAD = 64 * 1024  # the form's other fields and the multipart boundarie
 
 def max_post_bytes():
     return limits.current().max_bytes + FORM_OVERHEAD
-
-
-def _declared_length(request):
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 def _player(obj):
@@ -58,8 +50,7 @@ class VideoAdmin(admin.ModelAdmin):
     form = forms.VideoChangeForm
 
     def get_urls(self):
-        view = csrf_exempt(self.upload_view)  # checked in the view, after the length (the check reads the body)
-        view.max_body_bytes = max_post_bytes  # not read by portal.middleware.CleanInputMiddleware when over
+        view = bodies.bounded(max_post_bytes)(self.upload_view)  # the body unread when over; CSRF checked in the view
         upload = self.admin_site.admin_view(view)
         return [path("add/", upload, name="submissions_video_add"), *super().get_urls()]
 
@@ -74,9 +65,9 @@ class VideoAdmin(admin.ModelAdmin):
         initial = {"submission": self._reference(entry)} if entry else {}
         if request.method != "POST":
             return self._page(request, forms.VideoUploadForm(initial=initial))
-        if _declared_length(request) > max_post_bytes():
+        if bodies.declared_length(request) > max_post_bytes():
             return self._page(request, forms.too_big(initial), status=413)  # the body is not read
-        refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        refused = bodies.csrf_refusal(request)
         if refused is not None:
             return refused
         form = forms.VideoUploadForm(request.POST, request.FILES)
