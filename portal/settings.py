@@ -359,6 +359,21 @@ CACHES["worker-stats"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCa
 # Seconds a worker holds an outbox message it is sending before another may try (a worker that
 # died mid-send); well above EMAIL_TIMEOUT.
 OUTBOX_CLAIM_SECONDS = env.number("OUTBOX_CLAIM_SECONDS", 300)
+
+
+def _reminder_days(name):
+    """Whole numbers of days before a due date, e.g. "3,1" (each a reminder, sent once)."""
+    words = env.words(name, "3,1")
+    if not all(word.isdigit() for word in words):
+        raise ImproperlyConfigured(f"{name} must be whole numbers of days, e.g. 3,1.")
+    return tuple(int(word) for word in words)
+
+
+# Days before a review round's due date (ReviewDeadline) when reviewers with unscored entries are
+# reminded by the hourly remind_reviewers task.
+REVIEW_REMINDER_DAYS = _reminder_days("REVIEW_REMINDER_DAYS")
+# Days before a commentary's due date when the expert is reminded (submissions/experts: remind_experts, hourly).
+EXPERT_REMINDER_DAYS = _reminder_days("EXPERT_REMINDER_DAYS")
 # An Excel export of more entries than this runs as a task (progress and download in the admin).
 EXPORT_ASYNC_THRESHOLD = env.number("EXPORT_ASYNC_THRESHOLD", 3000)
 BACKUP_DIR = Path(env.text("BACKUP_DIR", str(BASE_DIR / "backups")))

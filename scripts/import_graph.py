@@ -44,6 +44,8 @@ LAYERS = [
             "submissions.recommend",
             "submissions.interview",
             "submissions.video",
+            "submissions.experts",
+            "submissions.brands",
         ],
     ),
     ("entry points", ["submissions"]),  # admin, urls, views, management, apps, templatetags: everything else

@@ -35,6 +35,8 @@ MODEL_ORDER = [
     "PublicNotice",
     "Objection",
     "Interview",
+    "CommentaryRequest",
+    "Expert",
     "Certificate",
     "Showcase",
     "Video",

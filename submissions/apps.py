@@ -40,9 +40,18 @@ class SubmissionsConfig(AppConfig):
 
         video_hooks.connect()  # a deleted video's files
 
+        from submissions.experts import hooks as expert_hooks
+
+        expert_hooks.connect()  # the workflow's "commentary_mail" effect; an expert's details bump the page cache
+
+        from submissions.brands import hooks as brand_hooks
+
+        brand_hooks.connect()  # the workflow's "brand" effect
+
         # The task modules (docs/tasks.md): each declares its periodic tasks when imported, so every
         # process, the worker's schedules above all, knows them all. Here, not at the top: they import the models.
         from submissions.column import tasks as column_tasks  # noqa: F401
+        from submissions.experts import tasks as expert_tasks  # noqa: F401
         from submissions.intake import tasks as intake_tasks  # noqa: F401
         from submissions.management import tasks as command_tasks  # noqa: F401
         from submissions.newsroom import tasks as newsroom_tasks  # noqa: F401

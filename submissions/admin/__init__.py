@@ -2,6 +2,7 @@
 
 from submissions.admin import (  # noqa: F401
     campaign,
+    experts,
     exports,
     interview,
     mailbox,

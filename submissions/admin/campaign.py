@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from submissions.admin.bounded import BoundedInline
-from submissions.models import Campaign, Criterion, Region
+from submissions.models import Campaign, Criterion, Region, ReviewDeadline
 from submissions.recommend.forms import CampaignForm
 
 # Screening before review (submissions/recommend): its own fieldset on the campaign's page.
@@ -20,6 +20,15 @@ class CriterionInline(BoundedInline, admin.TabularInline):
     extra = 0
 
 
+class ReviewDeadlineInline(BoundedInline, admin.TabularInline):
+    """Each round's due date: shown to its reviewers; those who have not scored are reminded before it
+    (settings.REVIEW_REMINDER_DAYS, the remind_reviewers task)."""
+
+    model = ReviewDeadline
+    extra = 0
+    max_num = len(ReviewDeadline._meta.get_field("stage").choices)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "opens_at", "closes_at", "column_name", "mailbox"]
@@ -29,7 +38,7 @@ class CampaignAdmin(admin.ModelAdmin):
         (None, {"fields": MAIN_FIELDS}),
         (_("资格审查与推荐"), {"fields": SCREENING_FIELDS}),
     ]
-    inlines = [CriterionInline]
+    inlines = [CriterionInline, ReviewDeadlineInline]
 
 
 @admin.register(Region)

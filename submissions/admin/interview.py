@@ -109,6 +109,13 @@ class InterviewAdmin(admin.ModelAdmin):
         )
         obj.pk, obj._state.adding = created.pk, False
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """Back to the entry the interview was planned from, where the next step (a commentary, a video) is."""
+        if "_addanother" in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(request, _("采访安排已发出，报送单位联系人将收到建议时间。"))
+        return redirect("admin:submissions_submission_change", obj.submission_id)
+
     def save_related(self, request, form, formsets, change):
         if change:
             super().save_related(request, form, formsets, change)

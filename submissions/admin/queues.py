@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -45,8 +47,13 @@ def ordered(user, found):
 
 def label_of(queue, obj):
     if queue.name == "score":  # a reviewer: reference and brand, never who sent it (blind review)
-        return f"{obj.reference} {obj.brand_display}"
-    return str(obj)
+        label = f"{obj.reference} {obj.brand_display}"
+    else:
+        label = str(obj)
+    due = getattr(obj, "queue_due", None)  # the round's due date (review/queues.py), where its campaign set one
+    if due is not None:
+        label += " · " + _("截止 %(due)s") % {"due": date_format(timezone.localtime(due), "n月j日 H:i")}
+    return label
 
 
 def rows(queue, user, limit):

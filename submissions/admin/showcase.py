@@ -20,7 +20,7 @@ from submissions.column.forms import CommentForm
 from submissions.models import Comment, RelatedLink, Showcase, ShowcaseSection, Submission
 from submissions.models import Status as S
 from submissions.models.status import LIVE
-from submissions.newsroom import article_docx, publishing, revisions
+from submissions.newsroom import article_docx, material, publishing, revisions
 from submissions.newsroom.forms import FromEntryForm, MoveForm, ShowcaseAdminForm
 
 
@@ -99,6 +99,7 @@ class ShowcaseAdmin(admin.ModelAdmin):
             path("<int:object_id>/revisions/<int:number>/revert/", wrap(self.revert), name="submissions_showcase_revert"),
             path("<int:object_id>/move/", wrap(self.move), name="submissions_showcase_move"),
             path("<int:object_id>/docx/", wrap(self.docx), name="submissions_showcase_docx"),
+            path("<int:object_id>/interview-photo/", wrap(self.add_interview_photo), name="submissions_showcase_interview_photo"),
         ]
         return own + super().get_urls()
 
@@ -137,6 +138,8 @@ class ShowcaseAdmin(admin.ModelAdmin):
             extra["moves"] = workflow.allowed_moves(article, request.user)
             extra["history"] = article.history.select_related("actor").order_by("-created_at")[:20]
             extra["sent_back"] = articles.sent_back(article)
+            extra["interview_material"] = material.for_article(article)  # notes and photos beside the draft
+            extra["can_add_photo"] = self.has_change_permission(request, article)
         return super().change_view(request, object_id, form_url, extra)
 
     def changelist_view(self, request, extra_context=None):
@@ -265,6 +268,21 @@ class ShowcaseAdmin(admin.ModelAdmin):
             name = queue_name(request)
             return redirect(f"{url}?{urlencode({'queue': name})}" if name else url)
         return redirect("admin:submissions_showcase_change", article.pk)
+
+    def add_interview_photo(self, request, object_id):
+        """One photo of the entry's interview added to the article's photos (POST, who may change the article)."""
+        self._post_only(request)
+        article = self._article(request, object_id)
+        photo = request.POST.get("photo", "")
+        try:
+            if not (photo.isdigit() and len(photo) < 12):
+                raise material.MaterialError(_("请选择一张采访照片。"))
+            material.add_photo(article, int(photo), request.user)
+        except material.MaterialError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("已将采访照片加入文章图片（位于文末，可在下方调整章节与说明）。"))
+        return redirect(f"{reverse('admin:submissions_showcase_change', args=[article.pk])}#photos-group")
 
     def docx(self, request, object_id):
         self._article(request, object_id, "view")

@@ -1,7 +1,9 @@
 """The data model of the whole loop: submit, review, publish, read."""
 
+from submissions.models.brand import Brand
 from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.certificate import Certificate, CertificateCounter, CertificateKind, CertificateState, CertificateStep
+from submissions.models.expert import CommentaryRequest, CommentaryStatus, CommentaryStep, Expert  # noqa: F401
 from submissions.models.export import ExportJob
 from submissions.models.interview import CalendarKey, Interview, InterviewDate, InterviewStatus, InterviewStep  # noqa: F401
 from submissions.models.mailbox import MailboxMessage
@@ -18,7 +20,15 @@ from submissions.models.notice import (  # noqa: F401
 from submissions.models.outbox import NotificationTemplate, OutboxMessage
 from submissions.models.overlap import OverlapDocument, OverlapHash, OverlapMatch, OverlapShingle
 from submissions.models.recommendation import EligibilityCheck, EligibilityItem, Recommendation, RecommendingBody  # noqa: F401
-from submissions.models.review import Review, ReviewAssignment, ReviewerProfile, ReviewScore, Stage
+from submissions.models.review import (  # noqa: F401
+    Review,
+    ReviewAssignment,
+    ReviewDeadline,
+    ReviewerProfile,
+    ReviewReminder,
+    ReviewScore,
+    Stage,
+)
 from submissions.models.search import SearchDocument, ShowcaseViews
 from submissions.models.showcase import Comment, RelatedLink, Showcase, ShowcasePhoto, ShowcaseRevision, ShowcaseSection
 from submissions.models.site import SiteSettings
@@ -30,6 +40,7 @@ from submissions.models.vote import Vote, VoteCode, VoteSettings, VoteTally  # n
 __all__ = [
     "ArticleState",
     "Attachment",
+    "Brand",
     "Campaign",
     "Certificate",
     "CertificateCounter",

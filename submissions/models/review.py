@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from submissions.models.campaign import Criterion, Region
+from submissions.models.campaign import Campaign, Criterion, Region
 from submissions.models.status import Status
 from submissions.models.submission import Submission
 
@@ -117,3 +117,48 @@ class ReviewerProfile(models.Model):
 
     def affiliation_list(self):
         return [line.strip() for line in self.affiliations.splitlines() if line.strip()]
+
+
+class ReviewDeadline(models.Model):
+    """When a campaign's round (初审, 复审, 终审) is due: shown to its reviewers, and the reviewers who
+    have not scored are reminded before it (review/reminders.py). A row, not three fields on Campaign:
+    the reminders sent refer to it, and a new round is a new choice of Stage, not a new column."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="review_deadlines", verbose_name=_("征集活动"))
+    stage = models.CharField(_("评审轮次"), max_length=10, choices=Stage.choices)
+    due_at = models.DateTimeField(_("评分截止时间"))
+
+    class Meta:
+        ordering = ["campaign", "due_at", "pk"]
+        verbose_name = _("评审截止时间")
+        verbose_name_plural = _("评审截止时间")
+        constraints = [models.UniqueConstraint(fields=["campaign", "stage"], name="review_deadline_unique")]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} · {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewReminder(models.Model):
+    """One automatic reminder sent to one reviewer before a round's due date: `days` before `due_at`
+    (a due date moved later is reminded of again). The unique constraint makes sending it twice, or
+    by two workers at once, impossible."""
+
+    deadline = models.ForeignKey(
+        ReviewDeadline, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("评审截止时间")
+    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("评审专家"))
+    days = models.PositiveSmallIntegerField(_("提前天数"))
+    due_at = models.DateTimeField(_("当时的截止时间"))
+    entries = models.PositiveIntegerField(_("提醒的作品数"), default=0)
+    sent_at = models.DateTimeField(_("提醒时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("评审催评记录")
+        verbose_name_plural = _("评审催评记录")
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "reviewer", "days", "due_at"], name="review_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.deadline} · {self.days}"

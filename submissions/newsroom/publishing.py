@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions import workflow
-from submissions.models import Showcase, ShowcasePhoto, ShowcaseSection
+from submissions.models import Interview, Showcase, ShowcasePhoto, ShowcaseSection
 from submissions.newsroom import revisions
 from submissions.newsroom.text import search_text  # the article's text is assembled there
 from submissions.platform import pagecache, search
+from submissions.video import services as videos
 from submissions.workflow import SYSTEM, TransitionError
 
 A = Showcase.State
@@ -101,7 +102,9 @@ def draft_from_entry(submission, *, editor, short_name="", reporters="", interns
             ShowcaseSection.objects.create(
                 showcase=article, order=last + 1, heading=_("典型人物事迹"), body=submission.model_story
             )
-        # Each photo after the section it illustrates (the submitter's choice), else at the end.
+        # Each photo after the section it illustrates (the submitter's choice), else at the end. The
+        # interview's photos are offered beside the draft instead (newsroom.material), one by one.
+        interview_photos = Interview.photos.through.objects.filter(interview__submission=submission).values("photo")
         order_of = {section.pk: section.order for section in entry_sections}
         by_order = {section.order: section for section in article.sections.all()}
         ShowcasePhoto.objects.bulk_create(
@@ -112,8 +115,9 @@ def draft_from_entry(submission, *, editor, short_name="", reporters="", interns
                 caption=photo.caption,
                 section=by_order.get(order_of.get(photo.section_id)),
             )
-            for index, photo in enumerate(submission.photos.all())
+            for index, photo in enumerate(submission.photos.exclude(pk__in=interview_photos))
         )
+        videos.join_article(submission, article)  # a reporter's or the submitter's clip, uploaded before the article
         edited(article, editor, note=_("由作品 %(ref)s 生成初稿") % {"ref": submission.reference or submission.pk})
     return article
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from submissions.experts import selectors as expert_selectors
 from submissions.platform.people import display_name
 
 # Kinds of block; blocks() gives them in reading order (the parts not laid out right after the title).
@@ -24,7 +25,7 @@ EDITOR_NOTE = "editor_note"
 LEAD = "lead"
 SECTION = "section"  # heading and text; item: the section
 PHOTO = "photo"  # text: the caption; item: the article's photo (after the section it illustrates, else after the last)
-EXPERT = "expert"  # 专家点评: heading its label, text the commentary, signature the expert's name
+EXPERT = "expert"  # 专家点评: heading its label, text the commentary, signature the expert (item: a panel request)
 CLOSING = "closing"
 STANDING_CALL = "standing_call"
 LINK = "link"  # text: the link's title; item: the link (its url)
@@ -126,6 +127,11 @@ def blocks(article, kinds=None, *, sections=None):
     found += _placed(rows(SECTION), rows(PHOTO))
     if article.expert_commentary:
         found.append(Block(EXPERT, article.expert_commentary, heading=_("专家点评"), signature=article.expert_name))
+    if wanted(EXPERT):  # the panel's accepted commentaries (submissions/experts), each credited; item: the request
+        found += [
+            Block(EXPERT, item.text, heading=_("专家点评"), signature=item.expert.credit, item=item)
+            for item in expert_selectors.for_article(article)
+        ]
     found += [Block(kind, text) for kind, text in ((CLOSING, article.closing), (STANDING_CALL, article.standing_call)) if text]
     found += [Block(LINK, link.title, item=link) for link in rows(LINK)]
     if wanted(CREDITS):

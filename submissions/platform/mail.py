@@ -174,6 +174,44 @@ DEFAULTS = {
         "{{ contact_name }}您好：\n\n编辑部原定对{{ organization }}{{ brand }}的采访已取消。\n\n{{ message }}\n\n"
         "查询进度：{{ tracking_url }}\n\n{{ publisher }}",
     ),
+    # 专家智库 (submissions/experts): the expert (with their signed link) and the requesting editor.
+    "commentary_requested": (
+        "专家点评约稿（发给专家）",
+        "【{{ site_name }}】约稿：请为{{ organization }}{{ brand }}撰写专家点评",
+        "{{ expert_name }}您好：\n\n编辑部诚邀您为{{ organization }}{{ brand }}撰写专家点评，"
+        "截稿时间：{{ commentary_due }}。\n\n约稿说明：\n{{ brief }}\n\n"
+        "请通过以下专属链接阅读作品并撰写（无需登录，请勿转发）：\n{{ write_url }}\n\n{{ publisher }}",
+    ),
+    "commentary_reminder": (
+        "专家点评截稿提醒（发给专家）",
+        "【{{ site_name }}】提醒：{{ brand }}专家点评将于{{ commentary_due }}截稿",
+        "{{ expert_name }}您好：\n\n您受邀为{{ organization }}{{ brand }}撰写的专家点评将于{{ commentary_due }}截稿。"
+        "\n\n撰写链接（无需登录，请勿转发）：\n{{ write_url }}\n\n如不便撰写，也可在该页面婉拒。\n\n{{ publisher }}",
+    ),
+    "commentary_revision": (
+        "专家点评修改请求（发给专家）",
+        "【{{ site_name }}】请修改{{ brand }}的专家点评",
+        "{{ expert_name }}您好：\n\n编辑部阅读了您为{{ organization }}{{ brand }}撰写的点评，意见如下：\n\n{{ message }}"
+        "\n\n截稿时间：{{ commentary_due }}\n修改链接（无需登录，请勿转发）：\n{{ write_url }}\n\n{{ publisher }}",
+    ),
+    "commentary_withdrawn": (
+        "专家点评约稿撤回（发给专家）",
+        "【{{ site_name }}】关于{{ brand }}专家点评约稿的说明",
+        "{{ expert_name }}您好：\n\n编辑部撤回了请您为{{ organization }}{{ brand }}撰写专家点评的约稿，原因如下：\n\n"
+        "{{ message }}\n\n感谢您的支持。\n\n{{ publisher }}",
+    ),
+    "commentary_written": (
+        "专家点评已提交（发给约稿编辑）",
+        "【{{ site_name }}】{{ expert_name }}已提交{{ brand }}的专家点评",
+        "您好：\n\n{{ expert_name }}已提交为{{ organization }}{{ brand }}（{{ reference }}）撰写的专家点评，请审阅：\n"
+        "{{ admin_url }}\n\n{{ publisher }}",
+    ),
+    "commentary_declined": (
+        "专家婉拒约稿（发给约稿编辑）",
+        "【{{ site_name }}】{{ expert_name }}婉拒了{{ brand }}的点评约稿",
+        "您好：\n\n{{ expert_name }}婉拒了为{{ organization }}{{ brand }}（{{ reference }}）撰写专家点评，原因：\n\n"
+        "{{ message }}\n\n后台查看：{{ admin_url }}\n\n{{ publisher }}",
+    ),
 }
 
 

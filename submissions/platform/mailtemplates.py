@@ -55,9 +55,15 @@ PLACEHOLDERS = {
     "interview_notes": gettext_lazy("采访说明"),
     "interview_staff": gettext_lazy("记者和摄影记者"),
     "calendar_url": gettext_lazy("日历文件（.ics）链接"),
+    "expert_name": gettext_lazy("专家姓名"),
+    "commentary_due": gettext_lazy("点评截稿时间"),
+    "brief": gettext_lazy("约稿说明"),
+    "write_url": gettext_lazy("专家撰写点评的专属链接"),
 }
 ENTRY = ("site_name", "publisher", "reference", "brand", "organization", "contact_name", "tracking_url")
 OBJECTION = ("site_name", "publisher", "objector_name", "notice_title", "entry_name", "due_date", "receipt_url")
+# The expert's mails name the entry (its brand and organization), never its contact.
+COMMENTARY = ("site_name", "publisher", "brand", "organization", "expert_name", "commentary_due", "write_url")
 INTERVIEW = ("interview_dates", "interview_when", "interview_place", "interview_notes", "interview_staff", "calendar_url")
 EVENT_PLACEHOLDERS = {
     "received": ENTRY,
@@ -102,6 +108,22 @@ EVENT_PLACEHOLDERS = {
         "interview_place",
         "interview_staff",
         "calendar_url",
+        "admin_url",
+    ),
+    # 专家智库 (submissions/experts): the expert's mails; the requesting editor's.
+    "commentary_requested": (*COMMENTARY, "brief"),
+    "commentary_reminder": COMMENTARY,
+    "commentary_revision": (*COMMENTARY, "message"),
+    "commentary_withdrawn": (*COMMENTARY, "message"),
+    "commentary_written": ("site_name", "publisher", "reference", "brand", "organization", "expert_name", "admin_url"),
+    "commentary_declined": (
+        "site_name",
+        "publisher",
+        "reference",
+        "brand",
+        "organization",
+        "expert_name",
+        "message",
         "admin_url",
     ),
 }
@@ -153,7 +175,18 @@ def values(event, site, context):
         )
         found["score"] = "" if submission.score is None else str(submission.score)
     plain = ("tracking_url", "message", "admin_url", "article_url", "draft_url", "article_title", "actor_name", "note")
-    for name in (*plain, "reviewer_name", "queue_url", "editor_name", "stage", "scored", *OBJECTION[2:], *INTERVIEW):
+    for name in (
+        *plain,
+        "reviewer_name",
+        "queue_url",
+        "editor_name",
+        "stage",
+        "scored",
+        *OBJECTION[2:],
+        *INTERVIEW,
+        *COMMENTARY[4:],
+        "brief",
+    ):
         if name in context:
             found[name] = context[name] if context[name] is not None else ""
     if "entries" in context:

@@ -12,18 +12,25 @@ A queue is a selector: it reads, never writes. Adding one is one `Queue(...)` in
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from submissions import workflow
+from submissions.experts import selectors as commentaries
+from submissions.interview import selectors as interviews
 from submissions.models import (
     Campaign,
     Comment,
+    CommentaryRequest,
+    CommentaryStatus,
     EligibilityCheck,
+    Interview,
+    InterviewStatus,
     Recommendation,
     Review,
     ReviewAssignment,
+    ReviewDeadline,
     Showcase,
     Status,
     StatusChange,
@@ -32,6 +39,8 @@ from submissions.models import (
 from submissions.models.status import AWAITING_TRIAGE, BEFORE_REVIEW  # declared once, beside the statuses
 from submissions.review.assignments import REVIEW_STATUS_OF_STAGE, current_round
 from submissions.workflow import rules
+from submissions.workflow.commentaries import TABLE as COMMENTARY_MOVES
+from submissions.workflow.interviews import TABLE as INTERVIEW_MOVES
 
 S = Status
 A = Showcase.State
@@ -160,9 +169,11 @@ def to_score(user):
     """The reviewer's entries still to score, in the round the entry is in now (not an old round's)."""
     scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=user, stage=OuterRef("stage"))
     mine = ReviewAssignment.objects.filter(current_round(), submission=OuterRef("pk"), reviewer=user).exclude(Exists(scored))
+    due = ReviewDeadline.objects.filter(campaign=OuterRef("campaign"), stage=OuterRef("queue_stage")).values("due_at")[:1]
     return (
         Submission.objects.filter(Exists(mine))
         .annotate(queue_stage=mine.values("stage")[:1])
+        .annotate(queue_due=Subquery(due))
         .select_related("campaign")
         .order_by("pk")
     )
@@ -177,7 +188,25 @@ def awaiting_reviews(user):
     for stage, status in REVIEW_STATUS_OF_STAGE.items():
         of_current_round |= Q(stage=stage, submission__status=status)
     pending = ReviewAssignment.objects.filter(of_current_round).exclude(Exists(scored)).values("submission")
-    return Submission.objects.filter(pk__in=pending).order_by("status_changed_at", "pk")
+    stage = Case(
+        *[When(status=status, then=Value(str(stage))) for stage, status in REVIEW_STATUS_OF_STAGE.items()],
+        output_field=CharField(),
+    )
+    due = ReviewDeadline.objects.filter(campaign=OuterRef("campaign"), stage=OuterRef("round_stage")).values("due_at")[:1]
+    return (
+        Submission.objects.filter(pk__in=pending)
+        .annotate(round_stage=stage)
+        .annotate(queue_due=Subquery(due))  # the round's due date, where its campaign set one
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def _interview_url(obj):
+    return reverse("admin:submissions_interview_act", args=[obj.pk])
+
+
+def _commentary_url(obj):
+    return reverse("admin:submissions_commentaryrequest_act", args=[obj.pk])
 
 
 def comments_to_moderate(user):
@@ -190,7 +219,10 @@ def _comment_url(obj):
 
 
 ENTRY, ARTICLE = workflow.TRANSITIONS, workflow.ARTICLE_TRANSITIONS
+INTERVIEW, IS = INTERVIEW_MOVES, InterviewStatus
+COMMENTARY, CS = COMMENTARY_MOVES, CommentaryStatus
 MODERATE = "submissions.change_comment"  # approving or rejecting a reader's comment (the comments' admin asks the same)
+PLAN_INTERVIEW = "submissions.plan_interview"  # an interview planned from the entry (its admin page asks the same)
 WRITE_ARTICLE = "submissions.add_showcase"  # an article drafted from an accepted entry (its page asks the same)
 
 QUEUES = [
@@ -203,6 +235,52 @@ QUEUES = [
     Queue("signoff", _("待签审的文章"), (ARTICLE, A.AWAITING_SIGNOFF, A.SIGNED_OFF), awaiting_signoff, _article_url, Showcase),
     Queue("scheduled", _("定时发布的文章"), (ARTICLE, A.SCHEDULED, A.PUBLISHED), _articles(A.SCHEDULED), _article_url, Showcase),
     Queue("comments", _("待审核的读者评论"), MODERATE, comments_to_moderate, _comment_url, Comment),
+    # 专题融媒采访: the editors who plan interviews (they may cancel a proposal, propose again, close one as done).
+    Queue("to_interview", _("已入围、尚未安排采访"), PLAN_INTERVIEW, interviews.not_yet_planned, _entry_url),
+    Queue(
+        "interview_proposed",
+        _("采访待对方确认"),
+        (INTERVIEW, IS.PROPOSED, IS.CANCELLED),
+        interviews.awaiting_contact,
+        _interview_url,
+        Interview,
+    ),
+    Queue(
+        "interview_rescheduling",
+        _("对方提议改期"),
+        (INTERVIEW, IS.RESCHEDULING, IS.PROPOSED),
+        interviews.rescheduling,
+        _interview_url,
+        Interview,
+    ),
+    Queue(
+        "interview_upcoming",
+        _("已约定的采访"),
+        (INTERVIEW, IS.CONFIRMED, IS.DONE),
+        interviews.upcoming,
+        _interview_url,
+        Interview,
+    ),
+    Queue(
+        "interview_report", _("采访稿待交"), (INTERVIEW, IS.CONFIRMED, IS.DONE), interviews.report_due, _interview_url, Interview
+    ),
+    # 专家智库: the editors who request commentaries (they accept one or ask for a revision, or withdraw a late request).
+    Queue(
+        "commentary_written",
+        _("专家点评待审"),
+        (COMMENTARY, CS.WRITTEN, CS.ACCEPTED),
+        commentaries.awaiting_review,
+        _commentary_url,
+        CommentaryRequest,
+    ),
+    Queue(
+        "commentary_overdue",
+        _("专家点评逾期未交"),
+        (COMMENTARY, CS.REQUESTED, CS.WITHDRAWN),
+        commentaries.overdue,
+        _commentary_url,
+        CommentaryRequest,
+    ),
     Queue("score", _("待我评分的作品"), rules.SCORE, to_score, _score_url),
 ]
 BY_NAME = {q.name: q for q in QUEUES}

@@ -1,36 +1,100 @@
 """Chasing the scores (催评): the reviewers who have not scored the round an entry is in now are
-mailed, through the outbox, the list of those entries with a link to score each one.
+mailed, through the outbox, the list of those entries with a link to score each one, and the
+round's due date where its campaign set one (ReviewDeadline, in the campaign's admin).
 
 The mail is the editable 评审分派通知 ("assigned": "请您评审 N 件作品…", NotificationTemplate), the same
-list a reviewer receives when given entries. A reviewer mailed that list within RECENT is not mailed
-again (a second press, or an assignment an hour ago, is not a reason for another mail).
-Rounds have no due date, so nothing here runs by itself: an editor presses 提醒.
+list a reviewer receives when given entries; a round with a due date reads "初审（截止 12月9日 18:00）".
+
+Two ways in:
+- an editor presses 提醒 (remind()): a reviewer mailed that list within RECENT is not mailed again
+  (a second press, or an assignment an hour ago, is not a reason for another mail);
+- by itself, before a round's due date (remind_due(), the hourly remind_reviewers task):
+  settings.REVIEW_REMINDER_DAYS (3, 1) days before it, each reviewer with unscored entries of that
+  round (entries still in it) gets one mail listing them. Each step is sent once per reviewer and
+  round: a ReviewReminder row, unique per (round, reviewer, step, due date), is written in the same
+  transaction as the mail, so a second run, or two at once, sends nothing more (a due date moved
+  later is reminded of again). Nothing after the due date, nothing to who has scored everything.
 """
 
 from collections import defaultdict
 from datetime import timedelta
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from submissions.models import OutboxMessage, Review, ReviewAssignment
+from submissions.models import OutboxMessage, Review, ReviewAssignment, ReviewDeadline, ReviewReminder
 from submissions.platform import mail
+from submissions.platform.people import display_name
 from submissions.review.assignments import current_round
 
 EVENT = "assigned"
 RECENT = timedelta(hours=12)
 MOST = 200  # entries reminded about in one press (the queue's page shows 100)
+DUE_FORMAT = "n月j日 H:i"  # Beijing time
+
+
+def due_label(moment):
+    return formats.date_format(timezone.localtime(moment), DUE_FORMAT)
+
+
+def reminder_days():
+    """The steps before a due date, in days, largest first (settings.REVIEW_REMINDER_DAYS)."""
+    return sorted({int(day) for day in getattr(settings, "REVIEW_REMINDER_DAYS", (3, 1)) if int(day) > 0}, reverse=True)
+
+
+def _unscored():
+    scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=OuterRef("reviewer"), stage=OuterRef("stage"))
+    return ReviewAssignment.objects.filter(current_round()).exclude(Exists(scored))
 
 
 def pending(entries):
     """The unscored assignments of the current round of `entries` (ids or a queryset), with their reviewer."""
-    scored = Review.objects.filter(submission=OuterRef("submission"), reviewer=OuterRef("reviewer"), stage=OuterRef("stage"))
     return (
-        ReviewAssignment.objects.filter(current_round(), submission__in=entries)
-        .exclude(Exists(scored))
+        _unscored()
+        .filter(submission__in=entries)
         .select_related("reviewer", "submission")
         .order_by("reviewer_id", "submission_id")
     )
+
+
+def due_dates(assignments):
+    """{(campaign id, stage): due_at} of the rounds of these assignments that have a due date."""
+    campaigns = {a.submission.campaign_id for a in assignments}
+    rows = ReviewDeadline.objects.filter(campaign__in=campaigns).values_list("campaign_id", "stage", "due_at")
+    return {(campaign, stage): due for campaign, stage, due in rows}
+
+
+def items(assignments, dues):
+    """The mail's list: the round (with its due date), the entry's reference and brand (never who sent it), the link."""
+    result = []
+    for a in assignments:
+        due = dues.get((a.submission.campaign_id, a.stage))
+        stage = a.get_stage_display()
+        if due is not None:
+            stage = _("%(stage)s（截止 %(due)s）") % {"stage": stage, "due": due_label(due)}
+        result.append(
+            {
+                "stage": stage,
+                "reference": a.submission.reference,
+                "brand": a.submission.brand_display,
+                "url": mail.absolute(reverse("admin:submissions_submission_score", args=[a.submission_id, a.stage])),
+            }
+        )
+    return result
+
+
+def send(reviewer, assignments, dues):
+    """One "assigned" mail to the reviewer listing these assignments (the editors' template)."""
+    context = {
+        "reviewer_name": display_name(reviewer),
+        "assignments": items(assignments, dues),
+        "queue_url": mail.absolute(reverse("admin:submissions_submission_next_unscored")),
+    }
+    return mail.queue(EVENT, reviewer.email, context)
 
 
 def remind(entries, now=None):
@@ -38,17 +102,76 @@ def remind(entries, now=None):
     Returns (reviewers mailed, reviewers skipped as reminded within RECENT or without an address)."""
     now = now or timezone.now()
     by_reviewer = defaultdict(list)
-    for assignment in pending(entries):
+    found = list(pending(entries))
+    for assignment in found:
         by_reviewer[assignment.reviewer].append(assignment)
     addresses = [r.email for r in by_reviewer if r.email]
     recent = set(
         OutboxMessage.objects.filter(event=EVENT, to__in=addresses, created_at__gte=now - RECENT).values_list("to", flat=True)
     )
+    dues = due_dates(found)
     mailed, skipped = [], []
-    for reviewer, items in by_reviewer.items():
+    for reviewer, assigned in by_reviewer.items():
         if not reviewer.email or reviewer.email in recent:
             skipped.append(reviewer)
             continue
-        mail.reviewers_assigned(reviewer, items)
+        send(reviewer, assigned, dues)
         mailed.append(reviewer)
     return mailed, skipped
+
+
+def step_due(deadline, now, days):
+    """The reminder step (days before) the round has reached now: the smallest one passed, or None
+    (not yet the first step, or already due)."""
+    if deadline.due_at <= now:
+        return None
+    reached = [day for day in days if deadline.due_at - timedelta(days=day) <= now]
+    return min(reached) if reached else None
+
+
+def send_once(deadline, reviewer, step, assigned):
+    """The reminder of this step to this reviewer, unless one was sent (a second run, or one running
+    at the same moment: its row, unique, is written in the same transaction as the mail). Returns the
+    row, or None when it had been sent."""
+    try:
+        with transaction.atomic():
+            row = ReviewReminder.objects.create(
+                deadline=deadline, reviewer=reviewer, days=step, due_at=deadline.due_at, entries=len(assigned)
+            )
+            send(reviewer, assigned, {(deadline.campaign_id, deadline.stage): deadline.due_at})
+    except IntegrityError:
+        return None
+    return row
+
+
+def remind_due(now=None):
+    """The automatic reminders: for each round whose reminder step has come, mail each reviewer with
+    unscored entries still in that round once for that step. Returns the ReviewReminder rows written."""
+    now = now or timezone.now()
+    days = reminder_days()
+    if not days:
+        return []
+    window = ReviewDeadline.objects.filter(due_at__gt=now, due_at__lte=now + timedelta(days=days[0])).order_by("due_at", "pk")
+    sent = []
+    for deadline in window:
+        step = step_due(deadline, now, days)
+        if step is None:
+            continue
+        done = ReviewReminder.objects.filter(deadline=deadline, days=step, due_at=deadline.due_at).values("reviewer")
+        assignments = (
+            _unscored()
+            .filter(submission__campaign_id=deadline.campaign_id, stage=deadline.stage)
+            .exclude(reviewer__in=done)
+            .exclude(reviewer__email="")
+            .filter(reviewer__is_active=True)
+            .select_related("reviewer", "submission")
+            .order_by("reviewer_id", "submission_id")
+        )
+        by_reviewer = defaultdict(list)
+        for assignment in assignments[: MOST * 50]:
+            by_reviewer[assignment.reviewer].append(assignment)
+        for reviewer, assigned in by_reviewer.items():
+            row = send_once(deadline, reviewer, step, assigned[:MOST])
+            if row is not None:
+                sent.append(row)
+    return sent

@@ -21,6 +21,8 @@ urlpatterns = [
     path("notice/", include(("submissions.urls.notice", "notice"))),
     path("vote/", include(("submissions.urls.vote", "vote"))),
     path("recommend/", include(("submissions.urls.recommend", "recommend"))),
+    path("experts/", include(("submissions.urls.experts", "experts"))),
+    path("brands/", include(("submissions.urls.brands", "brands"))),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", showcase_views.robots_txt, name="robots"),

@@ -36,6 +36,12 @@ def accept(upload, *, submission, showcase=None, caption="", actor=None):
     return video
 
 
+def join_article(submission, article):
+    """The entry's videos uploaded before its article existed go into that article (its draft made from
+    the entry); returns how many. A video already in an article stays where it is."""
+    return Video.objects.filter(submission=submission, showcase__isnull=True).update(showcase=article)
+
+
 def _original_name(upload):
     name = getattr(upload, "name", "") or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""

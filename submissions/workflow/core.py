@@ -10,7 +10,7 @@ move's declared effects (submissions.workflow.effects: mails, page cache, search
 overlap), each once. Views, admin actions and management commands all call it.
 
 Who may make a move is decided by permissions alone (the roles are groups that carry them:
-submissions.workflow.roles), plus the two actors that are not users: SUBMITTER and SYSTEM. The
+submissions.workflow.roles), plus the actors that are not users (TOKEN_ACTORS): SUBMITTER, SYSTEM and EXPERT_LINK. The
 groupings of statuses are declared once beside the statuses (submissions.models.status).
 """
 
@@ -34,6 +34,7 @@ from submissions.workflow.machines import (  # noqa: F401 (re-exported: the tabl
     EDIT_ARTICLE,
     EDITABLE,
     ENTRY,
+    EXPERT_LINK,
     LIVE,
     MESSAGE_REQUIRED,
     NOT_LIVE,
@@ -48,6 +49,7 @@ from submissions.workflow.machines import (  # noqa: F401 (re-exported: the tabl
     SOURCED,
     SUBMITTER,
     SYSTEM,
+    TOKEN_ACTORS,
     TRANSITIONS,
     WITH_ARTICLE,
     WITH_EDITORS,
@@ -66,11 +68,11 @@ class Move:
 
 
 def may(actor, who, obj=None):
-    """Whether `actor` (a user, SUBMITTER or SYSTEM) is one of `who` (tokens and permissions).
+    """Whether `actor` (a user or one of TOKEN_ACTORS) is one of `who` (tokens and permissions).
 
     A user is asked through has_perm, about `obj` when given: the authority (submissions.workflow.rules)
     answers for the one entry or article, Django's ModelBackend for the kind of thing."""
-    if actor in (SUBMITTER, SYSTEM):
+    if actor in TOKEN_ACTORS:
         return actor in who
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
@@ -129,7 +131,7 @@ def _check_rules(obj, to, actor):
         problem = obj.source_problem()
         if problem:
             raise TransitionError(str(problem))
-    if to == A.SIGNED_OFF and actor not in (SUBMITTER, SYSTEM):
+    if to == A.SIGNED_OFF and actor not in TOKEN_ACTORS:
         if obj.responsible_editor_id == actor.pk:
             raise TransitionError(_("责任编辑不能签审自己编辑的文章，请由另一位签审编辑签审。"))
         if actor.pk in obj.changed_by_since(obj.signed_revision):
@@ -151,7 +153,7 @@ def transition(obj, to, *, actor, note="", message="", via=""):
     """Move an entry, an article or any object a machine moves (machines.MACHINES) to `to` on
     behalf of `actor`, and record it.
 
-    `actor` is a User, SUBMITTER or SYSTEM. `message` is the reason shown to the submitter
+    `actor` is a User or one of TOKEN_ACTORS (SUBMITTER, SYSTEM, EXPERT_LINK). `message` is the reason shown to the submitter
     (required when returning or declining an entry) or to the editor (sending an article back
     from sign-off) and kept (unpublishing an article); `note` is internal. The status the
     caller last saw must still be the one in the database, else the move is refused: someone
@@ -184,7 +186,7 @@ def _move(obj, to, *, actor, note="", message="", via="", _linked=False):
         obj,
         from_status=frm,
         to_status=to,
-        actor=actor if actor not in (SUBMITTER, SYSTEM) else None,
+        actor=actor if actor not in TOKEN_ACTORS else None,
         actor_role=_role_label(actor),
         note=note,
         message=message,
@@ -239,6 +241,6 @@ def next_reference(year):
 
 def _role_label(actor):
     """The role the actor acted in, for the history: the authority reads it from their permissions."""
-    if actor in (SUBMITTER, SYSTEM):
+    if actor in TOKEN_ACTORS:
         return actor
     return rules.role_of(actor)

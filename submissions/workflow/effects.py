@@ -21,6 +21,7 @@ from submissions.models import Status as S
 from submissions.platform import pagecache, public_media, search
 from submissions.workflow import notices
 from submissions.workflow.certificates import CERTIFICATE
+from submissions.workflow.commentaries import COMMENTARY
 from submissions.workflow.interviews import INTERVIEW
 from submissions.workflow.machines import ARTICLE, ENTRY, LIVE, MACHINES
 from submissions.workflow.objections import OBJECTION
@@ -36,6 +37,8 @@ OVERLAP = "overlap"
 CERTIFICATE_PDF = "certificate_pdf"
 OBJECTION_MAIL = "objection_mail"
 INTERVIEW_MAIL = "interview_mail"
+COMMENTARY_MAIL = "commentary_mail"
+BRAND = "brand"
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,13 @@ WHEN = {
         True,
         "only marks the entry or article; the job is queued after commit, once per transaction with its text edits",
     ),
+    BRAND: When(True, "the brand's row is made with the publication: committed or rolled back with the move"),
     MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
     PUBLIC_MEDIA: When(False, "files on disk: never linked for a publish that is rolled back"),
     CERTIFICATE_PDF: When(False, "queued for the worker: a PDF is rendered and signed only for an issue that committed"),
     OBJECTION_MAIL: When(False, "the outbox is written once the answer is certain; a failing template never undoes it"),
     INTERVIEW_MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
+    COMMENTARY_MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
 }
 # What each effect does, for docs/workflow.md.
 DOES = {
@@ -68,6 +73,8 @@ DOES = {
     CERTIFICATE_PDF: "the certificate's PDF is rendered and signed in the worker (`results/hooks.py`, `results/tasks.py`)",
     OBJECTION_MAIL: "the objector is sent the answer to their objection (`notice/hooks.py`)",
     INTERVIEW_MAIL: "the contact is sent the proposed dates or the cancellation, the staff the appointment (`interview/hooks.py`)",
+    COMMENTARY_MAIL: "the expert is sent a revision request or a withdrawal, the requesting editor the commentary or the refusal (`experts/hooks.py`)",
+    BRAND: "the entry's brand (品牌档案) is made on its first article's publication, its names kept current (`brands/hooks.py`)",
 }
 
 ANY = None  # in a rule: any status
@@ -89,6 +96,7 @@ RULES = (
     (ARTICLE, ANY, A.SIGNED_OFF, {MAIL}),
     (ARTICLE, A.AWAITING_SIGNOFF, A.DRAFT, {MAIL}),
     *((ARTICLE, ANY, state, {CACHE, SEARCH, PUBLIC_MEDIA, OVERLAP}) for state in LIVE),
+    *((ARTICLE, ANY, state, {BRAND}) for state in LIVE),  # the brand's page (brands/) lists its live articles
     *((ARTICLE, state, ANY, {CACHE, PUBLIC_MEDIA, OVERLAP}) for state in LIVE),
     (CERTIFICATE, ANY, CERTIFICATE.choices.ISSUED, {CERTIFICATE_PDF}),  # a revoked one keeps its file
     # The campaign's results page lists each award in force with its number (results/<campaign>/).
@@ -98,6 +106,12 @@ RULES = (
     # An interview: the contact is mailed each proposal and a cancellation, the planner a request for
     # another date, the reporters and photographer the appointment with its calendar file.
     *((INTERVIEW, ANY, to, {INTERVIEW_MAIL}) for to in ("proposed", "rescheduling", "confirmed", "cancelled")),  # not done
+    # An expert's commentary: the editor is told it was written or declined, the expert of a revision asked
+    # for or a withdrawal (the request itself is mailed by experts.services.request); an accepted one is in
+    # the article, the expert's page and the tracking page: in and out of accepted, the pages change.
+    *((COMMENTARY, ANY, to, {COMMENTARY_MAIL}) for to in ("written", "declined", "requested", "withdrawn")),
+    (COMMENTARY, ANY, "accepted", {CACHE}),
+    (COMMENTARY, "accepted", ANY, {CACHE}),
 )
 
 

@@ -27,6 +27,7 @@ from submissions.models.status import (  # noqa: F401 (re-exported: the grouping
 )
 from submissions.workflow import screening
 from submissions.workflow.certificates import CERTIFICATE
+from submissions.workflow.commentaries import COMMENTARY, EXPERT_LINK
 from submissions.workflow.interviews import INTERVIEW
 from submissions.workflow.machine import Machine
 from submissions.workflow.objections import OBJECTION
@@ -37,6 +38,8 @@ A = Showcase.State
 # Actors that are not users.
 SUBMITTER = "submitter"  # whoever holds the entry's private tracking link
 SYSTEM = "system"  # scheduled jobs and commands
+# (EXPERT_LINK, "expert_link": whoever holds a commentary request's signed link, declared with its machine.)
+TOKEN_ACTORS = (SUBMITTER, SYSTEM, EXPERT_LINK)  # what transition() accepts as an actor besides a user
 # Not an actor: the move is made by transition() itself, together with the entry's article's move.
 WITH_ARTICLE = "with_article"
 
@@ -141,7 +144,7 @@ ARTICLE = Machine(
 )
 # Every machine, in the order docs/workflow.md shows them. A new one (its own module in this
 # package, declaring its table with workflow.machine.Machine) is added here.
-MACHINES = (ENTRY, ARTICLE, CERTIFICATE, OBJECTION, NOTICE, INTERVIEW)
+MACHINES = (ENTRY, ARTICLE, CERTIFICATE, OBJECTION, NOTICE, INTERVIEW, COMMENTARY)
 _BY_MODEL = {machine.model: machine for machine in MACHINES}
 
 

@@ -14,12 +14,14 @@ REVIEWER = "reviewer"
 EDITOR = "editor"
 CHIEF = "chief"
 RECOMMENDER = "recommender"  # the accounts of a recommending body (推荐单位), outside the newsroom
+COMMENTATOR = "commentator"  # an expert of the panel (专家智库) with an account: their own requests' page, never the admin
 
 GROUP_NAMES = {
     REVIEWER: "评审专家",
     EDITOR: "编辑",
     CHIEF: "签审编辑",
     RECOMMENDER: "推荐单位",
+    COMMENTATOR: "点评专家",
 }
 
 # Model permissions per role, as "app_label.codename". Chief editors hold every editor permission too.
@@ -109,6 +111,13 @@ _EDITOR_PERMS = [
     "submissions.add_video",
     "submissions.change_video",
     "submissions.delete_video",
+    "submissions.view_expert",  # 专家智库 (submissions/experts)
+    "submissions.add_expert",
+    "submissions.change_expert",
+    "submissions.view_commentaryrequest",
+    "submissions.add_commentaryrequest",
+    "submissions.request_commentary",
+    "submissions.view_commentarystep",
 ]
 
 PERMISSIONS = {
@@ -122,6 +131,8 @@ PERMISSIONS = {
     # A body reads and screens its own area's entries in its workspace (/recommend/), never the admin:
     # the authority (submissions.workflow.rules) narrows both permissions to the body's entries.
     RECOMMENDER: ["submissions.check_eligibility", "submissions.recommend_submission"],
+    # An expert signed in writes the commentaries asked of them (the authority narrows it to their own).
+    COMMENTATOR: ["submissions.write_commentary"],
     CHIEF: [*_EDITOR_PERMS, "submissions.signoff_showcase", "submissions.revoke_certificate"],
 }
 

@@ -21,11 +21,13 @@ an actor acted in) are the functions below, so that they too are answered here a
 
 from django.contrib.auth.backends import BaseBackend
 
-from submissions.models import Interview, ReviewAssignment, Submission
+from submissions.models import CommentaryRequest, Interview, ReviewAssignment, Submission
 from submissions.models.review import STAGE_OF_STATUS
 from submissions.workflow import roles
 from submissions.workflow.certificates import ISSUE as ISSUE_CERTIFICATE
 from submissions.workflow.certificates import REVOKE as REVOKE_CERTIFICATE
+from submissions.workflow.commentaries import REQUEST as REQUEST_COMMENTARY
+from submissions.workflow.commentaries import WRITE as WRITE_COMMENTARY
 from submissions.workflow.interviews import PLAN as PLAN_INTERVIEW
 from submissions.workflow.interviews import REPORT as REPORT_INTERVIEW
 from submissions.workflow.machines import EDIT_ARTICLE, RUN_WORKFLOW, SIGNOFF  # the moves' permissions, named by the tables
@@ -37,7 +39,13 @@ READ_ENTRIES = "submissions.view_submission"  # editors and chief editors: every
 SCORE = "submissions.score_submission"  # reviewers: the entries assigned to them
 
 # The permission that marks each role, highest first: the role an actor acted in (StatusChange.actor_role).
-ROLE_MARKS = ((roles.CHIEF, SIGNOFF), (roles.EDITOR, RUN_WORKFLOW), (roles.REVIEWER, SCORE), (roles.RECOMMENDER, RECOMMEND))
+ROLE_MARKS = (
+    (roles.CHIEF, SIGNOFF),
+    (roles.EDITOR, RUN_WORKFLOW),
+    (roles.REVIEWER, SCORE),
+    (roles.RECOMMENDER, RECOMMEND),
+    (roles.COMMENTATOR, WRITE_COMMENTARY),
+)
 NO_ROLE = "user"
 
 
@@ -86,6 +94,13 @@ def _sent_to(user, interview):
     return interview.photographer_id == user.pk or interview.reporters.filter(pk=user.pk).exists()
 
 
+def _own_commentary(user, request):
+    """The expert asked for this commentary, signed in with the account linked to them (Expert.user)."""
+    if not isinstance(request, CommentaryRequest) or not user.has_perm(WRITE_COMMENTARY):
+        return False
+    return request.expert.user_id == user.pk
+
+
 def bodies_of(user):
     """The pks of the recommending bodies this user acts for (cached on the user for the request)."""
     cached = getattr(user, "_body_pks", None)
@@ -117,6 +132,8 @@ RULES = {
     PUBLISH_NOTICE: _held(PUBLISH_NOTICE),
     PLAN_INTERVIEW: _held(PLAN_INTERVIEW),
     REPORT_INTERVIEW: lambda user, obj: _sent_to(user, obj),
+    REQUEST_COMMENTARY: _held(REQUEST_COMMENTARY),
+    WRITE_COMMENTARY: _own_commentary,
     CHECK_ELIGIBILITY: _checks,
     RECOMMEND: _recommends,
 }

@@ -88,6 +88,8 @@ def test_index_in_the_order_of_the_work(desktop_page, live_server):
         "公示",
         "异议",
         "融媒采访",
+        "专家点评",
+        "智库专家",
         "证书",
         "巡展文章",
         "视频",

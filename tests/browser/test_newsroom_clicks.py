@@ -6,65 +6,28 @@ queues) after login. Typing into a field is not counted; choosing an option or t
 Limits: editor at most 12, each reviewer at most 4 for the entry, the chief editor at most 3."""
 
 import re
-from collections import Counter
 
 import pytest
 
-from submissions.models import Review, ReviewAssignment, Showcase, Stage, Status
-from tests.browser.admin import login
+from submissions.models import CommentaryStatus, InterviewStatus, Review, ReviewAssignment, Showcase, Stage, Status
+from tests.browser.after_shortlist_steps import (
+    CountedPage,
+    accept_commentary,
+    another_phone,
+    move_entry,
+    next_year,
+    people,
+    pick_date,
+    plan_interview,
+    request_commentary,
+    write_commentary,
+)
 from tests.factories import make_user, submission_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = Status
-
-
-class CountedPage:
-    """The page as the person at it uses it: every click, tick, choice and key press goes through
-    here and is counted for whoever is logged in now. Typing (fill) is not an action."""
-
-    def __init__(self, page, base):
-        self.page, self.base = page, base
-        self.counts = Counter()
-        self.who = None
-
-    def login(self, username):
-        """Log in (not counted); the person starts from the admin's first page, the queues."""
-        self.who = username
-        self.settle()
-        login(self.page, self.base, username)
-
-    def settle(self):
-        """Let the current page finish loading (its favicon too) before leaving it, as a person does."""
-        self.page.wait_for_load_state("networkidle")
-
-    def click(self, locator):
-        self.counts[self.who] += 1
-        self.settle()
-        locator.click()
-        self.page.wait_for_load_state()
-
-    def check(self, locator):
-        self.counts[self.who] += 1
-        locator.check()
-
-    def select(self, locator, value):
-        self.counts[self.who] += 1
-        locator.select_option(value)
-
-    def press(self, locator, key):
-        self.counts[self.who] += 1
-        locator.press(key)
-        self.page.wait_for_load_state()
-
-    def fill(self, selector, text):  # typing: not counted
-        self.page.fill(selector, text)
-
-    def queue_item(self, queue, text):
-        """The link to an item in one of the first page's queues."""
-        return self.page.locator(f"#queue-{queue} .queue-items a", has_text=text)
-
-    def button(self, name):
-        return self.page.get_by_role("button", name=name, exact=True)
+another_phone = another_phone  # the fixture: another person's phone
+DATES = (next_year(3, 10, 9, 30), next_year(3, 11, 14), next_year(3, 12, 10))
 
 
 def score(person, username, entry, stage, marks):
@@ -77,12 +40,6 @@ def score(person, username, entry, stage, marks):
     person.fill("#id_comment", f"{username}：做法扎实，可复制可推广。")
     person.click(person.button("提交评分"))
     assert Review.objects.filter(submission=entry, reviewer__username=username, stage=stage).exists()
-
-
-def move_entry(person, label):
-    person.click(person.button(f"办理为“{label}”"))
-    person.page.wait_for_selector(".messagelist .success")
-    assert label in person.page.locator(".entry-status").inner_text()
 
 
 def test_submitted_to_published_in_a_dozen_actions(desktop_page, phone_page, live_server):
@@ -162,3 +119,46 @@ def test_submitted_to_published_in_a_dozen_actions(desktop_page, phone_page, liv
     assert "渔港社区打造“渔港灯塔”特色党建品牌" in reader.locator("article").inner_text()
     assert page.watch.errors == [], page.watch.errors
     assert reader.watch.errors == [], reader.watch.errors
+
+
+def test_a_day_with_an_interview_and_a_commentary(desktop_page, another_phone, live_server):
+    """Issue 29, item 7: the same count for the work after the shortlist. The editor, from the admin's
+    first page, opens the shortlisted entry from its queue (已入围、尚未安排采访), plans an interview from
+    the entry's page (saving the plan leads back to it), requests a commentary, and later accepts the
+    written commentary from the 专家点评待审 queue. The contact confirms a date on the tracking page
+    (phone); the expert writes through the signed link (phone, no account).
+
+    Limits (measured: editor 11, of which 9 to plan and request; contact 2; expert 1): the editor at
+    most 11 for the day, the contact at most 2, the expert at most 1 (typing is not counted)."""
+    base = live_server.url
+    reporter, photographer, expert = people()
+    entry = submission_in(S.SHORTLISTED, org_name="海滨示范渔港社区党支部", brand_name="渔港灯塔")
+    person = CountedPage(desktop_page, base)
+
+    person.login("editor")
+    person.click(person.queue_item("to_interview", entry.reference))
+    interview = plan_interview(
+        person, entry, reporter=reporter, photographer=photographer, dates=DATES, place="海滨渔港党员活动室"
+    )
+    request_commentary(person, expert, due=next_year(1, 20, 18), brief="请从可复制推广的角度点评。")
+    planned = person.counts["editor"]
+
+    contact = CountedPage(another_phone(), base, who="contact")
+    pick_date(contact, entry)
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.CONFIRMED and interview.chosen_at == DATES[0]
+
+    writer = CountedPage(another_phone(), base, who="expert")
+    write_commentary(writer, expert)
+
+    person.login("editor")
+    assert accept_commentary(person, expert).status == CommentaryStatus.ACCEPTED
+
+    counts = {**person.counts, **contact.counts, **writer.counts}
+    print(f"\nclicks after the shortlist (editor planning {planned}): {counts}", flush=True)
+    assert planned <= 9, counts
+    assert counts["editor"] <= 11, counts
+    assert counts["contact"] <= 2, counts
+    assert counts["expert"] <= 1, counts
+    for page in (desktop_page, contact.page, writer.page):
+        assert page.watch.errors == [], page.watch.errors

@@ -163,7 +163,9 @@ def test_pages_run_a_constant_number_of_queries(client, django_assert_max_num_qu
         ) as captured:  # the database cache's own reads and writes included (parts, whole page, list choices)
             assert client.get(url).status_code == 200
         own = [q["sql"] for q in captured.captured_queries if "portal_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
-        assert len(own) <= 7, own  # 7 on the list: the current campaign names the column
+        # 7 on the list (the current campaign names the column); 8 on an article, whose experts'
+        # commentaries (专家点评, submissions/experts) are read in one query of their own
+        assert len(own) <= (8 if url_name == "showcase:detail" else 7), own
         counts.append((len(captured), len(own)))
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(3):  # warm: the cache's own reads only

@@ -53,6 +53,8 @@ def test_an_editor_plans_an_interview_from_an_entry(client, editor, django_captu
             reverse("admin:submissions_interview_add"), plan_data(entry, reporter, photographer)
         )
     assert response.status_code == 302, response.content.decode()[:3000]
+    # Back to the entry it was planned from, where a commentary or a video is one click away.
+    assert response["Location"] == reverse("admin:submissions_submission_change", args=[entry.pk])
     interview = Interview.objects.get()
     assert (interview.submission, interview.created_by, interview.duration_minutes) == (entry, editor, 90)
     assert list(interview.reporters.all()) == [reporter] and interview.photographer == photographer

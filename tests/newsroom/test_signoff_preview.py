@@ -34,15 +34,29 @@ def test_the_signoff_queue_opens_the_preview(chief):
     assert link and link.group(1) == f"{_preview(article)}?queue=signoff", link and link.group(1)
 
 
+INTERVIEWS = ["to_interview", "interview_proposed", "interview_rescheduling", "interview_upcoming", "interview_report"]
+COMMENTARIES = ["commentary_written", "commentary_overdue"]
+
+
 def test_chief_sees_the_signoff_queue_first_editor_the_entries(chief, editor):
     article_in(A.AWAITING_SIGNOFF)
     chief_names = [row["queue"].name for row in admin_queues.summary(chief)]
     assert chief_names[:2] == ["signoff", "scheduled"], chief_names
-    assert set(chief_names[2:]) == {"triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments"}
+    assert set(chief_names[2:]) == {
+        "triage",
+        "eligibility",
+        "decide",
+        "reviews",
+        "accepted",
+        "sent_back",
+        "comments",
+        *INTERVIEWS,
+        *COMMENTARIES,
+    }
     html = _as(chief).get(INDEX).content.decode()
     assert html.index('id="queue-signoff"') < html.index('id="queue-triage"')
     editor_names = [row["queue"].name for row in admin_queues.summary(editor)]
-    assert editor_names == ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments"]
+    assert editor_names == ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments", *INTERVIEWS, *COMMENTARIES]
 
 
 def test_preview_carries_the_signoff_buttons_and_stays_there(chief):

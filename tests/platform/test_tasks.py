@@ -32,6 +32,8 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:prune_exports": ("submissions.review.tasks.prune_exports", "I", 360, now),
         "portal:close_notices": ("submissions.notice.tasks.close_notices", "I", 10, now),
         "portal:vote_tallies": ("submissions.vote.tasks.refresh_tallies", "I", 1, now),
+        "portal:remind_reviewers": ("submissions.review.tasks.remind_reviewers", "I", 60, now),
+        "portal:remind_experts": ("submissions.experts.tasks.remind_experts", "I", 60, now),
         "portal:backup": ("submissions.platform.tasks.backup", "D", None, datetime(2026, 12, 2, 2, 30, tzinfo=BEIJING)),
     }
     # A declaration changed, one added, one gone: the rows follow; others (not ours) are kept.
@@ -55,6 +57,8 @@ def test_schedules_are_written_from_the_declarations(monkeypatch):
         "portal:prune_exports",
         "portal:close_notices",
         "portal:vote_tallies",
+        "portal:remind_reviewers",
+        "portal:remind_experts",
         "portal:nightly",
         "someone-else",
     }

@@ -13,10 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.timezone import now
 from django_q.models import OrmQ, Schedule, Task
 
+from submissions.experts import links as expert_links
+from submissions.experts import services as expert_services
 from submissions.interview import calendar as interview_calendar
 from submissions.interview import services as interview_services
 from submissions.models import (
+    Brand,
     Comment,
+    Expert,
     MailboxMessage,
     NotificationTemplate,
     OutboxMessage,
@@ -55,6 +59,7 @@ from tests.vote.helpers import PRINT, vote_on
 
 ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF = "anonymous", "owner", "other", "reviewer", "editor", "chief"
 BODY, OTHER_BODY = "body", "other body"  # a recommending body's account, and another body's (not staff)
+EXPERT = "expert"  # an expert of the panel with an account (not staff): their own commentary requests only
 SECRET = "机密测试党支部"  # in the private entry's name: outsiders must never read it
 
 
@@ -109,6 +114,26 @@ def interview_world(accepted, editor):
     return {"interview": proposed, "confirmed_interview": confirmed, "feed_token": interview_calendar.feed_token(reporter)}
 
 
+def expert_world(users, accepted, article):
+    """EXPERT's request on the accepted entry (and its signed link), another expert's request, and an
+    accepted commentary of another expert on the live article (their public page lists it)."""
+    mine = expert_services.save_expert(Expert(slug="m-expert", name="陈明", title="教授", user=users[EXPERT]))
+    theirs = expert_services.save_expert(Expert(slug="m-other-expert", name="李华", title="研究员"))
+    due = now() + timedelta(days=7)
+    request = expert_services.request(accepted, editor=users[EDITOR], expert=mine, due_at=due)
+    other_request = expert_services.request(article.submission, editor=users[EDITOR], expert=theirs, due_at=due)
+    expert_services.write(other_request, "expert_link", "点评正文：做法扎实，可复制可推广。", "", other_request.version)
+    expert_services.accept(other_request, users[EDITOR])
+    users[EXPERT].refresh_from_db()  # the factories set its password again (a stale hash would end its session)
+    return {
+        "commentary": request,
+        "commentary_link": expert_links.sign(request),
+        "other_commentary": other_request,
+        "panel_expert": theirs,
+        "brand": Brand.objects.get(key=article.submission.dedupe_key),  # made by the article's publication
+    }
+
+
 def video_world(entry):
     """A video of the private entry, as the upload form keeps it (a real clip, probed)."""
     folder = Path(tempfile.mkdtemp(prefix="matrix-video-"))
@@ -149,6 +174,7 @@ def world():
         CHIEF: UserFactory(username="m-chief", role="chief"),
         BODY: body_account(),
         OTHER_BODY: UserFactory(username="m-other-body", role="recommender"),
+        EXPERT: UserFactory(username="m-expert"),  # put in the 点评专家 role by its Expert (expert_world)
     }
     assignment = assign(assigned, users[REVIEWER])
     accepted = submission_in(Status.ACCEPTED)
@@ -204,6 +230,7 @@ def world():
         **screening_world(users),
         **interview_world(accepted, users[EDITOR]),
         **video_world(entry),
+        **expert_world(users, accepted, article),
         **notice_world(),
         **vote_world(),
         **certificate_world(users[EDITOR]),

@@ -3,13 +3,17 @@ each role, a user with no role, an inactive user and a superuser, written out; a
 people whose groups carry the same permissions under other names (no answer may depend on a group's name).
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from submissions import workflow
-from submissions.models import RecommendingBody, Stage, Status
+from submissions.experts import services as experts
+from submissions.models import Expert, RecommendingBody, Stage, Status
 from submissions.recommend import services as screening
 from submissions.review import assignments, queues
 from submissions.workflow import roles, rules
@@ -33,38 +37,50 @@ QUESTIONS = [
     ("submissions.check_eligibility", "mine"),  # with the body the "body" account acts for
     ("submissions.recommend_submission", "mine"),
     ("submissions.check_eligibility", "theirs"),  # with the other body
+    ("submissions.write_commentary", "commentary"),  # asked of the "expert" account's own request
+    ("submissions.request_commentary", "commentary"),
 ]
 T, F = True, False
 EXPECTED = {
-    "reviewer": [T, T, F, T, F, F, T, F, F, F, F, F, F, F],
-    "other reviewer": [F, F, T, F, F, T, F, T, F, F, F, F, F, F],
-    "editor": [T, T, T, F, F, F, F, F, T, T, F, T, F, T],
-    "chief": [T, T, T, F, F, F, F, F, T, T, T, T, F, T],
-    "no role": [F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+    "reviewer": [T, T, F, T, F, F, T, F, F, F, F, F, F, F, F, F],
+    "other reviewer": [F, F, T, F, F, T, F, T, F, F, F, F, F, F, F, F],
+    "editor": [T, T, T, F, F, F, F, F, T, T, F, T, F, T, F, T],
+    "chief": [T, T, T, F, F, F, F, F, T, T, T, T, F, T, F, T],
+    "no role": [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
     # A recommending body's account: checks and recommends its own area's entries only; reads no review.
-    "body": [F, F, F, F, F, F, F, F, F, F, F, T, T, F],
-    "other body": [F, F, F, F, F, F, F, F, F, F, F, F, F, T],
-    "inactive reviewer": [F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-    "superuser": [T, T, T, T, T, T, T, T, T, T, T, T, T, T],
+    "body": [F, F, F, F, F, F, F, F, F, F, F, T, T, F, F, F],
+    "other body": [F, F, F, F, F, F, F, F, F, F, F, F, F, T, F, F],
+    "inactive reviewer": [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+    "superuser": [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
+    # An expert of the panel signed in: writes the commentary asked of them, nothing else; another expert not even that.
+    "expert": [F, F, F, F, F, F, F, F, F, F, F, F, F, F, T, F],
+    "other expert": [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
 }
 # Without an object: (reads every entry, reads only what they score, may enter the admin, role in the history, queues).
-ALL_QUEUES = ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "signoff", "scheduled", "comments", "score"]
+AFTER_SHORTLIST = [  # interviews (专题融媒采访) and the experts' commentaries (专家智库)
+    "to_interview",
+    "interview_proposed",
+    "interview_rescheduling",
+    "interview_upcoming",
+    "interview_report",
+    "commentary_written",
+    "commentary_overdue",
+]
+EDITOR_QUEUES = ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments", *AFTER_SHORTLIST]
+CHIEF_QUEUES = ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "signoff", "scheduled", "comments", *AFTER_SHORTLIST]
+ALL_QUEUES = [*CHIEF_QUEUES, "score"]
 EXPECTED_ROLE = {
     "reviewer": (F, T, T, "reviewer", ["score"]),
     "other reviewer": (F, T, T, "reviewer", ["score"]),
-    "editor": (T, F, T, "editor", ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments"]),
-    "chief": (
-        T,
-        F,
-        T,
-        "chief",
-        ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "signoff", "scheduled", "comments"],
-    ),
+    "editor": (T, F, T, "editor", EDITOR_QUEUES),
+    "chief": (T, F, T, "chief", CHIEF_QUEUES),
     "no role": (F, F, F, "user", []),
     "body": (F, F, F, "recommender", []),  # not in the newsroom: the bodies' workspace (/recommend/)
     "other body": (F, F, F, "recommender", []),
     "inactive reviewer": (F, F, F, "user", []),
     "superuser": (T, F, T, "chief", ALL_QUEUES),
+    "expert": (F, F, F, "commentator", []),  # not in the newsroom: the expert's own page (/experts/)
+    "other expert": (F, F, F, "commentator", []),
 }
 
 
@@ -76,6 +92,7 @@ def renamed_groups():
         (roles.EDITOR, "值班编辑"),
         (roles.CHIEF, "总编室"),
         (roles.RECOMMENDER, "市委组织部"),
+        (roles.COMMENTATOR, "特约评论员"),
     ):
         group = Group.objects.create(name=name)
         group.permissions.set(Group.objects.get(name=roles.GROUP_NAMES[role]).permissions.all())
@@ -100,6 +117,13 @@ def people(prefix, renamed=None):
         user.groups.add(renamed[roles.RECOMMENDER] if renamed else Group.objects.get(name=roles.GROUP_NAMES[roles.RECOMMENDER]))
         return user
 
+    def expert_account(username):
+        """Not staff: an expert writes on their own page, outside the newsroom's admin."""
+        user = UserFactory(username=username)
+        ensure_roles()
+        user.groups.add(renamed[roles.COMMENTATOR] if renamed else Group.objects.get(name=roles.GROUP_NAMES[roles.COMMENTATOR]))
+        return user
+
     return {
         "reviewer": member(roles.REVIEWER, f"{prefix}-reviewer"),
         "other reviewer": member(roles.REVIEWER, f"{prefix}-other"),
@@ -110,6 +134,8 @@ def people(prefix, renamed=None):
         "superuser": UserFactory(username=f"{prefix}-root", is_staff=True, is_superuser=True),
         "body": body_account(f"{prefix}-body"),
         "other body": body_account(f"{prefix}-other-body"),
+        "expert": expert_account(f"{prefix}-expert"),
+        "other expert": expert_account(f"{prefix}-other-expert"),
     }
 
 
@@ -124,6 +150,11 @@ def world(who):
         "others_assignment": assign(theirs, who["other reviewer"], Stage.FIRST),
         "article": ShowcaseFactory(),
     }
+    # A commentary asked of the "expert" (the other expert has a request of their own on another entry).
+    panel = [Expert.objects.create(slug=f"e{user.pk}", name=user.username, user=user) for user in (who["expert"], who["other expert"])]
+    due = timezone.now() + timedelta(days=7)
+    objects["commentary"] = experts.request(submission_in(Status.SHORTLISTED), editor=editor, expert=panel[0], due_at=due)
+    experts.request(submission_in(Status.SHORTLISTED), editor=editor, expert=panel[1], due_at=due)
     assign(old, who["reviewer"], Stage.FIRST)
     for entry, account, name in ((mine, who["body"], "济南市委组织部"), (theirs, who["other body"], "青岛市委组织部")):
         body = RecommendingBody.objects.create(campaign=entry.campaign, name=name)

@@ -152,8 +152,9 @@ def test_the_cache_is_bumped_inside_the_transaction(calls, django_capture_on_com
 
 def test_the_declared_effects_of_known_moves():
     moves = workflow.EFFECTS
-    assert set(moves[("article", "signed_off", "published")]) == {"cache", "search", "public_media", "overlap"}
-    assert set(moves[("article", "scheduled", "published")]) == {"cache", "search", "public_media", "overlap"}
+    # Going live also makes (or keeps up) the brand's page (品牌档案); going off leaves the brand as it is.
+    assert set(moves[("article", "signed_off", "published")]) == {"cache", "search", "public_media", "overlap", "brand"}
+    assert set(moves[("article", "scheduled", "published")]) == {"cache", "search", "public_media", "overlap", "brand"}
     assert set(moves[("article", "published", "unpublished")]) == {"cache", "public_media", "overlap"}
     assert set(moves[("article", "published", "awaiting_signoff")]) == {"cache", "public_media", "overlap", "mail"}
     assert set(moves[("article", "draft", "awaiting_signoff")]) == {"mail"}
@@ -179,8 +180,15 @@ def test_the_declared_effects_of_known_moves():
     # date, the staff of the appointment; the visit done tells no one.
     assert set(moves[("interview", "proposed", "confirmed")]) == {"interview_mail"}
     assert set(moves[("interview", "confirmed", "done")]) == set()
-    # Every move of the entry's, article's, certificate's, objection's, notice's and interview's tables.
-    assert len(moves) == 45 + 12 + 2 + 3 + 3 + 7
+    # A commentary: the expert is sent the request, a revision asked or a withdrawal, the editor the text or the
+    # refusal; an accepted one (or one taken back) changes the article's page.
+    assert set(moves[("commentary", "requested", "written")]) == {"commentary_mail"}
+    assert set(moves[("commentary", "requested", "declined")]) == {"commentary_mail"}
+    assert set(moves[("commentary", "written", "requested")]) == {"commentary_mail"}
+    assert set(moves[("commentary", "written", "accepted")]) == {"cache"}
+    assert set(moves[("commentary", "accepted", "withdrawn")]) == {"cache", "commentary_mail"}
+    # Every move of the entry's, article's, certificate's, objection's, notice's, interview's and commentary's tables.
+    assert len(moves) == 45 + 12 + 2 + 3 + 3 + 7 + 7
 
 
 def test_every_declared_effect_has_one_handler_after_ready():

@@ -211,7 +211,16 @@ EDITOR_PERMISSIONS = {
     "submissions.add_video",
     "submissions.change_video",
     "submissions.delete_video",
+    "submissions.view_expert",
+    "submissions.add_expert",
+    "submissions.change_expert",
+    "submissions.view_commentaryrequest",
+    "submissions.add_commentaryrequest",
+    "submissions.request_commentary",
+    "submissions.view_commentarystep",
 }
+# An expert of the panel signed in: writes the commentaries asked of them (narrowed to their own by the authority).
+COMMENTATOR_PERMISSIONS = {"submissions.write_commentary"}
 # A recommending body's accounts: eligibility and recommendation, narrowed to their own area's entries by the authority.
 RECOMMENDER_PERMISSIONS = {"submissions.check_eligibility", "submissions.recommend_submission"}
 CHIEF_PERMISSIONS = EDITOR_PERMISSIONS | {"submissions.signoff_showcase", "submissions.revoke_certificate"}
@@ -220,6 +229,7 @@ EXPECTED_GROUPS = {
     "编辑": (roles.EDITOR, EDITOR_PERMISSIONS),
     "签审编辑": (roles.CHIEF, CHIEF_PERMISSIONS),
     "推荐单位": (roles.RECOMMENDER, RECOMMENDER_PERMISSIONS),
+    "点评专家": (roles.COMMENTATOR, COMMENTATOR_PERMISSIONS),
 }
 
 

@@ -21,11 +21,12 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from tests.workflow.matrix_world import ANON, BODY, CHIEF, EDITOR, OTHER, OTHER_BODY, OWNER, REVIEWER, SECRET, world
+from tests.workflow.matrix_world import ANON, BODY, CHIEF, EDITOR, EXPERT, OTHER, OTHER_BODY, OWNER, REVIEWER, SECRET, world
 
-ACTORS = (ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF, BODY, OTHER_BODY)
+ACTORS = (ANON, OWNER, OTHER, REVIEWER, EDITOR, CHIEF, BODY, OTHER_BODY, EXPERT)
 OUTSIDERS = {ANON, OWNER, OTHER}  # no account
 BODIES = {BODY, OTHER_BODY}  # accounts outside the newsroom: the bodies' workspace only
+OUTSIDE_ACCOUNTS = BODIES | {EXPERT}  # signed in, never in the admin: a body's workspace, an expert's own page
 NEWSROOM = {REVIEWER, EDITOR, CHIEF}
 EDITORS = {EDITOR, CHIEF}
 NOBODY = set()
@@ -43,19 +44,20 @@ def only(allowed, ok=200, no=404):
 
 def admin(allowed, ok=200):
     """An admin page: outsiders and bodies are sent to log in, members without the permission get 403."""
-    return {actor: 302 if actor in OUTSIDERS | BODIES else ok if actor in allowed else 403 for actor in ACTORS}
+    return {actor: 302 if actor in OUTSIDERS | OUTSIDE_ACCOUNTS else ok if actor in allowed else 403 for actor in ACTORS}
 
 
 def intake(allowed):
     """The intake answers for itself (admin_site.py): signed out, to the login page; signed in without the permission, 403."""
-    return admin(allowed) | {actor: 403 for actor in BODIES if actor not in allowed}
+    return admin(allowed) | {actor: 403 for actor in OUTSIDE_ACCOUNTS if actor not in allowed}
 
 
 def workspace(allowed, ok=200, no=404):
-    """A page of the bodies' workspace: outsiders are sent to log in; reviewers (no screening permission) get 403;
+    """A page of the bodies' workspace: outsiders are sent to log in; reviewers and experts (no screening permission) get 403;
     an account that may not screen this entry is not told it exists (404)."""
     return {
-        actor: 302 if actor in OUTSIDERS else 403 if actor == REVIEWER else ok if actor in allowed else no for actor in ACTORS
+        actor: 302 if actor in OUTSIDERS else 403 if actor in (REVIEWER, EXPERT) else ok if actor in allowed else no
+        for actor in ACTORS
     }
 
 
@@ -103,6 +105,23 @@ MATRIX = [
     ("/showcase/{article.slug}/read/", "GET", everyone(200)),  # the reading beacon's tokens, nothing of the reader's
     ("/showcase/{article.slug}/read/", "POST", everyone(403)),  # without the read token: nothing counted
     ("/showcase/{draft_article.slug}/read/", "POST", everyone(403)),
+    # 专家智库: the panel's public pages; an expert writes their own requests, signed in or through the signed link.
+    ("/experts/", "GET", everyone(200)),
+    ("/experts/{panel_expert.slug}/", "GET", everyone(200)),
+    ("/experts/no-such-expert/", "GET", everyone(404)),
+    ("/experts/login/", "GET", everyone(200)),
+    ("/experts/logout/", "POST", everyone(302)),
+    ("/experts/mine/", "GET", {**everyone(200), **dict.fromkeys(OUTSIDERS, 302)}),  # one's own requests: none, but EXPERT's
+    ("/experts/request/{commentary.pk}/", "GET", {**everyone(404), **dict.fromkeys(OUTSIDERS, 302), EXPERT: 200}),
+    ("/experts/request/{other_commentary.pk}/", "GET", {**everyone(404), **dict.fromkeys(OUTSIDERS, 302)}),
+    ("/experts/write/{commentary_link}/", "GET", everyone(200)),  # whoever holds the link (it is mailed to the expert)
+    ("/experts/write/{commentary_link}x/", "GET", everyone(404)),
+    # 品牌档案: each brand's page, public once an article of it is.
+    ("/brands/", "GET", everyone(200)),
+    ("/brands/{brand.slug}/", "GET", everyone(200)),
+    ("/brands/no-such/", "GET", everyone(404)),
+    ("/brands/of/{article.slug}/", "GET", everyone(302)),
+    ("/brands/of/{draft_article.slug}/", "GET", everyone(404)),
     ("/sitemap.xml", "GET", everyone(200)),
     ("/sitemap-articles.xml", "GET", everyone(200)),
     ("/sitemap-articles.xml?p=9", "GET", everyone(404)),
@@ -254,6 +273,9 @@ MATRIX = [
     ("/interview/feed/1.forged.ics", "GET", everyone(404)),
     ("/admin/submissions/interview/{interview.pk}/act/", "GET", admin(EDITORS)),
     ("/admin/submissions/interview/calendar/", "GET", admin(NEWSROOM)),
+    ("/admin/submissions/commentaryrequest/{commentary.pk}/act/", "GET", admin(EDITORS)),
+    # The article's draft takes a photo of its entry's interview (none here: back to the article, with a message).
+    ("/admin/submissions/showcase/{draft_article.pk}/interview-photo/", "POST", admin(EDITORS, ok=302)),
     # Chasing scores (催评): editors remind the reviewers of one entry, or of every entry waiting.
     ("/admin/submissions/submission/{entry.pk}/remind/", "POST", admin(EDITORS, ok=302)),
     ("/admin/submissions/submission/remind-waiting/", "POST", admin(EDITORS, ok=302)),
@@ -279,7 +301,9 @@ ADMIN_MODELS = [
     ("submissions/votesettings", "vote", EDITORS, EDITORS, NOBODY),
     ("submissions/recommendingbody", "body", EDITORS, EDITORS, NOBODY),
     ("submissions/interview", "interview", EDITORS, EDITORS, NOBODY),  # planned, then moved; cancelled, not deleted
-    ("submissions/video", "video", EDITORS, EDITORS, EDITORS),  # a body with entries is not deleted
+    ("submissions/video", "video", EDITORS, EDITORS, EDITORS),
+    ("submissions/expert", "panel_expert", EDITORS, EDITORS, NOBODY),  # the panel: kept with their commentaries
+    ("submissions/commentaryrequest", "commentary", EDITORS, EDITORS, NOBODY),  # withdrawn, not deleted  # a body with entries is not deleted
     ("submissions/eligibilitycheck", "check", EDITORS, NOBODY, NOBODY),  # made on the workspace's checklist
     (
         "submissions/recommendation",
@@ -366,7 +390,7 @@ def check(rows):
                 problems.append(f"{method} {path} as {actor}: {status}, expected {expected[actor]}")
             if actor in sees and SECRET not in body:
                 problems.append(f"{method} {path} as {actor}: the entry is not shown")
-            if actor in (ANON, OTHER, REVIEWER, BODY, OTHER_BODY) and SECRET in body:  # the reviewer is not assigned to it
+            if actor in (ANON, OTHER, REVIEWER, BODY, OTHER_BODY, EXPERT) and SECRET in body:  # the reviewer is not assigned to it
                 problems.append(f"{method} {path} as {actor}: LEAKS the private entry")
     return problems
 

@@ -22,6 +22,10 @@ KNOWN_MOVES = {
     ("article", "signed_off", "published"): "`signoff_showcase` (chief editor)",
     ("article", "scheduled", "published"): "`signoff_showcase` (chief editor); system (commands)",
     ("article", "published", "unpublished"): "`change_showcase` (editor, chief editor)",
+    # The expert writes through the request's signed link or signed in (their own requests only); editors decide.
+    ("commentary", "requested", "written"): "expert (the request's signed link); `write_commentary` (panel expert, their own requests)",
+    ("commentary", "written", "accepted"): "`request_commentary` (editor, chief editor)",
+    ("commentary", "accepted", "withdrawn"): "`request_commentary` (editor, chief editor)",
 }
 ARTICLE_MOVES_WITH_A_REASON = {("awaiting_signoff", "draft"), ("published", "unpublished")}
 # The other machines' moves that need a reason: a revocation, an objection's answer either way.
@@ -34,6 +38,12 @@ OTHER_MOVES_WITH_A_REASON = {
     ("interview", "proposed", "cancelled"),
     ("interview", "rescheduling", "cancelled"),
     ("interview", "confirmed", "cancelled"),
+    # A commentary: a refusal, a revision asked for and a withdrawal say why.
+    ("commentary", "requested", "declined"),
+    ("commentary", "written", "requested"),
+    ("commentary", "requested", "withdrawn"),
+    ("commentary", "written", "withdrawn"),
+    ("commentary", "accepted", "withdrawn"),
 }
 # The effects of known moves, as docs/workflow.md shows them (the product's rules: who is told,
 # what the public column shows), in the order they run.
@@ -47,9 +57,11 @@ KNOWN_EFFECTS = {
     ("article", "draft", "awaiting_signoff"): "`mail`",
     ("article", "awaiting_signoff", "draft"): "`mail`",
     ("article", "signed_off", "scheduled"): "—",
-    ("article", "signed_off", "published"): "`cache`, `search`, `overlap`, `public_media`",
-    ("article", "scheduled", "published"): "`cache`, `search`, `overlap`, `public_media`",
+    ("article", "signed_off", "published"): "`cache`, `search`, `overlap`, `brand`, `public_media`",
+    ("article", "scheduled", "published"): "`cache`, `search`, `overlap`, `brand`, `public_media`",
     ("article", "published", "unpublished"): "`cache`, `overlap`, `public_media`",
+    ("commentary", "written", "accepted"): "`cache`",
+    ("commentary", "requested", "written"): "`commentary_mail`",
 }
 # Moves nobody may make.
 NO_SUCH_MOVE = {
@@ -73,6 +85,7 @@ def rows(text):
                 "### An objection (异议)": "objection",
                 "### A public notice (公示)": "notice",
                 "### An interview (专题融媒采访)": "interview",
+                "### An expert's commentary (专家点评)": "commentary",
                 "### The effects": "effects",
             }[line]
         elif line.startswith("| ") and not line.startswith("| from ") and table != "effects":
@@ -127,9 +140,11 @@ def test_the_generated_tables_show_each_moves_effects_and_when_each_runs():
         ("cache", "in the move's transaction"),
         ("search", "in the move's transaction"),
         ("overlap", "in the move's transaction"),
+        ("brand", "in the move's transaction"),
         ("mail", "after the commit"),
         ("public_media", "after the commit"),
         ("certificate_pdf", "after the commit"),
         ("objection_mail", "after the commit"),
         ("interview_mail", "after the commit"),
+        ("commentary_mail", "after the commit"),
     ]

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from submissions.brands.sitemaps import BrandSitemap
 from submissions.column import articles
 from submissions.platform import pagecache
 
@@ -37,13 +38,13 @@ class PageSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return ["home", "showcase:list", "calls:current"]
+        return ["home", "showcase:list", "calls:current", "brands:index"]
 
     def location(self, item):
         return reverse(item)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}
+SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap, "brands": BrandSitemap}
 
 
 def _cached(request, parts, render):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from submissions import workflow
+from submissions.brands import selectors as brands
 from submissions.intake import screening
 from submissions.intake import services as intake
 from submissions.intake.forms.bundle import EntryBundle
@@ -24,7 +25,9 @@ RESEND_PER_ADDRESS_SECONDS = 600
 
 
 def _entry(token):
-    return get_object_or_404(Submission.objects.select_related("campaign", "showcase", "body"), tracking_token=token)
+    """The entry of a tracking link, with its brand's slug (the page's link to 品牌档案 asks nothing more)."""
+    entries = brands.with_brand_slug(Submission.objects.select_related("campaign", "showcase", "body"))
+    return get_object_or_404(entries, tracking_token=token)
 
 
 def _published_article(entry):

@@ -5,6 +5,7 @@ import io
 import os
 import random
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -13,11 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from submissions import demo, overlap, workflow
+from submissions.experts import services as experts
 from submissions.models import (
     Campaign,
+    CommentaryRequest,
     Criterion,
     Kind,
     OrgType,
@@ -317,3 +321,25 @@ class Command(BaseCommand):
         publishing.request_sign_off(showcase, users["editor"])
         publishing.sign_off(showcase, users["chief"])
         publishing.publish(showcase, users["chief"], via="seed_demo")
+        self.commentary(submission, users)
+
+    def commentary(self, submission, users):
+        """The panel's expert comments on the first published entry (专家智库), through the experts' services."""
+        if CommentaryRequest.objects.exists():
+            return
+        expert = experts.ensure_expert(
+            slug="chen-ming",
+            name="陈明",
+            title="教授、党建教研部主任",
+            affiliation="中共山东省委党校",
+            bio="长期从事基层党建理论与实践研究，主持多项党建课题。",
+            email="expert@example.com",
+        )
+        due = timezone.now() + timedelta(days=7)
+        request = experts.request(
+            submission, editor=users["editor"], expert=expert, due_at=due, brief="请从品牌特色和推广价值点评。"
+        )
+        text = "这一品牌把支部建在服务一线，以党建引领业务、以业务检验党建，路径清晰、机制可复制，值得在同类单位推广。"
+        diagnosis = "品牌定位清晰；建议进一步提炼可量化的成效指标，形成标准化的工作手册。"
+        experts.write(request, workflow.EXPERT_LINK, text, diagnosis, request.version, via="seed_demo")
+        experts.accept(request, users["editor"], via="seed_demo")

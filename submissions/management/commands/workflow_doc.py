@@ -10,6 +10,7 @@ from submissions.workflow.machines import MACHINES
 TOKENS = {
     workflow.SUBMITTER: "submitter (tracking link)",
     workflow.SYSTEM: "system (commands)",
+    workflow.EXPERT_LINK: "expert (the request's signed link)",
     workflow.WITH_ARTICLE: "only with its article's move (made by `transition()` itself)",
 }
 ROLE_NAMES = {
@@ -17,6 +18,7 @@ ROLE_NAMES = {
     roles.EDITOR: "editor",
     roles.CHIEF: "chief editor",
     roles.RECOMMENDER: "recommending body (its own area's entries)",
+    roles.COMMENTATOR: "panel expert, their own requests",
 }
 
 
