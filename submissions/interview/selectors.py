@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from submissions.models import Interview, InterviewStatus, Submission
-from submissions.models.status import Status
+from submissions.models.status import AFTER_SHORTLIST
 
 S = InterviewStatus
 SHOWN_TO_CONTACT = (S.PROPOSED, S.RESCHEDULING, S.CONFIRMED, S.DONE)
@@ -58,11 +58,7 @@ def not_yet_planned(user):
     to plan from (已入围、尚未安排采访), the longest waiting first. Not every entry is interviewed: the
     list is where the choice is made, one click from the entry's page and its 安排融媒采访."""
     planned = Interview.objects.filter(submission=OuterRef("pk")).exclude(status=S.CANCELLED)
-    return (
-        Submission.objects.filter(status__in=(Status.SHORTLISTED, Status.ACCEPTED))
-        .exclude(Exists(planned))
-        .order_by("status_changed_at", "pk")
-    )
+    return Submission.objects.filter(status__in=AFTER_SHORTLIST).exclude(Exists(planned)).order_by("status_changed_at", "pk")
 
 
 def awaiting_contact(user):

@@ -6,50 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('submissions', '0030_interviews'),
+        ("submissions", "0030_interviews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewDeadline',
+            name="ReviewDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('first', '初审'), ('second', '复审'), ('final', '终审')], max_length=10, verbose_name='评审轮次')),
-                ('due_at', models.DateTimeField(verbose_name='评分截止时间')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_deadlines', to='submissions.campaign', verbose_name='征集活动')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("first", "初审"), ("second", "复审"), ("final", "终审")], max_length=10, verbose_name="评审轮次"
+                    ),
+                ),
+                ("due_at", models.DateTimeField(verbose_name="评分截止时间")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_deadlines",
+                        to="submissions.campaign",
+                        verbose_name="征集活动",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评审截止时间',
-                'verbose_name_plural': '评审截止时间',
-                'ordering': ['campaign', 'due_at', 'pk'],
+                "verbose_name": "评审截止时间",
+                "verbose_name_plural": "评审截止时间",
+                "ordering": ["campaign", "due_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewReminder',
+            name="ReviewReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='提前天数')),
-                ('due_at', models.DateTimeField(verbose_name='当时的截止时间')),
-                ('entries', models.PositiveIntegerField(default=0, verbose_name='提醒的作品数')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='提醒时间')),
-                ('deadline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='submissions.reviewdeadline', verbose_name='评审截止时间')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='评审专家')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("days", models.PositiveSmallIntegerField(verbose_name="提前天数")),
+                ("due_at", models.DateTimeField(verbose_name="当时的截止时间")),
+                ("entries", models.PositiveIntegerField(default=0, verbose_name="提醒的作品数")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="提醒时间")),
+                (
+                    "deadline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="submissions.reviewdeadline",
+                        verbose_name="评审截止时间",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评审专家",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评审催评记录',
-                'verbose_name_plural': '评审催评记录',
-                'ordering': ['-sent_at', '-pk'],
+                "verbose_name": "评审催评记录",
+                "verbose_name_plural": "评审催评记录",
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='reviewdeadline',
-            constraint=models.UniqueConstraint(fields=('campaign', 'stage'), name='review_deadline_unique'),
+            model_name="reviewdeadline",
+            constraint=models.UniqueConstraint(fields=("campaign", "stage"), name="review_deadline_unique"),
         ),
         migrations.AddConstraint(
-            model_name='reviewreminder',
-            constraint=models.UniqueConstraint(fields=('deadline', 'reviewer', 'days', 'due_at'), name='review_reminder_once'),
+            model_name="reviewreminder",
+            constraint=models.UniqueConstraint(fields=("deadline", "reviewer", "days", "due_at"), name="review_reminder_once"),
         ),
     ]

@@ -58,6 +58,8 @@ WITH_EDITORS = (S.SUBMITTED, *SCREENED, *REVIEW_STATUSES, S.SHORTLISTED, S.RESUB
 WITHDRAWABLE = (S.DRAFT, *OPEN_STATUSES)
 # Waiting for an editor's first look (the editor's triage queue).
 AWAITING_TRIAGE = (S.SUBMITTED, *SCREENED, S.RESUBMITTED)
+# Past the shortlist and not decided against: an interview can be planned (the queue of those not yet interviewed).
+AFTER_SHORTLIST = (S.SHORTLISTED, S.ACCEPTED)
 # Before review: where eligibility is checked and the superior body recommends (their moves and queue).
 BEFORE_REVIEW = (S.SUBMITTED, S.RESUBMITTED, S.ELIGIBLE)
 # Not a live entry: left out of duplicate detection and of the one-brand-per-campaign constraint.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from submissions.models.campaign import Campaign, Region
-from submissions.models.status import AWAITING_TRIAGE, NOT_LIVE, Status
+from submissions.models.status import AFTER_SHORTLIST, AWAITING_TRIAGE, NOT_LIVE, Status
 
 
 class Kind(models.TextChoices):
@@ -149,6 +149,9 @@ class Submission(models.Model):
             # The admin's first page (review/queues.py): the first items of a queue in its order, at any size.
             models.Index("status", "status_changed_at", "id", name="sub_status_changed"),
             models.Index("submitted_at", "id", condition=models.Q(status__in=AWAITING_TRIAGE), name="sub_triage"),
+            # The queue of entries past the shortlist not yet interviewed (interview/selectors.not_yet_planned),
+            # in its order: one status alone is served by sub_status_changed, two are not (a sort of them all).
+            models.Index("status_changed_at", "id", condition=models.Q(status__in=AFTER_SHORTLIST), name="sub_after_shortlist"),
         ]
         constraints = [
             # One live entry per organization and brand in a campaign (drafts and withdrawn ones aside).

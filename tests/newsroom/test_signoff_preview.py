@@ -56,7 +56,17 @@ def test_chief_sees_the_signoff_queue_first_editor_the_entries(chief, editor):
     html = _as(chief).get(INDEX).content.decode()
     assert html.index('id="queue-signoff"') < html.index('id="queue-triage"')
     editor_names = [row["queue"].name for row in admin_queues.summary(editor)]
-    assert editor_names == ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments", *INTERVIEWS, *COMMENTARIES]
+    assert editor_names == [
+        "triage",
+        "eligibility",
+        "decide",
+        "reviews",
+        "accepted",
+        "sent_back",
+        "comments",
+        *INTERVIEWS,
+        *COMMENTARIES,
+    ]
 
 
 def test_preview_carries_the_signoff_buttons_and_stays_there(chief):

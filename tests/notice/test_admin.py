@@ -41,7 +41,13 @@ def test_the_role_groups_hold_the_objection_permission_as_written():
         group.name: set(group.permissions.filter(codename="handle_objection").values_list("codename", flat=True))
         for group in Group.objects.all()
     }
-    assert held == {"评审专家": set(), "编辑": {"handle_objection"}, "签审编辑": {"handle_objection"}, "推荐单位": set(), "点评专家": set()}
+    assert held == {
+        "评审专家": set(),
+        "编辑": {"handle_objection"},
+        "签审编辑": {"handle_objection"},
+        "推荐单位": set(),
+        "点评专家": set(),
+    }
     assert "submissions.handle_objection" not in roles.PERMISSIONS[roles.REVIEWER]
 
 

@@ -67,7 +67,18 @@ AFTER_SHORTLIST = [  # interviews (专题融媒采访) and the experts' commenta
     "commentary_overdue",
 ]
 EDITOR_QUEUES = ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments", *AFTER_SHORTLIST]
-CHIEF_QUEUES = ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "signoff", "scheduled", "comments", *AFTER_SHORTLIST]
+CHIEF_QUEUES = [
+    "triage",
+    "eligibility",
+    "decide",
+    "reviews",
+    "accepted",
+    "sent_back",
+    "signoff",
+    "scheduled",
+    "comments",
+    *AFTER_SHORTLIST,
+]
 ALL_QUEUES = [*CHIEF_QUEUES, "score"]
 EXPECTED_ROLE = {
     "reviewer": (F, T, T, "reviewer", ["score"]),
@@ -151,7 +162,9 @@ def world(who):
         "article": ShowcaseFactory(),
     }
     # A commentary asked of the "expert" (the other expert has a request of their own on another entry).
-    panel = [Expert.objects.create(slug=f"e{user.pk}", name=user.username, user=user) for user in (who["expert"], who["other expert"])]
+    panel = [
+        Expert.objects.create(slug=f"e{user.pk}", name=user.username, user=user) for user in (who["expert"], who["other expert"])
+    ]
     due = timezone.now() + timedelta(days=7)
     objects["commentary"] = experts.request(submission_in(Status.SHORTLISTED), editor=editor, expert=panel[0], due_at=due)
     experts.request(submission_in(Status.SHORTLISTED), editor=editor, expert=panel[1], due_at=due)

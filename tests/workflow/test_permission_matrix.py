@@ -303,7 +303,13 @@ ADMIN_MODELS = [
     ("submissions/interview", "interview", EDITORS, EDITORS, NOBODY),  # planned, then moved; cancelled, not deleted
     ("submissions/video", "video", EDITORS, EDITORS, EDITORS),
     ("submissions/expert", "panel_expert", EDITORS, EDITORS, NOBODY),  # the panel: kept with their commentaries
-    ("submissions/commentaryrequest", "commentary", EDITORS, EDITORS, NOBODY),  # withdrawn, not deleted  # a body with entries is not deleted
+    (
+        "submissions/commentaryrequest",
+        "commentary",
+        EDITORS,
+        EDITORS,
+        NOBODY,
+    ),  # withdrawn, not deleted  # a body with entries is not deleted
     ("submissions/eligibilitycheck", "check", EDITORS, NOBODY, NOBODY),  # made on the workspace's checklist
     (
         "submissions/recommendation",
@@ -390,7 +396,9 @@ def check(rows):
                 problems.append(f"{method} {path} as {actor}: {status}, expected {expected[actor]}")
             if actor in sees and SECRET not in body:
                 problems.append(f"{method} {path} as {actor}: the entry is not shown")
-            if actor in (ANON, OTHER, REVIEWER, BODY, OTHER_BODY, EXPERT) and SECRET in body:  # the reviewer is not assigned to it
+            if (
+                actor in (ANON, OTHER, REVIEWER, BODY, OTHER_BODY, EXPERT) and SECRET in body
+            ):  # the reviewer is not assigned to it
                 problems.append(f"{method} {path} as {actor}: LEAKS the private entry")
     return problems
 

@@ -23,7 +23,11 @@ KNOWN_MOVES = {
     ("article", "scheduled", "published"): "`signoff_showcase` (chief editor); system (commands)",
     ("article", "published", "unpublished"): "`change_showcase` (editor, chief editor)",
     # The expert writes through the request's signed link or signed in (their own requests only); editors decide.
-    ("commentary", "requested", "written"): "expert (the request's signed link); `write_commentary` (panel expert, their own requests)",
+    (
+        "commentary",
+        "requested",
+        "written",
+    ): "expert (the request's signed link); `write_commentary` (panel expert, their own requests)",
     ("commentary", "written", "accepted"): "`request_commentary` (editor, chief editor)",
     ("commentary", "accepted", "withdrawn"): "`request_commentary` (editor, chief editor)",
 }
