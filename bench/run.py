@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in one run, a table of figures and ratios each, then one table of
 every target (figure, target, measured, pass or FAIL) and bench/results/latest.json; the exit
 status is 1 when a target is missed or a benchmark fails. `python -m bench.run [--quick] [--only
-pages,photos,admin,bytes]` (`make bench QUICK=1` for --quick). Ratios are measured side by side
+pages,photos,admin,bytes,phones]` (`make bench QUICK=1` for --quick). Ratios are measured side by side
 (both sides in turns, medians compared), so they hold on a busy machine.
 """
 
@@ -10,7 +10,7 @@ import sys
 import time
 import traceback
 
-from bench import admin_list, common, documents_hostile, growth, load, nginx_run, overlap, pages, photos, search, vote
+from bench import admin_list, common, documents_hostile, growth, load, nginx_run, overlap, pages, phones, photos, search, vote
 from bench import bytes as page_bytes
 from bench.common import machine, table, write_results
 
@@ -26,6 +26,7 @@ BENCHMARKS = {
     "overlap": overlap,
     "documents_hostile": documents_hostile,  # the hostile Word set, by name: about a minute
     "vote": vote,  # the public vote: votes/s against the floor, the page at 10 and 10,000 voters (by name: ~15 s)
+    "phones": phones,  # the entry form on a throttled phone, today's and the new (by name: ~2 min quick, ~16 min full)
 }
 NAMES = {name: getattr(module, "NAME", name) for name, module in BENCHMARKS.items()}
 NAMES.update({"admin": "admin_list", "nginx": "nginx", "search": "search", "growth": "growth", "overlap": "overlap"})

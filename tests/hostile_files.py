@@ -211,6 +211,14 @@ def gradient_jpeg(size):
     return buffer.getvalue()
 
 
+def gradient_png(size):
+    """A large PNG that stays small on disk: unlike a JPEG (decoded at a reduced scale where the
+    renditions allow: platform/images.py), a PNG is always decoded at its full size."""
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize(size).convert("RGB").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def macro_type():
     data = good()
     types = part(data, "[Content_Types].xml").replace(

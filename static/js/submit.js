@@ -280,7 +280,8 @@
   });
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", save);
+  // Saved at once on submit; a save still waiting would write this page over what the answer clears.
+  form.addEventListener("submit", function () { window.clearTimeout(timer); save(); });
   // After a failed submit, focus goes to the error summary at the top (read out first), then
   // the first field to fix is one Tab away in the order of the form.
   var summary = document.querySelector("[data-error-summary]");

@@ -171,8 +171,9 @@ def test_a_memory_error_hidden_by_python_docx_is_still_a_memory_refusal(monkeypa
 
 @override_settings(DOCUMENT_READ_MEMORY_MB=32)
 def test_a_picture_past_the_memory_ceiling_is_left_out_and_the_document_read():
-    """The real reader under a lowered ceiling: a 40-megapixel photo (120 MB decoded) fails alone."""
-    practice = documents.read_practice(corpus.as_upload(hostile.with_picture(hostile.gradient_jpeg((8000, 5000)))))
+    """The real reader under a lowered ceiling: a 40-megapixel picture (120 MB decoded) fails alone. A PNG:
+    a JPEG that large is decoded at half its size (30 MB, platform/images.py), close to this ceiling."""
+    practice = documents.read_practice(corpus.as_upload(hostile.with_picture(hostile.gradient_png((8000, 5000)))))
     assert practice.photos == []
     assert len(practice.notices) == 1 and practice.notices[0].startswith("文档中的第 1 张图片未导入：")
     assert practice.get("org_name") == "青岛港集团前湾集装箱码头有限公司党委"

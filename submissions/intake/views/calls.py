@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from submissions import workflow
+from submissions.intake import once
 from submissions.intake.forms import word
 from submissions.intake.forms.bundle import EntryBundle
 from submissions.intake.forms.entry import PublicEntryForm
 from submissions.models import Campaign, Kind, Photo, Status, Submission
-from submissions.platform import abuse, pagecache
+from submissions.platform import abuse, images, pagecache
 from submissions.platform import mail as notifications
 
 # New entries (and drafts) per IP per hour, and every post (each one checks photos) per IP per
@@ -70,9 +72,17 @@ def submit(request, slug):
         if page is not None:
             return page
     campaign = get_object_or_404(Campaign, slug=slug)
+    token = once.token_for(request)  # this page's key: a repeated post finds the entry the first one saved
+    earlier = once.stored(token)
+    if earlier is not None:
+        if earlier.campaign_id == campaign.pk:  # checked before the deadline, too
+            return answer_again(request, earlier)
+        token = None  # the key posted to another call's form: a new post, with a random token
     if not campaign.is_open():
         return closed(request, campaign)
     entry = Submission(campaign=campaign)
+    if token:
+        entry.tracking_token = token
     if request.method != "POST":
         return show_form(request, EntryBundle(entry, form_class=PublicEntryForm), importer=word.WordImportForm())
     if too_many_posts(request):
@@ -84,17 +94,35 @@ def submit(request, slug):
         entry, request.POST, request.FILES, form_class=PublicEntryForm, draft=draft, client=abuse.client_ip(request)
     )
     if not bundle.is_valid():
+        earlier = once.stored(token) if bundle.form.duplicate is not None else None
+        if earlier is not None:  # the duplicate is this page's own first post, saved meanwhile
+            return answer_again(request, earlier)
         bundle.stage_uploads()
         return show_form(request, bundle, importer=word.WordImportForm())
     if abuse.hit(request, "submit", limit=settings.SUBMIT_RATE_LIMIT, window=ENTRY_WINDOW):
         bundle.refuse(abuse.rate_limit_message(ENTRY_WINDOW))
         return show_form(request, bundle, status=429, importer=word.WordImportForm())
-    saved = bundle.save(to=None if draft else Status.SUBMITTED, actor=workflow.SUBMITTER, via="web")
+    try:
+        saved = bundle.save(to=None if draft else Status.SUBMITTED, actor=workflow.SUBMITTER, via="web")
+    except IntegrityError:  # the same page's other post won the race for its token (a draft: no duplicate check)
+        saved = None
+        if once.stored(token) is None:
+            raise
     if saved is None:
+        earlier = once.stored(token)  # the same page's other post saved it meanwhile (the duplicate is that one)
+        if earlier is not None:
+            return answer_again(request, earlier)
         return show_form(request, bundle, importer=word.WordImportForm())
     if draft:
         return draft_saved(request, saved, first=True)
     return redirect("track:receipt", token=saved.tracking_token)
+
+
+def answer_again(request, entry):
+    """The answer to the first post of this page, for a repeated one: the receipt (or the draft's page)."""
+    if once.is_draft(entry):
+        return draft_saved(request, entry, first=False)
+    return redirect("track:receipt", token=entry.tracking_token)
 
 
 def import_word(request, entry, *, form_class=PublicEntryForm):
@@ -172,6 +200,7 @@ def show_form(request, bundle, *, template="calls/submit.html", status=200, **ex
         "campaign": entry.campaign,
         "entry": entry,
         "storage_key": f"portal-entry:{entry.tracking_token if entry.pk else 'new:' + entry.campaign.slug}",
+        "photo_edge": images.MASTER_EDGE,  # photos are shrunk to it in the browser (static/js/photo-shrink.js)
         **extra,
     }
     return render(request, template, context, status=status)
