@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import workflow
+from submissions.admin.readonly import StepInline
 from submissions.experts import links, services
 from submissions.models import CommentaryRequest, CommentaryStatus, CommentaryStep, Expert
 from submissions.workflow.commentaries import REQUEST
@@ -72,21 +73,8 @@ class RequestAddForm(forms.ModelForm):
         return data
 
 
-class CommentaryStepInline(admin.TabularInline):
+class CommentaryStepInline(StepInline):
     model = CommentaryStep
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "actor_role", "message", "via"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReasonForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import workflow
+from submissions.admin.readonly import StepInline
 from submissions.interview import calendar, notify, services
 from submissions.interview.forms import CancelForm, PlanForm, ReportForm, ReproposeForm
 from submissions.models import Interview, InterviewStatus, InterviewStep
@@ -42,21 +43,8 @@ class AdminPlanForm(PlanForm):
         return data
 
 
-class InterviewStepInline(admin.TabularInline):
+class InterviewStepInline(StepInline):
     model = InterviewStep
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "actor_role", "message", "via"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Interview)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions import workflow
+from submissions.admin.readonly import StepInline
 from submissions.models import NoticeItem, NoticeStep, Objection, ObjectionEvidence, ObjectionStep, PublicNotice
 from submissions.notice import services
 from submissions.notice.forms import AnswerForm, NoticeAdminForm
@@ -46,17 +47,11 @@ class NoticeItemInline(admin.TabularInline):
         return False  # the list is chosen in the form's "公示名单" (services.save); an item leaves it by an upheld objection
 
 
-class NoticeStepInline(admin.TabularInline):
+class NoticeStepInline(StepInline):
     """The notice's history: published, closed, final (who or the periodic job, when)."""
 
     model = NoticeStep
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_label", "to_label", "actor", "actor_role", "note", "via"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
     @admin.display(description=gettext_lazy("原状态"))
     def from_label(self, obj):
@@ -65,12 +60,6 @@ class NoticeStepInline(admin.TabularInline):
     @admin.display(description=gettext_lazy("新状态"))
     def to_label(self, obj):
         return obj.to_label
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PublicNotice)
@@ -127,18 +116,8 @@ class PublicNoticeAdmin(admin.ModelAdmin):
                 messages.success(request, _("公示结果已确定：%(notice)s。") % {"notice": notice})
 
 
-class ObjectionStepInline(admin.TabularInline):
+class ObjectionStepInline(StepInline):
     model = ObjectionStep
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "actor_role", "message", "via"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Objection)

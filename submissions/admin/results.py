@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from submissions.admin.readonly import StepInline
 from submissions.models import Certificate, CertificateStep
 from submissions.results import selectors, services
 from submissions.results.forms import LetterForm, RevokeForm
@@ -24,18 +25,9 @@ from submissions.workflow.certificates import ISSUE, REVOKE
 VIA = "admin"
 
 
-class CertificateStepInline(admin.TabularInline):
+class CertificateStepInline(StepInline):
     model = CertificateStep
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_label", "to_label", "actor", "actor_role", "message", "via"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Certificate)

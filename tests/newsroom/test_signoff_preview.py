@@ -11,6 +11,7 @@ from django.urls import reverse
 from submissions.admin import queues as admin_queues
 from submissions.models import Showcase
 from tests.factories import article_in
+from tests.review import queue_names
 
 A = Showcase.State
 pytestmark = pytest.mark.django_db
@@ -34,39 +35,15 @@ def test_the_signoff_queue_opens_the_preview(chief):
     assert link and link.group(1) == f"{_preview(article)}?queue=signoff", link and link.group(1)
 
 
-INTERVIEWS = ["to_interview", "interview_proposed", "interview_rescheduling", "interview_upcoming", "interview_report"]
-COMMENTARIES = ["commentary_written", "commentary_overdue"]
-
-
 def test_chief_sees_the_signoff_queue_first_editor_the_entries(chief, editor):
     article_in(A.AWAITING_SIGNOFF)
     chief_names = [row["queue"].name for row in admin_queues.summary(chief)]
     assert chief_names[:2] == ["signoff", "scheduled"], chief_names
-    assert set(chief_names[2:]) == {
-        "triage",
-        "eligibility",
-        "decide",
-        "reviews",
-        "accepted",
-        "sent_back",
-        "comments",
-        *INTERVIEWS,
-        *COMMENTARIES,
-    }
+    assert set(chief_names[2:]) == set(queue_names.CHIEF) - {"signoff", "scheduled"}
     html = _as(chief).get(INDEX).content.decode()
     assert html.index('id="queue-signoff"') < html.index('id="queue-triage"')
     editor_names = [row["queue"].name for row in admin_queues.summary(editor)]
-    assert editor_names == [
-        "triage",
-        "eligibility",
-        "decide",
-        "reviews",
-        "accepted",
-        "sent_back",
-        "comments",
-        *INTERVIEWS,
-        *COMMENTARIES,
-    ]
+    assert editor_names == queue_names.EDITOR
 
 
 def test_preview_carries_the_signoff_buttons_and_stays_there(chief):

@@ -9,6 +9,7 @@ from submissions.newsroom import publishing
 from submissions.review import queues
 from submissions.review import scoring as reviews
 from tests.factories import ShowcaseFactory, article_in, assign, make_user, review, submission_in, walk_on
+from tests.review import queue_names
 
 S = Status
 INDEX = reverse("admin:index")
@@ -43,22 +44,7 @@ def test_editor_queues(editor):
     assert refs("decide", editor) == [complete.pk]
     assert refs("accepted", editor) == [accepted.pk]
     assert unassigned.pk not in refs("decide", editor)
-    assert [q.name for q in queues.queues_for(editor)] == [
-        "triage",
-        "eligibility",
-        "decide",
-        "reviews",
-        "accepted",
-        "sent_back",
-        "comments",
-        "to_interview",
-        "interview_proposed",
-        "interview_rescheduling",
-        "interview_upcoming",
-        "interview_report",
-        "commentary_written",
-        "commentary_overdue",
-    ]
+    assert [q.name for q in queues.queues_for(editor)] == queue_names.EDITOR
 
 
 @pytest.mark.django_db
@@ -69,24 +55,7 @@ def test_chief_queues_awaiting_signoff_never_their_own(chief):
     article_in(Showcase.State.SIGNED_OFF)
     assert refs("signoff", chief) == [others.pk]
     assert refs("scheduled", chief) == []
-    assert [q.name for q in queues.queues_for(chief)] == [
-        "triage",
-        "eligibility",
-        "decide",
-        "reviews",
-        "accepted",
-        "sent_back",
-        "signoff",
-        "scheduled",
-        "comments",
-        "to_interview",
-        "interview_proposed",
-        "interview_rescheduling",
-        "interview_upcoming",
-        "interview_report",
-        "commentary_written",
-        "commentary_overdue",
-    ]
+    assert [q.name for q in queues.queues_for(chief)] == queue_names.CHIEF
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from submissions.recommend import services as screening
 from submissions.review import assignments, queues
 from submissions.workflow import roles, rules
 from tests.factories import ShowcaseFactory, UserFactory, add_photo, assign, ensure_roles, make_user, submission_in
+from tests.review import queue_names
 
 pytestmark = pytest.mark.django_db
 
@@ -57,28 +58,7 @@ EXPECTED = {
     "other expert": [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
 }
 # Without an object: (reads every entry, reads only what they score, may enter the admin, role in the history, queues).
-AFTER_SHORTLIST = [  # interviews (专题融媒采访) and the experts' commentaries (专家智库)
-    "to_interview",
-    "interview_proposed",
-    "interview_rescheduling",
-    "interview_upcoming",
-    "interview_report",
-    "commentary_written",
-    "commentary_overdue",
-]
-EDITOR_QUEUES = ["triage", "eligibility", "decide", "reviews", "accepted", "sent_back", "comments", *AFTER_SHORTLIST]
-CHIEF_QUEUES = [
-    "triage",
-    "eligibility",
-    "decide",
-    "reviews",
-    "accepted",
-    "sent_back",
-    "signoff",
-    "scheduled",
-    "comments",
-    *AFTER_SHORTLIST,
-]
+EDITOR_QUEUES, CHIEF_QUEUES = queue_names.EDITOR, queue_names.CHIEF
 ALL_QUEUES = [*CHIEF_QUEUES, "score"]
 EXPECTED_ROLE = {
     "reviewer": (F, T, T, "reviewer", ["score"]),
