@@ -1,6 +1,8 @@
 // The submission form: sections and photos added, removed and reordered in the page; live length
 // counters; photo previews; what is typed kept in this browser (localStorage) and restored after a
-// reload. Without this file the page still works: the formsets' own ORDER and DELETE fields show.
+// reload; after a refused post, the error summary focused and its links moving focus to their fields.
+// Without this file the page still works: the formsets' own ORDER and DELETE fields show, and the
+// summary's links are anchors to the fields' ids.
 (function () {
   "use strict";
 
@@ -246,20 +248,45 @@
     });
   }
 
-  function copyButtons() {
-    $all(document, "[data-copy]").forEach(function (button) {
-      var input = document.getElementById(button.getAttribute("data-copy"));
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        input.select();
-        if (navigator.clipboard) { navigator.clipboard.writeText(input.value); } else { document.execCommand("copy"); }
-        button.textContent = button.getAttribute("data-done");
-      });
+  // The error summary's links (templates/calls/_form.html): each moves focus to its field. Without
+  // this they are plain anchors to the fields' ids. Kept in the page's order once the formsets have
+  // sorted their items.
+  function visibleControl(root) {
+    return $all(root, "input:not([type=hidden]), textarea, select").filter(function (el) {
+      return el.offsetParent !== null && !el.disabled;
+    })[0];
+  }
+  function focusField(el) {
+    if (el.hasAttribute("data-part-errors")) {  // "at least one photo": the part's first item
+      var box = el.closest("[data-formset]");
+      el = (box && visibleControl(box.querySelector("[data-items]") || box)) || el;
+    }
+    var wrap = el.closest(".mb-3, .form-check, [data-part-errors]") || el;
+    wrap.scrollIntoView({ block: "center" });
+    el.focus({ preventScroll: true });
+  }
+  function errorLinks() {
+    var list = document.querySelector("[data-error-links]");
+    if (!list) { return; }
+    var target = function (li) {
+      var link = li.querySelector("[data-error-link]");
+      return link && document.getElementById(link.getAttribute("data-error-link"));
+    };
+    $all(list, ":scope > li").sort(function (a, b) {
+      var ta = target(a), tb = target(b);
+      if (!ta || !tb || ta === tb) { return 0; }
+      return (ta.compareDocumentPosition(tb) & Node.DOCUMENT_POSITION_FOLLOWING) ? -1 : 1;
+    }).forEach(function (li) { list.appendChild(li); });
+    list.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-error-link]");
+      var el = link && document.getElementById(link.getAttribute("data-error-link"));
+      if (!el) { return; }
+      event.preventDefault();
+      focusField(el);
     });
   }
 
   clearStored();
-  copyButtons();
   if (!form) { return; }
   form.classList.add("entry-form-js");
   var sets = {};
@@ -284,6 +311,7 @@
   form.addEventListener("submit", function () { window.clearTimeout(timer); save(); });
   // After a failed submit, focus goes to the error summary at the top (read out first), then
   // the first field to fix is one Tab away in the order of the form.
+  errorLinks();
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();

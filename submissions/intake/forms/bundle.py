@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from submissions import workflow
 from submissions.intake import services as intake
+from submissions.intake.forms import summary
 from submissions.intake.forms.entry import duplicate_message
 from submissions.intake.forms.parts import MAX_PHOTOS, MAX_SECTIONS, PhotoFormSet, SectionFormSet
 from submissions.intake.forms.uploads import MAX_ATTACHMENTS
@@ -296,3 +297,7 @@ class EntryBundle:
         keys = self.form.attachment_key_list()
         found = intake.attachments_by_key(keys, self.entry)
         return [found[key] for key in keys if key in found]
+
+    def problems(self):
+        """The error summary's items: [summary.Problem] in page order."""
+        return summary.problems(self)

@@ -9,10 +9,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from submissions.intake import services as intake
-from submissions.intake.forms import uploads
+from submissions.intake.forms import messages, uploads
 from submissions.models import Campaign, Kind, Region, Submission
 from submissions.platform import abuse
 
@@ -21,6 +21,20 @@ _PHONE_NOISE = re.compile(r"[\s\-－—()（）]")
 
 # A draft needs only what the row itself needs and an address to send its link to.
 DRAFT_REQUIRED = {"org_name", "org_type", "sector", "region", "contact_email"}
+
+# The page, fieldset by fieldset, in order: the layout and the error summary's order both come from it.
+SECTIONS, PHOTOS, ATTACHMENTS = "@sections", "@photos", "@attachments"  # the parts included by templates
+PAGE = [
+    (gettext_noop("一、党组织信息"), ["org_name", "org_parent", "org_type", "sector", "region"]),
+    (gettext_noop("二、联系人"), ["contact_name", "contact_phone", "contact_email"]),
+    (gettext_noop("三、报送类别与品牌"), ["kind", "brand_name", "brand_slogan", "brand_idea"]),
+    (gettext_noop("四、品牌做法"), ["introduction", SECTIONS]),
+    (gettext_noop("五、工作成效"), ["results", "model_story"]),
+    (gettext_noop("六、图片"), [PHOTOS]),
+    (gettext_noop("七、附件"), ["attachment_files", "attachment_keys", ATTACHMENTS]),
+    (gettext_noop("八、确认"), ["consent"]),
+]
+PAGE_ORDER = [name for _title, names in PAGE for name in names]
 
 TEXTAREA_ROWS = {"brand_idea": 4, "introduction": 6, "results": 5, "model_story": 5}
 
@@ -35,7 +49,7 @@ def clean_mobile(value):
     elif len(number) == 13 and number.startswith("86"):
         number = number[2:]
     if not PHONE.fullmatch(number):
-        raise forms.ValidationError(_("请填写11位中国大陆手机号码，例如 13812345678。"), code="phone")
+        raise forms.ValidationError(str(messages.PHONE), code="phone")
     return number
 
 
@@ -78,9 +92,6 @@ class EntryForm(forms.ModelForm):
             "results": gettext_lazy("取得的成效、获得的荣誉"),
             "model_story": gettext_lazy("可选：一位党员先锋的故事"),
         }
-        error_messages = {
-            "contact_email": {"invalid": gettext_lazy("请填写有效的电子邮箱地址，例如 name@example.com。")},
-        }
         widgets = {
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -103,6 +114,7 @@ class EntryForm(forms.ModelForm):
         self.fields["contact_phone"].validators = []
         self.fields["contact_phone"].widget.attrs["maxlength"] = 20
         self.fields["consent"].label = _("我单位同意编辑部对报送内容进行编辑加工并公开发表")
+        messages.apply(self)
         for name, rows in TEXTAREA_ROWS.items():
             self.fields[name].widget.attrs["rows"] = rows
         self.required_for_submit = {name for name, field in self.fields.items() if field.required}
@@ -122,16 +134,12 @@ class EntryForm(forms.ModelForm):
         return helper
 
     def layout_parts(self):
-        return [
-            Fieldset(_("一、党组织信息"), "org_name", "org_parent", "org_type", "sector", "region"),
-            Fieldset(_("二、联系人"), "contact_name", "contact_phone", "contact_email"),
-            Fieldset(_("三、报送类别与品牌"), "kind", "brand_name", "brand_slogan", "brand_idea"),
-            Fieldset(_("四、品牌做法"), "introduction", HTML("{% include 'calls/_sections.html' %}")),
-            Fieldset(_("五、工作成效"), "results", "model_story"),
-            Fieldset(_("六、图片"), HTML("{% include 'calls/_photos.html' %}")),
-            Fieldset(_("七、附件"), "attachment_files", "attachment_keys", HTML("{% include 'calls/_attachments.html' %}")),
-            Fieldset(_("八、确认"), "consent"),
-        ]
+        parts = {
+            SECTIONS: HTML("{% include 'calls/_sections.html' %}"),
+            PHOTOS: HTML("{% include 'calls/_photos.html' %}"),
+            ATTACHMENTS: HTML("{% include 'calls/_attachments.html' %}"),
+        }
+        return [Fieldset(_(title), *(parts.get(name, name) for name in names)) for title, names in PAGE]
 
     def show_required(self):
         """After validation: mark the fields a submission needs, also when a draft was checked."""

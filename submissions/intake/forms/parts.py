@@ -8,10 +8,12 @@ from django import forms
 from django.forms import formset_factory
 from django.forms.formsets import BaseFormSet
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from submissions.intake import services as intake
+from submissions.intake.forms import messages
 from submissions.platform import images
 
 MAX_SECTIONS = 8
@@ -27,6 +29,7 @@ class PartForm(forms.Form):
     def __init__(self, *args, draft=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.draft = draft
+        messages.apply(self)
 
     def has_changed(self):
         return any(name in self.changed_data for name in self.content_fields)
@@ -73,6 +76,13 @@ class PhotoForm(PartForm):
 
     renditions = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each photo needs its picture and a caption (checked in clean(), since blank items are
+        # allowed): their labels carry the required marker like every other required field.
+        for name in ("image", "caption"):
+            self.fields[name].label = required_label(self.fields[name].label)
+
     def clean_image(self):
         upload = self.cleaned_data.get("image")
         if upload:
@@ -83,10 +93,15 @@ class PhotoForm(PartForm):
         cleaned = super().clean()
         has_photo = bool(self.renditions or cleaned.get("key"))
         if has_photo and not cleaned.get("caption") and not self.draft:
-            self.add_error("caption", _("请填写图片说明。"))
+            self.add_error("caption", str(messages.PHOTO_CAPTION))
         if not has_photo and cleaned.get("caption") and "image" not in self.errors:
-            self.add_error("image", _("请选择这张图片。"))
+            self.add_error("image", str(messages.PHOTO_MISSING))
         return cleaned
+
+
+def required_label(label):
+    """The label with the required marker the other required fields show (crispy's asteriskField)."""
+    return format_html('{}<span class="asteriskField">*</span>', label)
 
 
 class PartFormSet(BaseFormSet):

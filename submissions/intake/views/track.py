@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from submissions import workflow
@@ -66,6 +67,97 @@ def resend(email):
         notifications.queue("link_resend", email.strip(), {"entries": entries})
 
 
+# What happens to an entry, stage by stage, and who acts at each (the tracking page's 接下来).
+# (key, name, who acts, the statuses that stand at that stage). The screening stage only where the
+# campaign screens; RESUBMITTED stands at the first stage again (the editors look at it anew).
+STAGES = [
+    ("submitted", gettext_lazy("已报送"), gettext_lazy("报送单位（您）"), {Status.SUBMITTED, Status.RESUBMITTED}),
+    ("screening", gettext_lazy("资格审查与推荐"), gettext_lazy("推荐单位"), {Status.ELIGIBLE, Status.RECOMMENDED}),
+    ("review", gettext_lazy("初审、复审"), gettext_lazy("评审专家"), {Status.FIRST_REVIEW, Status.SECOND_REVIEW}),
+    (
+        "shortlist",
+        gettext_lazy("入围、终审"),
+        gettext_lazy("编辑部确定入围，评审专家终审"),
+        {Status.SHORTLISTED, Status.FINAL_REVIEW},
+    ),
+    ("accepted", gettext_lazy("采用"), gettext_lazy("编辑部"), {Status.ACCEPTED}),
+    ("published", gettext_lazy("发表"), gettext_lazy("编辑部"), {Status.PUBLISHED}),
+]
+# Statuses off the main line: the stage shown is the one the entry last stood at, marked so.
+STOPPED_MARKS = {
+    Status.RETURNED: gettext_lazy("待您修改"),
+    Status.DECLINED: gettext_lazy("未获采用"),
+    Status.WITHDRAWN: gettext_lazy("已撤回"),
+}
+# What happens next, in plain words, and who acts.
+NEXT = {
+    Status.DRAFT: gettext_lazy("这份报送还是草稿，编辑部还看不到。请点“继续填写并提交”，填完后提交报送。"),
+    Status.SUBMITTED: gettext_lazy("编辑部已收到，接下来安排评审专家初审。此阶段无需您操作，有进展会在本页显示。"),
+    Status.RESUBMITTED: gettext_lazy("编辑部已收到修改稿，将继续审阅。此阶段无需您操作，有进展会在本页显示。"),
+    Status.ELIGIBLE: gettext_lazy("资格审查已通过，接下来由编辑部安排评审专家初审。此阶段无需您操作。"),
+    Status.RECOMMENDED: gettext_lazy("推荐单位已推荐，接下来由编辑部安排评审专家初审。此阶段无需您操作。"),
+    Status.FIRST_REVIEW: gettext_lazy("评审专家正在初审，通过后进入复审。此阶段无需您操作。"),
+    Status.SECOND_REVIEW: gettext_lazy("评审专家正在复审，复审后编辑部确定入围名单。此阶段无需您操作。"),
+    Status.SHORTLISTED: gettext_lazy("已入围。接下来编辑部决定是否采用，其间可能联系您安排采访，请留意电话和邮件。"),
+    Status.FINAL_REVIEW: gettext_lazy("评审专家正在终审，之后编辑部决定是否采用。此阶段无需您操作。"),
+    Status.ACCEPTED: gettext_lazy("已采用。编辑部正在撰写和编辑文章，发表后本页会显示文章链接。"),
+    Status.PUBLISHED: gettext_lazy("文章已发表，流程全部完成。欢迎分享文章链接。"),
+    Status.RETURNED: gettext_lazy("编辑部请您修改（意见见上方）。请点“修改并重新提交”，按意见修改后提交，编辑部会继续审阅。"),
+    Status.DECLINED: gettext_lazy("这份报送未获采用，审阅到此结束。感谢您的参与。"),
+    Status.WITHDRAWN: gettext_lazy("这份报送已撤回，编辑部不再审阅。"),
+}
+NEXT_SCREENED = {  # where the campaign screens, before review
+    (Status.SUBMITTED, True): gettext_lazy("接下来由推荐单位进行资格审查并决定是否推荐。此阶段无需您操作，结果会在本页显示。"),
+    (Status.SUBMITTED, False): gettext_lazy("接下来由编辑部进行资格审查。此阶段无需您操作，结果会在本页显示。"),
+    (Status.RESUBMITTED, True): gettext_lazy("修改稿已收到，推荐单位将重新审查。此阶段无需您操作，结果会在本页显示。"),
+    (Status.RESUBMITTED, False): gettext_lazy("修改稿已收到，编辑部将重新进行资格审查。此阶段无需您操作。"),
+    (Status.ELIGIBLE, True): gettext_lazy("资格审查已通过，接下来由推荐单位决定是否推荐。此阶段无需您操作。"),
+}
+SAME_MOMENT_SECONDS = 60  # created and sent in within this: one step (提交报送), not a draft saved first
+
+
+def stages(entry, history):
+    """The stages of this entry's campaign: [{key, name, who, state, mark}] with state "done",
+    "current" or "todo"; the current one is where the entry stands (or last stood, when it was
+    returned, declined or withdrawn)."""
+    campaign = entry.campaign
+    rows = [row for row in STAGES if row[0] != "screening" or campaign.screens]
+    at = {status: index for index, row in enumerate(rows) for status in row[3]}
+    current = at.get(entry.status)
+    if current is None and entry.status in STOPPED_MARKS:
+        reached = [at[step.to_status] for step in history if step.to_status in at]
+        current = reached[-1] if reached else 0
+    found = []
+    for index, (key, name, who, _statuses) in enumerate(rows):
+        if key == "screening" and not campaign.uses_recommendation:
+            name, who = _("资格审查"), _("编辑部")
+        state = "todo" if current is None or index > current else "done" if index < current else "current"
+        mark = STOPPED_MARKS.get(entry.status, _("当前阶段")) if state == "current" else ""
+        found.append({"key": key, "name": name, "who": who, "state": state, "mark": mark})
+    return found
+
+
+def next_step(entry):
+    """One sentence: what happens next, and who acts."""
+    screened = entry.campaign.screens and (entry.status, entry.campaign.uses_recommendation) in NEXT_SCREENED
+    return NEXT_SCREENED[(entry.status, entry.campaign.uses_recommendation)] if screened else NEXT.get(entry.status, "")
+
+
+def first_step(entry, history):
+    """The timeline's first line when the entry was saved as a draft before it was sent in (or is
+    still one): 保存草稿 and when; None when it was sent in at once (its first move says 提交报送)."""
+    label = _("编辑部根据邮件录入") if entry.via_email else _("保存草稿")
+    if entry.status == Status.DRAFT or not history:
+        return {"label": label, "at": entry.created_at}
+    if (history[0].created_at - entry.created_at).total_seconds() > SAME_MOMENT_SECONDS:
+        return {"label": label, "at": entry.created_at}
+    return None
+
+
+def step_label(step):
+    return _("提交报送") if step.to_status == Status.SUBMITTED else step.to_label
+
+
 @never_cache
 def detail(request, token):
     entry = _entry(token)
@@ -80,6 +172,10 @@ def detail(request, token):
         "can_withdraw": Status.WITHDRAWN in moves,
         "article": _published_article(entry),
         "screening": screening.for_submitter(entry, history),  # 资格审查与推荐, where the campaign screens
+        "stages": stages(entry, history),
+        "next_step": next_step(entry),
+        "first_step": first_step(entry, history),
+        "steps": [(step, step_label(step)) for step in history],
     }
     return render(request, "track/detail.html", context)
 
