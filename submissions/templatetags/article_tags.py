@@ -1,9 +1,25 @@
 """Template filters of the article's house layout (showcase pages, the admin's preview, the call page)."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeData, mark_safe
 
 register = template.Library()
+COLUMN_MOST = 40  # Campaign.column_name's length: a title's part before its first bar no longer is not a column
+BARS = "|｜"
+
+
+@register.filter
+def headline(title, most=COLUMN_MOST):
+    """A list card's title without the column's name, which the list's heading gives: "优秀党建品牌巡展|东站……"
+    shows from after its first bar ("|" or "｜") when what precedes it is column-sized; any other title
+    whole. A title with search marks (safe HTML) stays safe; the marks never hold the bar."""
+    text = str(title or "")
+    bar = next((index for index, char in enumerate(text) if char in BARS), None)
+    if bar is None or not 0 < len(strip_tags(text[:bar])) <= most:
+        return title
+    rest = text[bar + 1 :]
+    return mark_safe(rest) if isinstance(title, SafeData) else rest  # noqa: S308 (a tail of HTML already safe: cut at a bar, outside any tag)
 
 
 def split_paragraphs(text):
