@@ -1,6 +1,7 @@
 """Settings for the portal, read from the environment (see README, "Settings")."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +202,24 @@ if MEDIA_STORAGE == "s3":
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and the other AWS_* settings, see README).")
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3; got {MEDIA_STORAGE!r}.")
+
+
+def _media_origins(options):
+    """Where the pages' photos and videos come from when media are on object storage (the CSP allows
+    them): the custom domain, else the endpoint (path-style addresses, and the bucket as its subdomain),
+    else AWS's own addresses of the bucket."""
+    bucket, domain, endpoint = options["bucket_name"], options["custom_domain"], options["endpoint_url"]
+    if domain:
+        return [f"https://{domain.split('/', 1)[0]}"]
+    if endpoint:
+        parts = urlsplit(endpoint)
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{bucket}.{parts.netloc}"]
+    region = options["region_name"]
+    hosts = [f"{bucket}.s3.amazonaws.com", *([f"{bucket}.s3.{region}.amazonaws.com"] if region else [])]
+    return [f"https://{host}" for host in hosts]
+
+
+MEDIA_ORIGINS = _media_origins(STORAGES["default"]["OPTIONS"]) if MEDIA_STORAGE == "s3" else []
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # The share posters' CJK font, `path` or `path:face` (empty: what fc-match finds for Noto Sans CJK SC).
 POSTER_FONT = env.text("POSTER_FONT", "")
@@ -257,8 +276,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "media-src": ["'self'"],  # the articles' videos (submissions/video), from the portal or its public path
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_ORIGINS],
+        # the articles' videos (submissions/video), from the portal, its public path or the object store
+        "media-src": ["'self'", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -284,9 +304,13 @@ LOGGING = {
         "not_found": {"()": "portal.observability.NotFoundFilter"},
     },
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # Times with their offset (portal/observability.iso_time), as gunicorn's own lines carry one.
+        "text": {
+            "()": "portal.observability.IsoTimeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "portal.observability.json_formatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
@@ -299,7 +323,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "django.request": {"filters": ["not_found"]}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["not_found"]},
+        # The worker's own lines through the same handler (django-q2 adds a handler of its own, with local
+        # times and no offset, to a logger that has none).
+        "django-q": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 PORTAL_NAME = _("党建品牌征集展示平台")

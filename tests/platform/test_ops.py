@@ -3,6 +3,7 @@ with the request's id."""
 
 import json
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -264,6 +265,8 @@ def test_json_logs_one_object_per_line_with_the_request_id():
         ("outside", "-", "WARNING"),
     ]
     assert all("time" in r for r in mine)
+    # The time with its offset, in the site's zone (issue 25, item 9: the portal's lines had none).
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00", r["time"]) for r in mine), mine
 
 
 def test_text_logs_carry_the_request_id_too():
@@ -309,3 +312,23 @@ def test_a_404_writes_no_django_request_warning_other_statuses_still_do(db, clie
         logging.getLogger("django.request").warning("Method Not Allowed: /x", extra={"status_code": 405})
     messages = [r.getMessage() for r in caplog.records if r.name == "django.request"]
     assert messages == ["Method Not Allowed: /x"]
+
+
+def test_text_logs_and_the_workers_lines_carry_the_time_with_its_offset(settings):
+    """Issue 25, item 9: Django's and django-q2's lines read Beijing time without an offset, gunicorn's
+    UTC; now every line of ours says which (the site's zone, +08:00), the worker's through our handler."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from portal.observability import IsoTimeFormatter
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", (), None)
+    record.created = datetime(2026, 12, 6, 15, 15, 1, 123000, tzinfo=ZoneInfo("UTC")).timestamp()
+    record.request_id = "-"
+    line = IsoTimeFormatter("%(asctime)s %(levelname)s %(message)s").format(record)
+    assert line == "2026-12-06T23:15:01.123+08:00 INFO m"
+    worker = logging.getLogger("django-q")
+    formats = [handler.formatter for handler in worker.handlers if handler.formatter is not None]
+    assert any(isinstance(formatter, IsoTimeFormatter) for formatter in formats)  # ours (pytest adds its own beside it)
+    assert not any("[Q]" in (formatter._fmt or "") for formatter in formats)  # not django-q2's own, without an offset
+    assert worker.propagate is False

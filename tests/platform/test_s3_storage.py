@@ -69,3 +69,53 @@ def test_a_photo_saved_through_save_photo_lands_in_the_bucket(monkeypatch, setti
         assert stored[:2] == b"\xff\xd8" and photo.width == 2560
         url = photo.display.url
         assert "portal-media" in url and ("Signature=" in url or "X-Amz-Signature=" in url)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"},  # MinIO or another S3-compatible store
+        {"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_S3_CUSTOM_DOMAIN": "media.example.com"},  # a CDN in front
+        {},  # AWS itself
+    ],
+)
+def test_the_csp_allows_the_addresses_the_store_gives_photos_and_videos(monkeypatch, extra):
+    """Issue 25, item 1: with media on object storage, the pages embed the store's addresses; the policy
+    must allow exactly what the storage writes into them, for pictures and for videos."""
+    from urllib.parse import urlsplit
+
+    from storages.backends.s3 import S3Storage
+
+    loaded = settings_from(monkeypatch, **S3_ENV, **extra)
+    with mock_aws():
+        url = S3Storage(**loaded["STORAGES"]["default"]["OPTIONS"]).url("photos/ab/photo.jpg")
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    directives = loaded["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert origin in directives["img-src"] and origin in directives["media-src"], (url, directives["img-src"])
+    assert "'self'" in directives["img-src"] and not any("*" in source for source in directives["img-src"])
+
+
+def test_without_object_storage_the_csp_names_no_other_origin(monkeypatch):
+    monkeypatch.delenv("MEDIA_STORAGE", raising=False)
+    directives = settings_from(monkeypatch, SECRET_KEY="x")["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["img-src"] == ["'self'", "data:", "blob:"] and directives["media-src"] == ["'self'"]
+
+
+@pytest.mark.django_db
+def test_cleanup_media_sweeps_a_bucket(monkeypatch, settings):
+    """Issue 25, item 3: on S3 the sweep failed every run (S3's exists("") raises); now an object no row
+    refers to goes, and the photo's renditions stay."""
+    from django.core.management import call_command
+
+    storages = settings_from(monkeypatch, **S3_ENV)["STORAGES"]
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="portal-media")
+        settings.STORAGES = storages
+        photo = images.save_photo(Photo(caption="活动照片"), jpeg_upload(size=(800, 600)))
+        photo.save()  # a row refers to its renditions
+        client.put_object(Bucket="portal-media", Key="photos/zz/orphan.jpg", Body=b"\xff\xd8 not referenced")
+        call_command("cleanup_media", min_age=0, staged_hours=10_000, verbosity=0)
+        keys = {item["Key"] for item in client.list_objects_v2(Bucket="portal-media")["Contents"]}
+    assert keys == {photo.image.name, photo.display.name, photo.thumbnail.name}

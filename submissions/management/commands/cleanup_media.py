@@ -14,7 +14,7 @@ Run it from cron once a night; --dry-run lists what would go and removes nothing
 from datetime import timedelta
 
 from django.apps import apps
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils import timezone
@@ -84,7 +84,9 @@ class Command(BaseCommand):
 
     def drop_orphans(self, before, dry_run, verb):
         storage = default_storage
-        if not storage.exists(""):
+        # A new install's media folder may not exist yet: nothing to sweep. Object storage has no folder to
+        # ask about (S3's exists("") fails): its listing starts at the bucket's top.
+        if isinstance(storage, FileSystemStorage) and not storage.exists(""):  # (the lazy default storage passes isinstance on)
             return 0
         keep = referenced_names()
         articles = {str(pk) for pk in Showcase.objects.values_list("pk", flat=True)}
