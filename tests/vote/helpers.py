@@ -38,6 +38,11 @@ def scored(campaign, points):
     return entry
 
 
+def midday():
+    """Noon of today in Beijing: inside the vote's window, and hours from the midnight that starts a new voting day."""
+    return timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+
+
 def voter(n):
     return services.keyed("phone", f"139{n:08d}")
 

@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from submissions.models import Vote, VoteTally
 from submissions.vote import services
 from tests.factories import make_user
-from tests.vote.helpers import fingerprint, vote_on, voter
+from tests.vote.helpers import fingerprint, midday, vote_on, voter
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ def tally(entry):
 
 def test_a_burst_from_one_network_is_flagged_and_held_until_an_editor_accepts_it():
     vote, (entry, other) = vote_on(2)
-    start = timezone.now()
+    start = midday()
     for n in range(5):  # the usual: five people from five networks, before the burst
         services.cast(vote.campaign, entry, voter(100 + n), fingerprint(f"203.0.{n}.9"), at=start - timedelta(hours=2))
     assert tally(entry) == 5
@@ -59,7 +58,7 @@ def test_a_burst_from_one_network_is_flagged_and_held_until_an_editor_accepts_it
 def test_an_entry_getting_too_many_votes_in_a_minute_is_flagged(settings):
     settings.VOTE_ENTRY_PER_MINUTE = 3
     vote, (entry,) = vote_on(1)
-    start = timezone.now()
+    start = midday()
     states = [
         services.cast(vote.campaign, entry, voter(n), fingerprint(f"10.{n}.0.1"), at=start + timedelta(seconds=n)).state
         for n in range(4)
@@ -71,7 +70,7 @@ def test_an_entry_getting_too_many_votes_in_a_minute_is_flagged(settings):
 def test_one_device_voting_for_many_numbers_is_flagged(settings):
     settings.VOTE_DEVICE_PER_DAY = 2
     vote, entries = vote_on(3)
-    start = timezone.now()
+    start = midday()
     kept = [
         services.cast(
             vote.campaign, entries[n], voter(n), fingerprint(f"10.{n}.0.1", device="cookie-1"), at=start + timedelta(minutes=n)
@@ -86,7 +85,7 @@ def test_one_user_agent_beyond_its_usual_share_is_flagged(settings):
     settings.VOTE_AGENT_MIN = 4
     settings.VOTE_AGENT_SHARE = 0.5
     vote, entries = vote_on(3)
-    start = timezone.now()
+    start = midday()
 
     def cast(n, agent):
         return services.cast(
