@@ -10,7 +10,6 @@ the same transaction as the move, and only if the expert's form still shows the 
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +19,7 @@ from submissions import workflow
 from submissions.experts import notify
 from submissions.models import CommentaryRequest, CommentaryStatus, Expert, Status
 from submissions.models.expert import DIAGNOSIS_MAX, TEXT_MAX, _secret
+from submissions.platform import reminders
 from submissions.workflow import roles
 from submissions.workflow.commentaries import COMMENTARY, REQUEST
 
@@ -35,7 +35,8 @@ class CommentaryError(Exception):
 
 
 def reminder_days():
-    return tuple(sorted({int(day) for day in getattr(settings, "EXPERT_REMINDER_DAYS", (3, 1))}, reverse=True))
+    """The steps before a commentary's due date, in days, largest first (settings.EXPERT_REMINDER_DAYS)."""
+    return reminders.days_before("EXPERT_REMINDER_DAYS")
 
 
 def save_expert(expert):

@@ -19,7 +19,6 @@ Two ways in:
 from collections import defaultdict
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -27,7 +26,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from submissions.models import OutboxMessage, Review, ReviewAssignment, ReviewDeadline, ReviewReminder
-from submissions.platform import mail
+from submissions.platform import mail, reminders
 from submissions.platform.people import display_name
 from submissions.review.assignments import current_round
 
@@ -43,7 +42,7 @@ def due_label(moment):
 
 def reminder_days():
     """The steps before a due date, in days, largest first (settings.REVIEW_REMINDER_DAYS)."""
-    return sorted({int(day) for day in getattr(settings, "REVIEW_REMINDER_DAYS", (3, 1)) if int(day) > 0}, reverse=True)
+    return reminders.days_before("REVIEW_REMINDER_DAYS")
 
 
 def _unscored():
