@@ -307,27 +307,6 @@ def send_due(now=None, *, force=False):
 tasks.periodic("send_outbox", send_due, minutes=1)  # the retries, and mail whose worker died mid-send
 
 
-def reviewers_assigned(reviewer, assignments):
-    """Tell a reviewer which entries were just given to them (reference and brand only: never who sent them)."""
-    if not reviewer.email or not assignments:
-        return None
-    items = [
-        {
-            "stage": a.get_stage_display(),
-            "reference": a.submission.reference,
-            "brand": a.submission.brand_display,
-            "url": absolute(reverse("admin:submissions_submission_score", args=[a.submission_id, a.stage])),
-        }
-        for a in assignments
-    ]
-    context = {
-        "reviewer_name": _name(reviewer),
-        "assignments": items,
-        "queue_url": absolute(reverse("admin:submissions_submission_next_unscored")),
-    }
-    return queue("assigned", reviewer.email, context)
-
-
 def reviews_complete(submission, stage_label, editors, scored):
     """Tell the editors who assigned the round that every review of it is in."""
     admin_url = absolute(reverse("admin:submissions_submission_change", args=[submission.pk]))

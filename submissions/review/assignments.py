@@ -11,7 +11,7 @@ from submissions.models import Review, ReviewAssignment, ReviewerProfile, Stage,
 from submissions.models.review import STAGE_OF_STATUS  # the round of each status, declared beside the rounds
 from submissions.models.status import SCORING_CLOSED  # declared once, beside the statuses
 from submissions.platform import mail as notifications
-from submissions.review import distribution
+from submissions.review import assigned_mail, distribution
 from submissions.workflow import roles, rules
 
 # The status an entry's current round is scored in (its reviews "all in" mean a decision is due).
@@ -135,7 +135,7 @@ def assign(pairs, *, by, stage=None):
         for item in created:
             by_reviewer.setdefault(item.reviewer_id, (item.reviewer, []))[1].append(item)
         for reviewer, items in by_reviewer.values():
-            notifications.reviewers_assigned(reviewer, items)
+            assigned_mail.reviewers_assigned(reviewer, items)
     return created, refused
 
 

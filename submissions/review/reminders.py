@@ -21,23 +21,15 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from submissions.models import OutboxMessage, Review, ReviewAssignment, ReviewDeadline, ReviewReminder
-from submissions.platform import mail, reminders
-from submissions.platform.people import display_name
+from submissions.platform import reminders
+from submissions.review.assigned_mail import EVENT, due_dates, send
 from submissions.review.assignments import current_round
 
-EVENT = "assigned"
 RECENT = timedelta(hours=12)
 MOST = 200  # entries reminded about in one press (the queue's page shows 100)
-DUE_FORMAT = "n月j日 H:i"  # Beijing time
-
-
-def due_label(moment):
-    return formats.date_format(timezone.localtime(moment), DUE_FORMAT)
 
 
 def reminder_days():
@@ -58,42 +50,6 @@ def pending(entries):
         .select_related("reviewer", "submission")
         .order_by("reviewer_id", "submission_id")
     )
-
-
-def due_dates(assignments):
-    """{(campaign id, stage): due_at} of the rounds of these assignments that have a due date."""
-    campaigns = {a.submission.campaign_id for a in assignments}
-    rows = ReviewDeadline.objects.filter(campaign__in=campaigns).values_list("campaign_id", "stage", "due_at")
-    return {(campaign, stage): due for campaign, stage, due in rows}
-
-
-def items(assignments, dues):
-    """The mail's list: the round (with its due date), the entry's reference and brand (never who sent it), the link."""
-    result = []
-    for a in assignments:
-        due = dues.get((a.submission.campaign_id, a.stage))
-        stage = a.get_stage_display()
-        if due is not None:
-            stage = _("%(stage)s（截止 %(due)s）") % {"stage": stage, "due": due_label(due)}
-        result.append(
-            {
-                "stage": stage,
-                "reference": a.submission.reference,
-                "brand": a.submission.brand_display,
-                "url": mail.absolute(reverse("admin:submissions_submission_score", args=[a.submission_id, a.stage])),
-            }
-        )
-    return result
-
-
-def send(reviewer, assignments, dues):
-    """One "assigned" mail to the reviewer listing these assignments (the editors' template)."""
-    context = {
-        "reviewer_name": display_name(reviewer),
-        "assignments": items(assignments, dues),
-        "queue_url": mail.absolute(reverse("admin:submissions_submission_next_unscored")),
-    }
-    return mail.queue(EVENT, reviewer.email, context)
 
 
 def remind(entries, now=None):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from submissions.models import OutboxMessage, ReviewDeadline, ReviewReminder, Stage, Status
 from submissions.review import queues, reminders, tasks
-from tests.factories import assign, make_user, review, submission_in, walk_on
+from tests.factories import CampaignFactory, assign, make_user, review, submission_in, walk_on
 
 S = Status
 pytestmark = pytest.mark.django_db
@@ -218,3 +218,18 @@ def test_campaign_admin_edits_the_due_dates(editor):
     )
     (deadline,) = ReviewDeadline.objects.filter(campaign=campaign)
     assert (deadline.stage, timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")) == ("first", "2030-03-01 18:00")
+
+
+def test_the_first_mail_of_an_assignment_names_the_rounds_due_date():
+    entry = submission_in(S.FIRST_REVIEW)
+    ReviewDeadline.objects.create(
+        campaign=entry.campaign, stage=Stage.FIRST, due_at=timezone.make_aware(timezone.datetime(2030, 3, 9, 18, 0))
+    )
+    other = submission_in(S.FIRST_REVIEW, campaign=CampaignFactory(slug="no-due-date"))  # a round with no due date
+    reviewer = expert("gamma")
+    OutboxMessage.objects.all().delete()
+    assign(entry, reviewer)
+    assign(other, reviewer)
+    first, second = OutboxMessage.objects.filter(to="gamma@example.com").order_by("pk").values_list("body", flat=True)
+    assert "初审（截止 3月9日 18:00）" in first
+    assert "截止" not in second

@@ -52,7 +52,7 @@ def test_a_failing_assignment_rolls_the_move_back(editor, monkeypatch, django_ca
     def broken(*args, **kwargs):
         raise OperationalError("the outbox could not be written")
 
-    monkeypatch.setattr(assignments.notifications, "reviewers_assigned", broken)
+    monkeypatch.setattr(assignments.assigned_mail, "reviewers_assigned", broken)
     with django_capture_on_commit_callbacks(execute=True):
         told = _press_first_review(_as(editor), entry, experts)
     entry.refresh_from_db()
