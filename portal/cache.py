@@ -11,7 +11,9 @@ answers as an empty cache would, so the public site is served uncached with sett
 the database, never a 500 (issue 11, finding 7). A read misses, a write is dropped, `add`
 answers True (so a rate limit lets the request through rather than refusing everyone) and
 `incr` answers 1. The outage is logged once when it starts and once when it ends, and for
-DOWN_SECONDS after a failure no call waits for Redis again. /healthz asks Redis itself (ping()); down() says whether it failed a moment ago.
+DOWN_SECONDS after a failure no call waits for Redis again (OPTIONS["down_seconds"] changes it:
+shorter behind Sentinel, where a new master may be named any moment). /healthz asks Redis itself
+(ping()); down() says whether it failed a moment ago.
 """
 
 import functools
@@ -44,7 +46,8 @@ class ReusingClient(RedisCacheClient):
 class _Outage:
     """Whether Redis failed a moment ago (shared by the threads of a process)."""
 
-    def __init__(self):
+    def __init__(self, pause=DOWN_SECONDS):
+        self.pause = pause
         self.lock = threading.Lock()
         self.until = 0.0  # monotonic time before which Redis is not tried
         self.since = None  # when the current outage began (None: Redis is up)
@@ -54,7 +57,7 @@ class _Outage:
 
     def failed(self, error):
         with self.lock:
-            self.until = time.monotonic() + DOWN_SECONDS
+            self.until = time.monotonic() + self.pause
             if self.since is None:
                 self.since = time.time()
                 log.error("Redis unreachable (%s): serving uncached pages until it is back.", error)
@@ -77,7 +80,10 @@ def _degrading(fallback):
             if self._outage.skipping():
                 return fallback(*args, **kwargs)
             try:
-                result = method(self, *args, **kwargs)
+                try:
+                    result = method(self, *args, **kwargs)
+                except self.RECONNECT_ON:  # once more, on a new connection (portal/redis_sentinel.py)
+                    result = method(self, *args, **kwargs)
             except UNREACHABLE as error:
                 self._outage.failed(error)
                 return fallback(*args, **kwargs)
@@ -123,23 +129,30 @@ def _all_refused(data, *args, **kwargs):
 
 
 class ReusingRedisCache(RedisCache):
+    RECONNECT_ON = ()  # errors after which a call is sent once more before failing open: none
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingClient
-        self._outage = _Outage()
+        self._options = dict(self._options)
+        self._outage = _Outage(float(self._options.pop("down_seconds", DOWN_SECONDS)))
 
     def down(self):
-        """True while Redis failed less than DOWN_SECONDS ago (for /healthz)."""
+        """True while Redis failed less than down_seconds ago (for /healthz)."""
         return bool(self._outage.skipping())
 
     def ping(self):
         """Ask Redis itself, past the degrading wrapper (for /healthz, whose set and get never
         fail while Redis is down): raises redis' ConnectionError or TimeoutError when it is
-        unreachable, at once while a failure is less than DOWN_SECONDS old."""
+        unreachable, at once while a failure is less than down_seconds old."""
         if self._outage.skipping():
-            raise redis.exceptions.ConnectionError(f"Redis failed less than {DOWN_SECONDS:.0f} s ago")
+            raise redis.exceptions.ConnectionError(f"Redis failed less than {self._outage.pause:g} s ago")
+        client = self._cache.get_client(write=True)
         try:
-            self._cache.get_client(write=True).ping()
+            try:
+                client.ping()
+            except self.RECONNECT_ON:
+                client.ping()
         except UNREACHABLE as error:
             self._outage.failed(error)
             raise

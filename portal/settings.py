@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "portal.dbrouter.ReplicaMiddleware",  # the column's reads from the replica, writers pinned to the primary (only with one)
     # Innermost: a public page this process keeps is answered here, past every middleware above.
     "submissions.platform.pagecache.CachedPageMiddleware",
 ]
@@ -92,19 +93,43 @@ TEMPLATES = [
 
 # Database: SQLite file by default, PostgreSQL through a postgres:// URL.
 DB_STATEMENT_TIMEOUT_MS = env.number("DB_STATEMENT_TIMEOUT_MS", 30000)
+DATABASE_POOLER = env.pooler("DATABASE_POOLER")  # "", pgbouncer or django (docs/deploy.md)
 DATABASES = {
     "default": env.database(
         env.text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS,
+        pooler=DATABASE_POOLER,
     )
 }
+# PostgreSQL itself, past the pooler, for pg_dump and pg_restore (backup, restore): they set session
+# settings before their transaction, which transaction pooling could hand to another client.
+DATABASE_DIRECT_URL = env.text("DATABASE_DIRECT_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (a PostgreSQL streaming standby) for the public column's pages: portal/dbrouter.py,
+# docs/deploy.md "Read replica". A client that wrote reads the primary for REPLICA_PIN_SECONDS; a
+# replica that does not answer (REPLICA_CONNECT_TIMEOUT) is left alone for REPLICA_RETRY_SECONDS.
+REPLICA_DATABASE_URL = env.text("REPLICA_DATABASE_URL")
+REPLICA_PIN_SECONDS = env.number("REPLICA_PIN_SECONDS", 10)
+REPLICA_RETRY_SECONDS = env.number("REPLICA_RETRY_SECONDS", 30)
+DATABASE_ROUTERS = []
+if REPLICA_DATABASE_URL:
+    # Tuned as the primary, behind the same kind of pooler (DATABASE_POOLER).
+    DATABASES["replica"] = env.database(
+        REPLICA_DATABASE_URL, statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS, pooler=DATABASE_POOLER
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # a test run reads the test database through it
+    if "postgresql" in DATABASES["replica"]["ENGINE"]:
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.number("REPLICA_CONNECT_TIMEOUT", 2)
+    DATABASE_ROUTERS.append("portal.dbrouter.ReplicaRouter")
 
 # Cache: Redis when REDIS_URL is set (shared by every process); otherwise a table in
 # the database, which is still shared by every process of one deployment.
 REDIS_URL = env.text("REDIS_URL")
 REDIS_TIMEOUT = env.number("REDIS_TIMEOUT_MS", 500) / 1000
-if REDIS_URL:
+# Redis behind Sentinel (docs/deploy.md): the sentinels' host:port list and the master's name;
+# when set, REDIS_URL is not used.
+REDIS_SENTINELS = env.text("REDIS_SENTINELS")
+if REDIS_URL or REDIS_SENTINELS:
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.ReusingRedisCache",
@@ -114,6 +139,15 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
+    if REDIS_SENTINELS:  # the master asked of the sentinels, again after a failover (portal/redis_sentinel.py)
+        CACHES["default"]["BACKEND"] = "portal.redis_sentinel.SentinelRedisCache"
+        CACHES["default"]["LOCATION"] = REDIS_SENTINELS
+        CACHES["default"]["OPTIONS"].update(
+            service_name=env.text("REDIS_SENTINEL_MASTER", "mymaster"),
+            db=env.number("REDIS_DB", 0),
+            password=env.text("REDIS_PASSWORD") or None,
+            sentinel_password=env.text("REDIS_SENTINEL_PASSWORD") or None,
+        )
     # Sessions read from the shared cache, written through to the database (survive a Redis restart).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -350,6 +384,8 @@ MAILBOX_AUTHSERV_ID = env.text("MAILBOX_AUTHSERV_ID")
 DOCUMENT_READ_SECONDS = env.number("DOCUMENT_READ_SECONDS", 25)
 DOCUMENT_READ_CPU_SECONDS = env.number("DOCUMENT_READ_CPU_SECONDS", 20)
 DOCUMENT_READ_MEMORY_MB = env.number("DOCUMENT_READ_MEMORY_MB", 512)
+# LibreOffice converting an old .doc / .wps in the worker: its address space (docs/security.md).
+DOCUMENT_CONVERT_MEMORY_MB = env.number("DOCUMENT_CONVERT_MEMORY_MB", 1536)
 SUBMIT_RATE_LIMIT = env.number("SUBMIT_RATE_LIMIT", 5)
 SUBMIT_POST_RATE_LIMIT = env.number("SUBMIT_POST_RATE_LIMIT", 60)
 # Bytes of photos and attachments a refused entry form may stage per client address per day
@@ -365,26 +401,45 @@ PAGE_CACHE_LOCAL_SECONDS = env.number("PAGE_CACHE_LOCAL_SECONDS", 1)
 BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)
 
 # --- Background tasks and operations (issue 16; docs/tasks.md, docs/operations.md) ---
-# The queue is the database (django-q2's ORM broker): SQLite in the quick start, PostgreSQL in
-# production, workers (`manage.py worker`) on any number of machines. A task not acknowledged
-# within TASK_RETRY seconds (its worker died) is handed to another worker.
+# The queue (django-q2) on the broker TASK_BROKER names (docs/tasks.md, "Brokers"): "orm", the
+# portal's database (SQLite in the quick start: no server), or "redis" (TASK_REDIS_URL, else
+# REDIS_URL: the queue off the database). Workers (`manage.py worker`) on any number of machines.
+# A task is leased for TASK_RETRY seconds and its worker renews the lease while it runs
+# (portal/taskbroker.py): a task whose worker died is handed out again within TASK_RETRY, however
+# long TASK_TIMEOUT (the bound of the longest task: a backup, a video's conversion) is.
 TASKS_EAGER = env.flag("TASKS_EAGER", False)  # run tasks inside the caller (tests only)
 TASK_TIMEOUT = env.number("TASK_TIMEOUT", 1800)
+TASK_RETRY = env.number("TASK_RETRY", 45)
+if not 3 <= TASK_RETRY < 60:
+    raise ImproperlyConfigured("TASK_RETRY must be 3 to 59 seconds: a dead worker's task waits that long (docs/tasks.md).")
+TASK_BROKER = env.text("TASK_BROKER", "orm")
 Q_CLUSTER = {
     "name": "portal",
-    "orm": "default",
     "workers": env.number("TASK_WORKERS", 2),
+    "queue_limit": env.number("TASK_WORKERS", 2),  # tasks fetched ahead: one per worker, each on its lease
     "timeout": TASK_TIMEOUT,
-    "retry": env.number("TASK_RETRY", TASK_TIMEOUT + 60),
+    "retry": TASK_RETRY,  # the lease; larger than timeout is not needed: the running worker renews it
     "max_attempts": env.number("TASK_MAX_ATTEMPTS", 5),
-    "ack_failures": False,  # a task that raised is handed out again after TASK_RETRY, up to max_attempts
+    "ack_failures": False,  # a task that raised is handed out again when its lease runs out, up to max_attempts
     "save_limit": 1000,
     "catch_up": False,  # a worker back after a night runs a missed schedule once
-    "poll": 0.5,  # seconds between looks at the queue when it is empty
+    "poll": 0.5,  # seconds between looks at the database queue when it is empty
     "recycle": 500,
     "label": _("后台任务"),
     "cache": "worker-stats",  # the cluster's status, written twice a second: kept in its own process
 }
+if TASK_BROKER == "orm":
+    Q_CLUSTER.update(orm="default", broker_class="portal.taskbroker.LeasedORM")
+elif TASK_BROKER == "redis":
+    Q_CLUSTER.update(redis=env.text("TASK_REDIS_URL") or REDIS_URL, broker_class="portal.taskbroker.LeasedRedis")
+    if not Q_CLUSTER["redis"]:
+        raise ImproperlyConfigured("TASK_BROKER=redis needs TASK_REDIS_URL or REDIS_URL (redis://host:port/db).")
+else:
+    raise ImproperlyConfigured(f"TASK_BROKER must be orm or redis, not {TASK_BROKER!r} (docs/tasks.md).")
+import warnings  # noqa: E402
+
+# django-q2 warns when retry < timeout (its brokers re-hand a running task); ours renew the lease.
+warnings.filterwarnings("ignore", message="Retry and timeout are misconfigured", module="django_q.conf")
 CACHES["worker-stats"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "worker-stats"}
 # Seconds a worker holds an outbox message it is sending before another may try (a worker that
 # died mid-send); well above EMAIL_TIMEOUT.
@@ -413,4 +468,5 @@ METRICS_TOKEN = env.text("METRICS_TOKEN")
 SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # scraped over plain HTTP on the private network
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # Database metrics: the same engines, wrapped by django-prometheus.
-DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
+for _alias in DATABASES:
+    DATABASES[_alias]["ENGINE"] = DATABASES[_alias]["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")

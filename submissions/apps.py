@@ -24,6 +24,10 @@ class SubmissionsConfig(AppConfig):
 
         hooks.connect()  # its signals, and the workflow's "overlap" effect
 
+        from portal import db_session
+
+        db_session.register()  # behind PgBouncer: the statement timeout is the database's default (portal.E001)
+
         from submissions.notice import hooks as notice_hooks
 
         notice_hooks.connect()  # the workflow's "objection_mail" effect

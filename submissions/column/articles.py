@@ -16,6 +16,11 @@ from submissions.platform import public_media
 BODY = frozenset({text.EDITOR_NOTE, text.LEAD, text.SECTION, text.PHOTO, text.EXPERT, text.CLOSING, text.STANDING_CALL})
 
 
+def absolute(url):
+    """An address readers' apps can fetch: the site's for our own paths, as it is for the object store's."""
+    return url if url.startswith(("https://", "http://")) else f"{settings.SITE_URL}{url}"
+
+
 def published_articles():
     """The articles readers may see (the model says which: Showcase.objects.live())."""
     return Showcase.objects.live()
@@ -63,7 +68,7 @@ def article_page(article):
         "editor_name": editors.text,
         "signer_name": editors.signature,
         "canonical": f"{settings.SITE_URL}{article.get_absolute_url()}",
-        "share_image": f"{settings.SITE_URL}{public_media.url(photos[0].photo.display)}" if photos else "",
+        "share_image": absolute(public_media.url(photos[0].photo.display)) if photos else "",
         "summary": summary_of(article),
         "credits": credits[0].text if credits else "",
         "column_name": article.campaign.column_name,

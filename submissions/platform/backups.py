@@ -6,6 +6,8 @@
 - PostgreSQL: pg_dump in its custom format (-Fc), restored with pg_restore.
 - Media: a tar.gz of MEDIA_ROOT; restored with tarfile's "data" filter, so a doctored
   archive cannot write outside MEDIA_ROOT or create links and devices.
+- Media in an S3 bucket (MEDIA_STORAGE=s3): streamed with a manifest of checksums,
+  submissions/platform/backups_s3.py.
 See docs/operations.md.
 """
 
@@ -15,6 +17,9 @@ import sqlite3
 import subprocess
 import tarfile
 from pathlib import Path
+
+import dj_database_url
+from django.conf import settings
 
 PAGES_PER_STEP = 256  # pages written per step of a restore (its source, the backup file, never changes)
 
@@ -87,6 +92,13 @@ def sqlite_restore(backup_path, dest_path):
 # PostgreSQL ---------------------------------------------------------------------------
 
 
+def direct(db):
+    """The connection pg_dump and pg_restore use: DATABASE_DIRECT_URL's (PostgreSQL itself, past
+    PgBouncer) where it is set, else the portal's own."""
+    url = getattr(settings, "DATABASE_DIRECT_URL", "")
+    return {**db, **dj_database_url.parse(url)} if url else db
+
+
 def _pg_args(db):
     args = []
     if db.get("HOST"):
@@ -126,6 +138,7 @@ def _run(args, db):
 
 
 def pg_backup(db, dest_path, name=None):
+    db = direct(db)
     _run(
         [
             "pg_dump",
@@ -144,6 +157,7 @@ def pg_backup(db, dest_path, name=None):
 
 def pg_restore(db, backup_path, name=None):
     """Restore into database `name` (default: the configured one), replacing what is there."""
+    db = direct(db)
     _run(
         [
             "pg_restore",

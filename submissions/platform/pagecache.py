@@ -58,6 +58,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from portal import dbrouter
 from submissions.models import (
     Campaign,
     Comment,
@@ -159,6 +160,7 @@ def version():
 
 def _bump_now():
     local_pages.forget()
+    dbrouter.changed()  # with a read replica: pages are rendered from the primary until it has caught up
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -197,6 +199,7 @@ def anonymous(request):
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
+        and dbrouter.PIN_COOKIE not in request.COOKIES  # a writer reads their own change, not a shared page
     )
 
 

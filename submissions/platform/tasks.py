@@ -1,6 +1,7 @@
 """The task queue: the one way to queue background work, and the platform's own tasks (docs/tasks.md).
 
-The queue is django-q2 on the database (its ORM broker): a request only queues work, and
+The queue is django-q2 on the broker TASK_BROKER names (the database, or Redis: portal/taskbroker.py,
+which leases each task to the worker running it): a request only queues work, and
 `manage.py worker` (one per machine, any number of machines) runs it. Every task is safe to run
 twice, and twice at once: the state it works on is claimed in the database (an outbox message by
 compare-and-swap, an article by workflow.transition(), an export by its row), so a task handed
@@ -54,8 +55,10 @@ def enqueue(func, *args, **kwargs):
 
 
 def enqueue_on_commit(func, *args, **kwargs):
-    """Queue the task once the current transaction commits (nothing is queued on a rollback)."""
-    transaction.on_commit(lambda: enqueue(func, *args, **kwargs))
+    """Queue the task once the current transaction commits (nothing is queued on a rollback).
+    A queue out of reach then (Redis down) is logged, not raised: what was committed stands, and
+    the sweepers (the outbox's send_outbox) take it up. Eager (the tests), a task's error is raised."""
+    transaction.on_commit(lambda: enqueue(func, *args, **kwargs), robust=not settings.TASKS_EAGER)
 
 
 # Periodic tasks ---------------------------------------------------------------------------
@@ -133,20 +136,20 @@ periodic("backup", backup, daily_at="02:30")
 
 def queue_stats(now=None):
     """Tasks waiting (and the oldest one's age in seconds), running, failed, and the heartbeat."""
-    from django_q.models import Failure, OrmQ, Schedule
+    from django_q.brokers import get_broker
+    from django_q.models import Failure, Schedule
 
     now = now or timezone.now()
-    queued = OrmQ.objects.filter(key=settings.Q_CLUSTER["name"])
-    waiting = queued.filter(lock__lte=now)  # a worker holds the others (lock: until when)
-    oldest = waiting.order_by("pk").first()
+    broker = get_broker()  # the database's queue or Redis' (portal/taskbroker.py)
+    oldest = next(iter(broker.waiting(limit=1)), None)
     oldest_age = 0.0
     if oldest is not None:
-        started = oldest.task.get("started")
+        started = oldest.get("started")
         oldest_age = max(0.0, (now - started).total_seconds()) if isinstance(started, datetime) else 0.0
     beat = Schedule.objects.filter(name=HEARTBEAT).values_list("next_run", flat=True).first()
     return {
-        "waiting": waiting.count(),
-        "running": queued.count() - waiting.count(),
+        "waiting": broker.queue_size(),
+        "running": broker.lock_size(),  # leased to a worker
         "oldest_waiting_seconds": oldest_age,
         "failed": Failure.objects.count(),
         "heartbeat_next_run": beat,
@@ -164,11 +167,11 @@ def unknown_tasks():
     """{function path: how many queued tasks name it} for the queued tasks whose function cannot
     be imported: queued by an older release under a path that has moved since (docs/tasks.md,
     "Upgrading"). The worker names them on start; run, each would only fail."""
-    from django_q.models import OrmQ
+    from django_q.brokers import get_broker
 
     found = {}
-    for queued in OrmQ.objects.filter(key=settings.Q_CLUSTER["name"]).order_by("pk"):
-        path = queued.task.get("func")
+    for queued in get_broker().waiting(limit=100_000):
+        path = queued.get("func")
         if not isinstance(path, str):
             continue
         try:

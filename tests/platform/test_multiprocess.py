@@ -7,8 +7,15 @@ cache (REDIS_URL, default redis://127.0.0.1:6379/15, under a key prefix of its o
 are posted through the real public form (the load test's submitter: CSRF, formsets, honeypot,
 the `started` stamp as served, photos), each client with its own X-Forwarded-For address as
 nginx would send it (PROXY_COUNT=1). Ports: TEST_PORTS (default 8200-8299, apart from the benchmarks' 8100-8199).
+
+Every test runs twice: [direct] as above, and [pgbouncer] with both servers reaching PostgreSQL
+through a PgBouncer in transaction mode with ONE server connection (DATABASE_POOLER=pgbouncer;
+tests/pgbouncer_server.py), so their transactions take turns on it and nothing may rely on
+session state: this run's test database on a PostgreSQL run, a migrated database of its own
+on 127.0.0.1:5432 (TEST_POSTGRES_URL) on a SQLite run.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -27,6 +34,7 @@ from django.conf import settings
 from django.db import connection
 
 from bench.common import free_port
+from tests import migrated
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -104,8 +112,30 @@ class Server:
         self.log.close()
 
 
+@pytest.fixture(scope="module", params=["direct", "pgbouncer"])
+def servers_database(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """(DATABASE_URL, DATABASE_POOLER) of the servers."""
+    if request.param == "direct":
+        yield database_url(tmp_path_factory), ""
+        return
+    from tests.pgbouncer_server import PgBouncer, direct_url, postgres_server, scratch_database
+
+    server = postgres_server()
+    with contextlib.ExitStack() as stack:
+        if connection.vendor == "postgresql":
+            name = connection.settings_dict["NAME"]
+        else:
+            name = stack.enter_context(scratch_database(server, "multiprocess"))
+            environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": direct_url(server, name)}
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=environ, check=True, timeout=300
+            )
+        bouncer = stack.enter_context(PgBouncer(**server, pool_size=1))
+        yield bouncer.url(name), "pgbouncer"
+
+
 @pytest.fixture(scope="module")
-def cache_prefix():
+def cache_prefix(servers_database):
     prefix = f"mp-{uuid.uuid4().hex[:12]}"
     yield prefix
     client = redis.Redis.from_url(REDIS_URL)
@@ -114,14 +144,15 @@ def cache_prefix():
 
 
 @pytest.fixture(scope="module")
-def servers(django_db_setup, django_db_blocker, tmp_path_factory, cache_prefix):
-    url = database_url(tmp_path_factory)
+def servers(servers_database, tmp_path_factory, cache_prefix):
+    url, pooler = servers_database
     folder = tmp_path_factory.mktemp("servers")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "TEST_ROOT_URLCONF": "tests.multiprocess_urls",
         "DATABASE_URL": url,
+        "DATABASE_POOLER": pooler,
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": cache_prefix,
         "MEDIA_ROOT": str(folder / "media"),
@@ -135,7 +166,7 @@ def servers(django_db_setup, django_db_blocker, tmp_path_factory, cache_prefix):
     for name in ("SUBMIT_RATE_LIMIT", "SUBMIT_POST_RATE_LIMIT"):
         env.pop(name, None)  # production's limits
     if url.startswith("sqlite"):
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+        migrated.sqlite_copy(url.removeprefix("sqlite:///"))
     pair = [Server(env), Server(env)]
     try:
         for server in pair:

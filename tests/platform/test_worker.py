@@ -2,7 +2,7 @@
 
 PostgreSQL: the test database itself (transactional tests, so the worker sees what the test
 wrote). SQLite: the test's in-memory database cannot be shared with another process, so each
-test migrates a file database and points this process's connection at it for the test.
+test gets a migrated file database (tests/migrated.py) and points this process's connection at it for the test.
 Mail goes to tests/mail_backends.AppendingBackend: one JSON line per message sent, from
 whichever process sent it.
 """
@@ -27,6 +27,7 @@ from submissions.models import OutboxMessage, Showcase, Status
 from submissions.newsroom import publishing
 from submissions.platform import mail as notifications
 from submissions.platform import tasks
+from tests import migrated
 from tests.factories import make_user, submission_in
 from tests.submit_data import started
 
@@ -51,10 +52,7 @@ def shared_db(django_db_blocker, tmp_path):
         yield _postgres_url(), tmp_path
         return
     path = tmp_path / "worker.sqlite3"
-    url = f"sqlite:///{path}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": url}
-    for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    url = migrated.sqlite_copy(path)
     with django_db_blocker.unblock():
         kept, name = connection.connection, connection.settings_dict["NAME"]
         connection.connection = None  # the in-memory test database stays open, set aside
