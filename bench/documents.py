@@ -6,7 +6,12 @@
 - plain: python-docx opens the same file and reads every paragraph's text, and Pillow decodes
   each picture (what any reader must do at the least).
 Timed in turns, round after round; medians compared. Then the peak memory of one read in a
-fresh process (the larger of that process's and of the child it reads in, sandbox.py). `python -m bench.documents [--quick]`.
+fresh process (the larger of that process's and of the child it reads in, sandbox.py).
+
+Then the corpus (tests/docx_corpus.py and tests/docx_corpus_forms.py: 30+ documents in 12 styles,
+the LibreOffice ones saved again by soffice): per style, the fields, sections and photos read
+exactly against the literal expected values, the median read time and the largest peak memory
+of the reading child. Target: every field exact. `python -m bench.documents [--quick]`.
 """
 
 import io
@@ -130,6 +135,67 @@ def peak_memory(path):
     return json.loads(output.strip().splitlines()[-1])
 
 
+def corpus_accuracy(rounds):
+    """Per style: documents, fields exact / fields, documents whose sections and photos are exact,
+    median read ms, largest peak MB of the reading child."""
+    from submissions.platform import documents
+    from submissions.platform.documents import sandbox
+    from tests import docx_corpus_forms as forms
+
+    saved = dict(
+        zip(
+            (c["name"] for c in forms.LIBREOFFICE_CASES),
+            forms.libreoffice([forms.build(c["source"]) for c in forms.LIBREOFFICE_CASES]),
+            strict=True,
+        )
+    )
+    styles = {}
+    for case in forms.ALL:
+        data = saved.get(case["name"]) or forms.build(case)
+        times, peak, practice = [], 0, None
+        for _round in range(rounds):
+            start = time.perf_counter()
+            outcome = sandbox.run(documents.read_plain, data, "doc.docx", True)
+            times.append((time.perf_counter() - start) * 1000)
+            peak = max(peak, outcome.peak_kb)
+            practice = documents.practice_of(outcome.value, outcome.blobs)
+        wanted = forms.expected(case)
+        sections = list(case["practice"]["sections"])
+        if case.get("source", case).get("table"):
+            sections[1] = (sections[1][0], sections[1][1] + "\n" + forms.corpus.TABLE_TEXT)
+        row = styles.setdefault(
+            case["style"], {"documents": 0, "fields": 0, "exact": 0, "sections": 0, "photos": 0, "ms": [], "peak_mb": 0}
+        )
+        row["documents"] += 1
+        row["fields"] += len(wanted)
+        row["exact"] += sum(practice.get(name) == value for name, value in wanted.items())
+        row["sections"] += practice.sections == sections
+        row["photos"] += [(p.caption, p.section) for p in practice.photos] == forms.expected_photos(case)
+        row["ms"].append(median(times))
+        row["peak_mb"] = max(row["peak_mb"], round(peak / 1024, 1))
+    for row in styles.values():
+        row["ms"] = round(median(row["ms"]), 1)
+        row["accuracy"] = round(row["exact"] / row["fields"], 4)
+    total = sum(row["fields"] for row in styles.values())
+    exact = sum(row["exact"] for row in styles.values())
+    return {"styles": styles, "documents": sum(r["documents"] for r in styles.values()), "accuracy": round(exact / total, 4)}
+
+
+def targets(result):
+    from bench.common import Target
+
+    corpus = result["corpus"]
+    return [
+        Target("corpus fields read exactly (share)", corpus["accuracy"], "==", 1.0),
+        Target(
+            "corpus documents with sections and photos exact",
+            sum(r["sections"] + r["photos"] for r in corpus["styles"].values()),
+            "==",
+            2 * corpus["documents"],
+        ),
+    ]
+
+
 def measure(*, quick=False):
     import tempfile
     from pathlib import Path
@@ -149,6 +215,7 @@ def measure(*, quick=False):
     memory = peak_memory(path)
     ours_ms, plain_ms = median(times["ours"]), median(times["plain"])
     return {
+        "corpus": corpus_accuracy(1 if quick else 3),
         "pages": PAGES,
         "photos": PHOTOS,
         "document_mb": round(len(data) / 1e6, 2),
@@ -171,7 +238,26 @@ def report(result):
         ("plain python-docx text + Pillow decode", result["plain_ms"], "1.00"),
     ]
     text = table(rows, ["reading the document", "ms (median)", "× plain"])
+    corpus = result["corpus"]
+    styles = [
+        (
+            style,
+            row["documents"],
+            f"{row['exact']}/{row['fields']}",
+            f"{row['accuracy']:.1%}",
+            f"{row['sections']}/{row['documents']}",
+            f"{row['photos']}/{row['documents']}",
+            row["ms"],
+            row["peak_mb"],
+        )
+        for style, row in corpus["styles"].items()
+    ]
+    by_style = table(
+        styles,
+        ["corpus style", "documents", "fields exact", "accuracy", "sections exact", "photos exact", "ms (median)", "peak MB"],
+    )
     return (
+        f"Corpus: {corpus['documents']} documents, {corpus['accuracy']:.1%} of fields exact\n{by_style}\n\n"
         f"Word import ({result['pages']} pages, {result['photos']} photos, {result['document_mb']} MB, {result['rounds']} rounds)\n"
         f"{text}\nOne read: peak RSS {result['rss_peak_mb']} MB ({result['rss_added_mb']} MB above the "
         f"{result['rss_before_mb']} MB of a loaded process)"

@@ -2,7 +2,8 @@
 
 Each CASE is a literal practice (what the reader must find) and the style it is written in;
 `build(case)` writes the .docx. The expected values are the literal texts below, never
-anything the reader computed. HOSTILE (at the end): the hostile documents, each with the
+anything the reader computed. tests/docx_corpus_forms.py adds the 申报表 forms, WPS-like
+indented documents, mixed headings and LibreOffice-saved copies (its ALL: every case). HOSTILE (at the end): the hostile documents, each with the
 refusal codes expected (empty: read), for the tests and bench/documents_hostile.py.
 """
 
@@ -102,7 +103,9 @@ CASES = [
 # What the table inside the section of cases with table=True must read as.
 TABLE_ROWS = [("年度", "活动场次", "参与人数"), ("2022年", "48", "1200"), ("2023年", "60", "1500")]
 TABLE_TEXT = "年度 | 活动场次 | 参与人数\n2022年 | 48 | 1200\n2023年 | 60 | 1500"
+# Captions as written, and as they must read (markers such as ▲ and 图3： removed).
 CAPTIONS = ["图为党员志愿者为群众服务", "▲支部开展主题党日活动", "党员先锋岗", "图3：支部书记讲党课"]
+CAPTIONS_READ = ["图为党员志愿者为群众服务", "支部开展主题党日活动", "党员先锋岗", "支部书记讲党课"]
 
 
 def jpeg_bytes(size=(640, 480), color=(180, 40, 40)):
@@ -216,7 +219,7 @@ def _photo(doc, number, caption_mode):
 
 
 def expected_captions(count):
-    return [CAPTIONS[n % len(CAPTIONS)] for n in range(count)]
+    return [CAPTIONS_READ[n % len(CAPTIONS_READ)] for n in range(count)]
 
 
 def build(case, *, extra_photos=0):

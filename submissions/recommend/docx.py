@@ -2,40 +2,21 @@
 scanned back (forms.ScanForm). Its title, a table of the entry's particulars, the brand's idea and the
 overview, the body's opinion (blank lines to write on before it recommends) and the stamp block."""
 
-import io
-from urllib.parse import quote
-
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
-from portal.text import strip_controls
+from submissions.platform.documents import writer
+from submissions.platform.documents.writer import BODY_FONT, CONTENT_TYPE, TITLE_FONT
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BODY_FONT = "宋体"
-TITLE_FONT = "黑体"
+__all__ = ["CONTENT_TYPE", "disposition", "particulars", "render", "title"]
+
 BLANK_LINES = 6  # room for a handwritten opinion
 
 
-def _font(run, name, size, *, bold=False):
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-    return run
-
-
 def _para(doc, text, *, size=12, bold=False, align=None, font=BODY_FONT, indent=False):
-    paragraph = doc.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    paragraph.paragraph_format.space_after = Pt(6)
-    _font(paragraph.add_run(strip_controls(text)), font, size, bold=bold)
-    return paragraph
+    return writer.paragraph(doc, text, size=size, bold=bold, align=align, font_name=font, indent=indent)
 
 
 def _heading(doc, text):
@@ -78,8 +59,8 @@ def render(entry, recommendation=None):
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     for row, (label, value) in zip(table.rows, rows, strict=True):
-        _font(row.cells[0].paragraphs[0].add_run(strip_controls(label)), BODY_FONT, 12, bold=True)
-        _font(row.cells[1].paragraphs[0].add_run(strip_controls(value or "")), BODY_FONT, 12)
+        writer.text_run(row.cells[0].paragraphs[0], label, BODY_FONT, 12, bold=True)
+        writer.text_run(row.cells[1].paragraphs[0], value or "", BODY_FONT, 12)
         row.cells[0].width, row.cells[1].width = Cm(4), Cm(12)
     _heading(doc, _("品牌内涵"))
     _lines(doc, entry.brand_idea)
@@ -95,12 +76,10 @@ def render(entry, recommendation=None):
     _para(doc, _("推荐单位（盖章）"), align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "")
     _para(doc, _("年　　月　　日"), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return writer.to_bytes(doc)
 
 
 def disposition(entry):
     """Content-Disposition: an ASCII name from the reference, and the Chinese one (RFC 5987)."""
     reference = entry.reference or str(entry.pk)
-    return f"attachment; filename=\"{reference}.docx\"; filename*=UTF-8''{quote(f'{reference}-推荐表.docx')}"
+    return writer.disposition(f"{reference}.docx", f"{reference}-推荐表.docx")

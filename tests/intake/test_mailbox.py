@@ -49,7 +49,7 @@ def test_a_message_becomes_a_draft_in_the_queue_once(campaign, imap_server):
     assert len(item.draft["sections"]) == 5
     # 3 photos embedded in the document and the attached one, staged and held for the editor.
     photos = [Photo.objects.get(upload_key=key) for key in item.photo_keys]
-    assert [p.caption for p in photos] == ["图为党员志愿者为群众服务", "▲支部开展主题党日活动", "党员先锋岗", "IMG_0001"]
+    assert [p.caption for p in photos] == ["图为党员志愿者为群众服务", "支部开展主题党日活动", "党员先锋岗", "IMG_0001"]
     assert all(p.submission_id is None and p.upload_key.startswith("mail-") for p in photos)
     attachment = Attachment.objects.get(upload_key=item.attachment_keys[0])
     assert attachment.original_name == "沂蒙社区.docx"

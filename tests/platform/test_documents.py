@@ -5,33 +5,40 @@ import pytest
 
 from submissions.platform import documents
 from tests import docx_corpus as corpus
+from tests import docx_corpus_forms as forms
 
 
 def read(case, **kwargs):
     return documents.read_practice(corpus.as_upload(corpus.build(case, **kwargs)))
 
 
-@pytest.mark.parametrize("case", corpus.CASES, ids=[case["name"] for case in corpus.CASES])
-def test_corpus_document_is_read_exactly(case):
-    practice = read(case)
-    expected = case["practice"]
-    assert practice.get("org_name") == expected["org_name"]
-    assert practice.get("brand_name") == expected["brand_name"]
-    assert practice.get("brand_slogan") == expected["brand_slogan"]
-    assert practice.get("introduction") == expected["introduction"]
-    sections = list(expected["sections"])
-    if case.get("table"):  # the table stands at the end of the second section
+@pytest.fixture(scope="module")
+def libreoffice_saved():
+    """The LibreOffice cases, converted in one soffice run: {name: bytes}."""
+    cases = forms.LIBREOFFICE_CASES
+    converted = forms.libreoffice([forms.build(case["source"]) for case in cases])
+    return {case["name"]: data for case, data in zip(cases, converted, strict=True)}
+
+
+@pytest.mark.parametrize("case", forms.ALL, ids=[case["name"] for case in forms.ALL])
+def test_corpus_document_is_read_exactly(case, request):
+    if case["style"] == "libreoffice":
+        data = request.getfixturevalue("libreoffice_saved")[case["name"]]
+    else:
+        data = forms.build(case)
+    practice = documents.read_practice(corpus.as_upload(data))
+    assert {name: practice.get(name) for name in documents.FIELDS} == forms.expected(case)
+    sections = list(case["practice"]["sections"])
+    if case.get("source", case).get("table"):  # the table stands at the end of the second section
         sections[1] = (sections[1][0], sections[1][1] + "\n" + corpus.TABLE_TEXT)
     assert practice.sections == sections
-    assert practice.get("results") == expected["results"]
-    assert practice.get("model_story") == expected.get("model_story", "")
-    assert [photo.caption for photo in practice.photos] == corpus.expected_captions(case.get("photos", 0))
+    assert [(photo.caption, photo.section) for photo in practice.photos] == forms.expected_photos(case)
     assert practice.notices == []
 
 
 def test_corpus_has_every_style():
     styles = {(case["style"], case.get("numbering")) for case in corpus.CASES}
-    assert len(corpus.CASES) >= 12
+    assert len(forms.ALL) >= 30
     for wanted in [
         ("heading", "cn"),
         ("numbering", "cn"),
@@ -40,7 +47,8 @@ def test_corpus_has_every_style():
         ("numbering", "part"),
     ]:
         assert wanted in styles
-    assert {"bold", "wps", "wps-named", "inline"} <= {style for style, _n in styles}
+    every = {case["style"] for case in forms.ALL}
+    assert {"bold", "wps", "wps-named", "inline", "form2", "form4", "form-merged", "wps-indent", "mixed", "libreoffice"} <= every
 
 
 def test_a_table_stays_in_its_section_as_text():
@@ -75,9 +83,9 @@ def test_photos_are_clean_renditions_with_captions():
     practice = read(next(c for c in corpus.CASES if c["name"] == "photos-captions-footnote"))
     assert [p.caption for p in practice.photos] == [
         "图为党员志愿者为群众服务",
-        "▲支部开展主题党日活动",
+        "支部开展主题党日活动",
         "党员先锋岗",
-        "图3：支部书记讲党课",
+        "支部书记讲党课",
     ]
     first = practice.photos[0].renditions
     assert first.image.read(3) == b"\xff\xd8\xff"

@@ -72,6 +72,10 @@ MATRIX = [
     ("/call/{campaign.slug}/", "GET", everyone(200)),
     ("/call/{campaign.slug}/submit/", "GET", everyone(200)),
     ("/call/no-such-call/submit/", "GET", everyone(404)),
+    ("/call/{campaign.slug}/form.docx", "GET", everyone(200)),
+    ("/call/no-such-call/form.docx", "GET", everyone(404)),
+    ("/call/import/no-such-job-0000000000000000000000000000/status/", "GET", everyone(200)),
+    ("/call/import/x/status/", "POST", everyone(405)),
     # A staged photo's random key is the only way to its thumbnail; once the entry is saved, it is gone.
     ("/call/photo/{staged_photo.upload_key}/thumbnail/", "GET", everyone(200)),
     ("/call/photo/{staged_photo.upload_key}/thumbnail/", "POST", everyone(405)),

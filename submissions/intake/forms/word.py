@@ -22,10 +22,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from submissions.intake.forms import uploads
+from submissions.intake.forms import uploads, word_choices
 from submissions.intake.forms.bundle import is_disk_full, quota_message, storage_full_message
 from submissions.intake.forms.parts import MAX_PHOTOS, MAX_SECTIONS
 from submissions.platform import documents
+from submissions.platform.documents import guard
 
 TEXT_FIELDS = documents.FIELDS
 PREFIX = "import"
@@ -33,10 +34,15 @@ PREFIX = "import"
 
 class WordImportForm(forms.Form):
     document = forms.FileField(
-        label=gettext_lazy("选择 Word 文档（.docx）"),
+        label=gettext_lazy("选择 Word 文档（.docx / .doc / .wps）"),
         required=False,
-        help_text=gettext_lazy("用 Word 或 WPS 保存的 .docx 文件，不超过 20 MB；读出的内容填入下方表格，请核对后再提交。"),
-        widget=forms.FileInput(attrs={"accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
+        help_text=gettext_lazy("用 Word 或 WPS 保存的文档，不超过 20 MB；读出的内容填入下方表格，请核对后再提交。"),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".docx,.doc,.wps,application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/msword"
+            }
+        ),
     )
     keep = forms.BooleanField(label=gettext_lazy("同时把这份文档作为附件报送"), required=False)
 
@@ -46,6 +52,7 @@ class WordImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.practice = None
         self.staging = staging
+        self.convert = False  # an old .doc / .wps: converted in the worker (doc_jobs.py), read after
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")
@@ -55,8 +62,16 @@ class WordImportForm(forms.Form):
             raise forms.ValidationError(_("请先选择要导入的 Word 文档。"), code="required")
         if self.staging is not None and not self.staging.allow(upload.size):
             raise forms.ValidationError(_("今天从本网络上传的文件已达上限，文档未能读取，请明天再试。"), code="quota")
+        if guard.sniff(upload) == "doc":  # judged by content; RTF, HTML, damaged files refused (in Chinese)
+            self.convert = True
+            return upload
         self.practice = documents.read_practice(upload)  # DocumentRefused is a ValidationError in Chinese
         return upload
+
+    def refuse(self, message):
+        """Show `message` under the document field (a conversion that failed or expired)."""
+        self.full_clean()
+        self._errors["document"] = self.error_class([message], renderer=self.renderer)
 
 
 @dataclass
@@ -88,7 +103,7 @@ def typed(bundle):
     for photo in bundle.photos.forms:
         key = bundle.data.get(photo.add_prefix("key"), "") if bundle.data is not None else ""
         if key and not bundle.photos._should_delete_form(photo):
-            photos.append({"key": key, "caption": photo["caption"].value() or ""})
+            photos.append({"key": key, "caption": photo["caption"].value() or "", "section": photo["section"].value() or None})
     return {"form": values, "sections": sections, "photos": photos}
 
 
@@ -100,8 +115,10 @@ def merge(bundle, practice, *, keep_upload=None):
     """The page's values with the document's added where empty; photos and the kept document staged."""
     result = ImportResult(initial=typed(bundle), notices=list(practice.notices))
     values = result.initial["form"]
+    document, unmatched = word_choices.values_of(practice.fields, getattr(bundle.entry, "campaign", None))
+    result.notices += unmatched  # a 党组织类型 / 所属领域 / 所在市 the choices do not have: left to choose
     for name in TEXT_FIELDS:
-        found = practice.get(name)
+        found = document.get(name, "")
         if not found:
             if _empty(values.get(name)):
                 result.missing.append(name)
@@ -109,7 +126,7 @@ def merge(bundle, practice, *, keep_upload=None):
         if _empty(values.get(name)):
             values[name] = found
             result.filled.append(name)
-        elif values[name].strip() != found:
+        elif str(values[name]).strip() != found:
             result.offers[name] = found
     sections = [{"heading": h, "body": b} for h, b in practice.sections[:MAX_SECTIONS]]
     if len(practice.sections) > MAX_SECTIONS:
@@ -134,9 +151,11 @@ def merge(bundle, practice, *, keep_upload=None):
     staging.hold(photos=len(photos), attachments=len(result.initial["form"]["attachment_keys"].split()))
     try:
         taken = practice.photos[: max(room, 0)]
+        placed = "sections" in result.filled  # the document's sections are the page's: its photos keep their place
         for photo, staged in zip(taken, staging.photos([(p.renditions, p.caption) for p in taken]), strict=True):
             if staged is not None:
-                photos.append({"key": staged.upload_key, "caption": photo.caption})
+                section = photo.section if placed and photo.section and photo.section <= len(sections) else None
+                photos.append({"key": staged.upload_key, "caption": photo.caption, "section": section})
         if keep_upload is not None:
             _keep(result, keep_upload, staging)
     except OSError as exc:

@@ -2,6 +2,7 @@
 
     head = parse.head_of(raw)      # Message-ID (whole), sender, subject, date, key, fingerprint
     message = parse.parse(raw)     # an email.message.EmailMessage, or Unreadable (in Chinese)
+    found = parse.contacts(body)   # the contact's name, mobile number, address from the body's signature
 
 The top-level headers that key a message are read from the bytes by hand, never through the
 email parser or the IMAP server (dovecot drops the fields after a 10 MB header): a Message-ID
@@ -9,7 +10,9 @@ stays whole however large the other headers are. The MIME structure is counted l
 before the parser builds it, so a message nested 1,000 deep is refused before any recursion;
 every header value the parser is given is cut at MAX_FIELD characters (the structured-header
 parser is quadratic on some values). Text is cleaned of control characters and of undecodable
-bytes before anything stores it.
+bytes before anything stores it. The body's contacts are looked for in its first
+MAX_CONTACT_SCAN characters only, line by line, with patterns of bounded length (no
+backtracking that grows with the input).
 """
 
 import email
@@ -17,6 +20,7 @@ import email.policy
 import functools
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parseaddr, parsedate_to_datetime
@@ -35,6 +39,17 @@ KEYED = (b"message-id", b"from", b"subject", b"date", b"authentication-results")
 _END = re.compile(rb"\r?\n\r?\n")
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]*)"|([^\s;"]+))', re.IGNORECASE)
 _SURROGATES = re.compile("[\ud800-\udfff]")
+MAX_CONTACT_SCAN = 8000  # characters of the body searched for the contact (a signature is near the top)
+MAX_CONTACT_LINE = 200  # longer lines are not a signature's
+MAX_NAME = 30  # Submission.contact_name
+MAX_LABEL = 15  # characters before a signature line's colon
+# A mainland mobile number, also written 138 1234 5678 / 138-1234-5678 / +86 138…; never part of a longer number.
+MOBILE = re.compile(r"(?<![\d+])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+# Signature labels (after NFKC: full-width colons and spaces are plain ones).
+NAME_LABELS = ("联系人姓名", "联系人", "联络人", "姓名")
+PHONE_LABELS = ("联系电话", "联系人电话", "手机号码", "手机号", "手机", "电话", "电话号码", "联系方式", "tel", "mobile")
+EMAIL_LABELS = ("电子邮箱", "联系邮箱", "邮箱", "e-mail", "email")
+_NAME_END = re.compile(r"[\s,，;；、/|(（]")
 
 
 class Unreadable(Exception):
@@ -150,6 +165,63 @@ def _address(text):
     except ValidationError:
         address = ""
     return clean(name).strip()[:100], address[:254]
+
+
+def _labelled(line, labels):
+    """The rest of a `label：rest` line (the label's own spaces ignored: 联 系 人：…) or of a
+    `label rest` line when its label is one of `labels`, else None."""
+    colon = line.find(":", 0, MAX_LABEL + 1)
+    if colon >= 0:
+        label = "".join(line[:colon].split()).lower()
+        return line[colon + 1 :].strip() if label in labels else None
+    head, _space, rest = line.partition(" ")
+    return rest.strip() if head.lower() in labels else None
+
+
+def mobile(text):
+    """The first mainland mobile number in `text`, as 11 digits, else ""."""
+    found = MOBILE.search(text)
+    return "".join(found.groups()) if found else ""
+
+
+def contacts(body):
+    """The contact a mail's body names: {"contact_name", "contact_phone", "contact_email"} (only
+    those found). A signature's labelled lines (联系人：… / 电话：… / 邮箱：…) come first; else the
+    first mobile number in the text. Only the first MAX_CONTACT_SCAN characters are read."""
+    text = unicodedata.normalize("NFKC", (body or "")[:MAX_CONTACT_SCAN])
+    found = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or len(line) > MAX_CONTACT_LINE:
+            continue
+        name = _labelled(line, NAME_LABELS)
+        if name is not None and "contact_name" not in found:
+            name = _NAME_END.split(name, 1)[0].strip()
+            if name and len(name) <= MAX_NAME and "@" not in name and not any(c.isdigit() for c in name):
+                found["contact_name"] = clean(name)
+            number = mobile(line)
+            if number:
+                found.setdefault("contact_phone", number)
+            continue
+        phone = _labelled(line, PHONE_LABELS)
+        if phone is not None and "contact_phone" not in found:
+            number = mobile(phone)
+            if number:
+                found["contact_phone"] = number
+            continue
+        address = _labelled(line, EMAIL_LABELS)
+        if address is not None and "contact_email" not in found:
+            address = address.split()[0] if address.split() else ""
+            try:
+                validate_email(address)
+            except ValidationError:
+                continue
+            found["contact_email"] = address[:254]
+    if "contact_phone" not in found:
+        number = mobile(text)
+        if number:
+            found["contact_phone"] = number
+    return found
 
 
 def _sha(*parts):

@@ -6,7 +6,7 @@
 `handle` stores the row with its raw bytes at once, quarantined ("读取中断") until it is read,
 so a worker that dies while reading leaves a row an editor can see, download and retry, never
 a message tried again and again. `read` parses it in its own transaction: the text body (any
-charset), the first Word attachment read as on the public form (submissions.platform.documents), photos
+charset) and the contact it names (parse.contacts), the first Word attachment read as on the public form (submissions.platform.documents), photos
 through submissions.platform.images, PDF/Word files as attachments, all staged through
 forms.bundle.Staging (the one staging path of every way in); a refused file is a note on the
 message. Any exception while reading (a recursion, a crash in a reader, a row the database
@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from submissions.intake import services as intake
-from submissions.intake.forms import uploads
+from submissions.intake.forms import uploads, word_choices
 from submissions.intake.forms.bundle import Staging
 from submissions.intake.mailbox import parse, senders
 from submissions.models import MailboxMessage
@@ -108,9 +108,9 @@ def read(item, raw, head=None):
         with transaction.atomic():
             message = parse.parse(raw)
             notes = []
-            draft = {"fields": {"contact_name": head.sender_name[:30], "contact_email": head.sender_email}, "sections": []}
             body = _body(message)
-            _read_attachments(message, draft, notes, staged)
+            draft = {"fields": sender_contact(head, body), "sections": []}
+            _read_attachments(message, draft, notes, staged, item.campaign)
             values = {
                 "body": parse.clean(body),
                 "draft": parse.clean_tree(draft),
@@ -132,6 +132,23 @@ def read(item, raw, head=None):
     for name, value in values.items():
         setattr(item, name, value)
     return True
+
+
+def sender_contact(head, body):
+    """The contact fields a message gives before its document: the sender's name and address,
+    then what the body's signature says (联系人 / 电话 / 邮箱 lines, or a mobile number in the
+    text) in their place. A Word document's own fields, read after, go over these."""
+    fields = {"contact_name": _person(head.sender_name), "contact_email": head.sender_email}
+    fields.update(parse.contacts(body))
+    return {name: value for name, value in fields.items() if value}
+
+
+def _person(name):
+    """The sender's display name as a contact's name: not an address, not a number, at most 30 characters."""
+    name = (name or "").strip().strip("\"'")
+    if not name or "@" in name or any(char.isdigit() for char in name) or len(name) > parse.MAX_NAME:
+        return ""
+    return name
 
 
 def _body(message):
@@ -182,7 +199,7 @@ class _Staged:
             self.attachments.append(found)
 
 
-def _read_attachments(message, draft, notes, staged):
+def _read_attachments(message, draft, notes, staged, campaign):
     files = [part for part in message.iter_attachments() if part.get_filename() or part.get_content_maintype() == "image"]
     if len(files) > MAX_ATTACHMENTS:
         notes.append(_("邮件有 %(count)s 个附件，只读取了前 %(max)s 个。") % {"count": len(files), "max": MAX_ATTACHMENTS})
@@ -203,12 +220,12 @@ def _read_attachments(message, draft, notes, staged):
             notes.append(exc.messages[0])
             continue
         if checked.ext == "docx" and not word_read:
-            word_read = _word(upload, filename, draft, notes, staged)
+            word_read = _word(upload, filename, draft, notes, staged, campaign)
         upload.seek(0)
         staged.attachment(checked)
 
 
-def _word(upload, filename, draft, notes, staged):
+def _word(upload, filename, draft, notes, staged, campaign):
     try:
         practice = documents.read_practice(upload, filename)
     except documents.DocumentRefused as exc:  # a note for the editor, not a failure of the message
@@ -216,9 +233,10 @@ def _word(upload, filename, draft, notes, staged):
         return False
     finally:
         upload.seek(0)
-    draft["fields"].update(practice.fields)
+    fields, unmatched = word_choices.values_of(practice.fields, campaign)  # 党组织类型, 所在市 … as the form's choices
+    draft["fields"].update({name: value for name, value in fields.items() if value})
     draft["sections"] = [list(pair) for pair in practice.sections]
-    notes.extend(practice.notices)
+    notes.extend([*practice.notices, *unmatched])
     for photo in practice.photos:
         staged.photo(photo.renditions, parse.clean(photo.caption))
     return True

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,13 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from submissions import workflow
-from submissions.intake import once
+from submissions.intake import application_form, doc_jobs, once
+from submissions.intake import tasks as intake_tasks
 from submissions.intake.forms import word
 from submissions.intake.forms.bundle import EntryBundle
 from submissions.intake.forms.entry import PublicEntryForm
 from submissions.models import Campaign, Kind, Photo, Status, Submission
-from submissions.platform import abuse, images, pagecache
+from submissions.platform import abuse, documents, images, pagecache, tasks
 from submissions.platform import mail as notifications
+from submissions.platform.documents import writer
 
 # New entries (and drafts) per IP per hour, and every post (each one checks photos) per IP per
 # hour: settings.SUBMIT_RATE_LIMIT and SUBMIT_POST_RATE_LIMIT (5 and 60; 0 is off).
@@ -61,6 +63,25 @@ def detail(request, slug):
     return pagecache.whole_page(request, ("call", get_language(), slug), render_page)
 
 
+@require_GET
+def form_docx(request, slug):
+    """The campaign's application form (申报表, intake/application_form.py) as a .docx download, while
+    the call is open (else, like an unknown slug, a 404). Made once per page-cache version (a
+    campaign or city saved moves it): the next download reads only the cache."""
+
+    def compute():
+        campaign = get_object_or_404(Campaign, slug=slug)
+        names = application_form.file_names(campaign)
+        return application_form.render(campaign), names, campaign.opens_at.timestamp(), campaign.closes_at.timestamp()
+
+    _version, (data, (ascii_name, name), opens, closes) = pagecache.versioned(("form-docx", slug), compute, serve_stale=False)
+    if not opens <= time.time() < closes:
+        raise Http404
+    response = HttpResponse(data, content_type=writer.CONTENT_TYPE)
+    response["Content-Disposition"] = writer.disposition(ascii_name, name)
+    return response
+
+
 def closed(request, campaign):
     return render(request, "calls/closed.html", {"campaign": campaign}, status=403)
 
@@ -87,7 +108,7 @@ def submit(request, slug):
         return show_form(request, EntryBundle(entry, form_class=PublicEntryForm), importer=word.WordImportForm())
     if too_many_posts(request):
         return render(request, "calls/limited.html", {"message": abuse.rate_limit_message(POST_WINDOW)}, status=429)
-    if request.POST.get("action") in ("import", "import_replace"):
+    if request.POST.get("action") in ("import", "import_replace", "import_job"):
         return import_word(request, entry)
     draft = request.POST.get("action") == "draft"
     bundle = EntryBundle(
@@ -135,9 +156,15 @@ def import_word(request, entry, *, form_class=PublicEntryForm):
     posted.is_valid()  # checks what was uploaded with the page, so that it is staged, not lost
     posted.stage_uploads()
     staging = posted.staging()
-    importer, result = word.WordImportForm(request.POST, request.FILES, staging=staging), None
+    importer, result, job = word.WordImportForm(request.POST, request.FILES, staging=staging), None, None
     if request.POST.get("action") == "import_replace" and not staging.refused:
         importer, result = word.WordImportForm(), word.replace(posted, posted.data)
+    elif request.POST.get("action") == "import_job":
+        importer, result, job = converted_import(posted, staging, request.POST.get("import_job", ""))
+    elif importer.is_valid() and importer.convert:  # an old .doc / .wps: the worker converts it
+        job = doc_jobs.start(importer.cleaned_data["document"], keep=importer.cleaned_data["keep"])
+        tasks.enqueue(intake_tasks.convert_word_document, job)
+        importer, result, job = converted_import(posted, staging, job)  # done already when tasks run eagerly
     elif importer.is_valid():
         keep = importer.cleaned_data["document"] if importer.cleaned_data["keep"] else None
         result = word.merge(posted, importer.practice, keep_upload=keep)
@@ -147,7 +174,48 @@ def import_word(request, entry, *, form_class=PublicEntryForm):
     bundle = EntryBundle(entry, form_class=form_class, initial=initial)
     if result is not None:
         word.mark(bundle, result)
-    return show_form(request, bundle, importer=importer, word_import=result, word_summary=word.summary(bundle, result))
+    return show_form(
+        request, bundle, importer=importer, word_import=result, word_summary=word.summary(bundle, result), word_job=job
+    )
+
+
+def converted_import(posted, staging, key):
+    """从 Word 导入 of an old .doc / .wps (doc_jobs.py): (importer, result, job key while still converting).
+
+    Every step is a post of the whole page, so what was typed meanwhile is kept: while the worker
+    converts, the page comes back with the job's key (the page's script asks `import_status` and
+    posts again when it is done; without JavaScript, the submitter presses the button); once done,
+    the .docx is read by the guarded reader and merged exactly as an uploaded .docx; a failure is
+    shown under the document field."""
+    importer = word.WordImportForm(staging=staging)
+    current = doc_jobs.state(key)
+    if staging.refused:
+        importer.refuse(staging.refused)
+        return importer, None, None
+    if current is None:
+        importer.refuse(_("文档转换已过期，请重新选择文档导入。"))
+        return importer, None, None
+    if current["state"] in doc_jobs.PENDING:
+        return importer, None, key
+    upload = doc_jobs.converted(key) if current["state"] == "done" else None
+    doc_jobs.finish(key)
+    if upload is None:
+        importer.refuse(current.get("message") or _("文档转换已过期，请重新选择文档导入。"))
+        return importer, None, None
+    try:
+        practice = documents.read_practice(upload)
+    except documents.DocumentRefused as exc:
+        importer.refuse(exc.messages[0])
+        return importer, None, None
+    return importer, word.merge(posted, practice, keep_upload=upload if current.get("keep") else None), None
+
+
+@never_cache
+@require_GET
+def import_status(request, key):
+    """The state of an old document's conversion, for the page's script: {"state": …}."""
+    current = doc_jobs.state(key)
+    return JsonResponse({"state": current["state"] if current else "gone"})
 
 
 def draft_saved(request, entry, *, first):

@@ -23,13 +23,15 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from submissions.platform import images
-from submissions.platform.documents import guard, reader, sandbox, structure
+from submissions.platform.documents import guard, labels, reader, sandbox, structure
 from submissions.platform.documents.guard import MAX_BYTES, DocumentRefused, check_package
 
 log = logging.getLogger(__name__)
 
 MAX_PHOTOS = 9
-FIELDS = ["org_name", "brand_name", "brand_slogan", "brand_idea", "introduction", "results", "model_story"]
+# The fields a document may fill (labels.py names them). org_type, sector and region are the
+# document's own words: the form layer (submissions/intake/forms/word.py) matches them to its choices.
+FIELDS = labels.FIELDS
 RENDITIONS = ("image", "display", "thumbnail")
 
 __all__ = ["MAX_BYTES", "MAX_PHOTOS", "DocPhoto", "DocumentRefused", "Practice", "check_package", "read_practice"]
@@ -39,6 +41,7 @@ __all__ = ["MAX_BYTES", "MAX_PHOTOS", "DocPhoto", "DocumentRefused", "Practice",
 class DocPhoto:
     renditions: images.Renditions
     caption: str
+    section: int | None = None  # the number (1…) of the section it stands in; None: before or after them
 
 
 @dataclass
@@ -148,7 +151,9 @@ def practice_of(value, blobs):
             height=int(photo["height"]),
             sha256=str(photo["sha256"]),
         )
-        practice.photos.append(DocPhoto(renditions=renditions, caption=str(photo["caption"])))
+        section = photo.get("section")
+        section = int(section) if isinstance(section, int) and section > 0 else None
+        practice.photos.append(DocPhoto(renditions=renditions, caption=str(photo["caption"]), section=section))
     return practice
 
 
@@ -156,14 +161,20 @@ def _photos(value, blobs, pictures):
     notices = value["notices"]
     if len(pictures) > MAX_PHOTOS:
         notices.append(_("文档中有 %(count)s 张图片，只导入了前 %(max)s 张。") % {"count": len(pictures), "max": MAX_PHOTOS})
-    for number, (blob, caption) in enumerate(pictures[:MAX_PHOTOS], 1):
+    for number, (blob, caption, section) in enumerate(pictures[:MAX_PHOTOS], 1):
         try:
             renditions = _renditions(blob, number)
         except ValidationError as exc:
             notices.append(_("文档中的第 %(number)s 张图片未导入：%(reason)s") % {"number": number, "reason": exc.messages[0]})
             continue
         value["photos"].append(
-            {"caption": caption, "width": renditions.width, "height": renditions.height, "sha256": renditions.sha256}
+            {
+                "caption": caption,
+                "section": section,
+                "width": renditions.width,
+                "height": renditions.height,
+                "sha256": renditions.sha256,
+            }
         )
         for name in RENDITIONS:
             content = getattr(renditions, name)

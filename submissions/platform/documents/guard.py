@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from submissions.platform import images
-from submissions.platform.documents import xmlbounds
+from submissions.platform.documents import ole, xmlbounds
 
 MAX_BYTES = 20 * 1024 * 1024  # the upload itself
 MAX_PARTS = 400  # parts in the zip directory
@@ -100,6 +100,43 @@ def _size(upload):
         size = upload.tell()
         upload.seek(0)
     return size
+
+
+def sniff(upload):
+    """What a Word upload is, by its content (bounded before it is read): "docx" (a zip: `inspect`
+    judges it) or "doc" (Word 97-2003 or WPS: an OLE2 compound file with a WordDocument stream,
+    converted by convert.py). Anything else is refused here, with a message in Chinese: an RTF
+    or HTML file saved as .doc, another OLE2 file (Excel, PowerPoint, MS Works), a damaged one."""
+    size = _size(upload)
+    if size > MAX_BYTES:
+        refuse(_("Word 文档超过 20 MB，请压缩其中的图片后再上传。"), "too_big")
+    if size == 0:
+        refuse(_("上传的文件是空的，请重新选择。"), "empty")
+    upload.seek(0)
+    start = upload.read(1024)
+    upload.seek(0)
+    if start.startswith(ZIP_MAGIC):
+        return "docx"
+    if start.startswith(OLE_MAGIC):
+        data = upload.read(MAX_BYTES + 1)
+        upload.seek(0)
+        try:
+            names = ole.stream_names(data)
+        except ole.Damaged:
+            refuse(_("文件已损坏或不完整，不能读取。请在 Word 或 WPS 中重新保存后再上传。"), "bad_ole")
+        if "EncryptedPackage" in names:  # a .docx with a password is stored as OLE2
+            refuse(_("文档已加密，请取消密码后再上传。"), "encrypted")
+        if "WordDocument" not in names:
+            refuse(_("这不是 Word 文档（可能是 Excel、PowerPoint 或其他格式），请选择 Word 文档后再上传。"), "not_word")
+        return "doc"
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"{\\rtf"):
+        refuse(_("这是 RTF 格式的文件，请另存为 Word 文档（.docx）后再上传。"), "rtf")
+    if text.startswith(b"<?xml") and b"<html" not in text:
+        refuse(_("这是 XML 格式的文件，请另存为 Word 文档（.docx）后再上传。"), "xml")
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"mime-version:")) or b"<html" in text:
+        refuse(_("这是网页（HTML）格式的文件，请另存为 Word 文档（.docx）后再上传。"), "html")
+    _not_docx()
 
 
 def check_package(upload, name=""):

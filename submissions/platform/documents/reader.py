@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.table import Table, _Cell
 
 W_T, W_TAB, W_BR, W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -23,6 +23,7 @@ SKIPPED |= {qn("w:pPr"), qn("w:footnoteReference"), qn("w:endnoteReference"), qn
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 TITLE_STYLES = {"title", "标题", "subtitle", "副标题"}
 CAPTION_STYLES = {"caption", "题注", "图片说明"}
+GUIDANCE_STYLES = {"填写说明"}  # guidance in a generated 申报表: never part of the practice
 V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 W_R, W_RPR, W_B, W_VAL, W_PPR = qn("w:r"), qn("w:rPr"), qn("w:b"), qn("w:val"), qn("w:pPr")
 W_PSTYLE, W_OUTLINE, W_NO_BREAK_HYPHEN = qn("w:pStyle"), qn("w:outlineLvl"), qn("w:noBreakHyphen")
@@ -51,6 +52,9 @@ class Block:
     caption_style: bool = False
     table: bool = False
     pictures: list = field(default_factory=list)  # image bytes (or Unexpanded), in order
+    rows: list = field(
+        default_factory=list
+    )  # a table's rows: [cell text, paragraphs joined by "\n"; None below a vertical merge]
 
 
 def _text(element):
@@ -188,20 +192,28 @@ def _paragraph_block(paragraph, part, styles, skipped):
     )
 
 
-def _table_block(table, part, skipped):
-    rows, pictures = [], []
-    for row in table.rows[:MAX_CELL_ROWS]:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell is listed once per grid column
+def _table_block(table, part, styles, skipped):
+    """A table: its rows as text (cells joined by " | ") and as cells. Each `w:tc` is read once: a
+    cell merged across columns is one cell, and the rows below a vertical merge give None there.
+    Paragraphs in a guidance style (填写说明) are left out."""
+    rows, lines, pictures = [], [], []
+    for tr in table._tbl.tr_lst[:MAX_CELL_ROWS]:
+        cells = []
+        for tc in tr.tc_lst:
+            if tc.vMerge == "continue":
+                cells.append(None)
                 continue
-            seen.add(id(cell._tc))
-            cells.append(" ".join(_text(p._p).strip() for p in cell.paragraphs if _text(p._p).strip()))
-            for paragraph in cell.paragraphs:
+            texts = []
+            for paragraph in _Cell(tc, table).paragraphs:
                 pictures.extend(_pictures(paragraph, part, skipped))
+                text = _text(paragraph._p).strip()
+                if text and styles.of(paragraph).name.lower() not in GUIDANCE_STYLES:
+                    texts.append(text)
+            cells.append("\n".join(texts))
         if any(cells):
-            rows.append(" | ".join(cells))
-    return Block(text="\n".join(rows), table=True, pictures=pictures)
+            rows.append(cells)
+            lines.append(" | ".join((cell or "").replace("\n", " ") for cell in cells))
+    return Block(text="\n".join(lines), table=True, pictures=pictures, rows=rows)
 
 
 def read_blocks(data, skipped=()):
@@ -212,7 +224,7 @@ def read_blocks(data, skipped=()):
     blocks = []
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            blocks.append(_table_block(item, part, skipped))
+            blocks.append(_table_block(item, part, styles, skipped))
         else:
             blocks.append(_paragraph_block(item, part, styles, skipped))
     return blocks
