@@ -42,6 +42,14 @@ def words(name, default=""):
 POOLERS = ("", "pgbouncer", "django")
 
 
+def days(name, default):
+    """Whole numbers of days before a due date, e.g. "3,1" (each a reminder, sent once)."""
+    found = words(name, default)
+    if not all(word.isdigit() for word in found):
+        raise ImproperlyConfigured(f"{name} must be whole numbers of days, e.g. 3,1.")
+    return tuple(int(word) for word in found)
+
+
 def pooler(name="DATABASE_POOLER"):
     """What stands between the portal and PostgreSQL: "" (nothing), "pgbouncer" or "django" (docs/deploy.md)."""
     value = os.environ.get(name, "").strip().lower()

@@ -1,12 +1,12 @@
 """Settings for the portal, read from the environment (see README, "Settings")."""
 
+import warnings
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal import env
+from portal import env, services
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,13 +94,6 @@ TEMPLATES = [
 # Database: SQLite file by default, PostgreSQL through a postgres:// URL.
 DB_STATEMENT_TIMEOUT_MS = env.number("DB_STATEMENT_TIMEOUT_MS", 30000)
 DATABASE_POOLER = env.pooler("DATABASE_POOLER")  # "", pgbouncer or django (docs/deploy.md)
-DATABASES = {
-    "default": env.database(
-        env.text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS,
-        pooler=DATABASE_POOLER,
-    )
-}
 # PostgreSQL itself, past the pooler, for pg_dump and pg_restore (backup, restore): they set session
 # settings before their transaction, which transaction pooling could hand to another client.
 DATABASE_DIRECT_URL = env.text("DATABASE_DIRECT_URL")
@@ -111,16 +104,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REPLICA_DATABASE_URL = env.text("REPLICA_DATABASE_URL")
 REPLICA_PIN_SECONDS = env.number("REPLICA_PIN_SECONDS", 10)
 REPLICA_RETRY_SECONDS = env.number("REPLICA_RETRY_SECONDS", 30)
-DATABASE_ROUTERS = []
-if REPLICA_DATABASE_URL:
-    # Tuned as the primary, behind the same kind of pooler (DATABASE_POOLER).
-    DATABASES["replica"] = env.database(
-        REPLICA_DATABASE_URL, statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS, pooler=DATABASE_POOLER
-    )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # a test run reads the test database through it
-    if "postgresql" in DATABASES["replica"]["ENGINE"]:
-        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.number("REPLICA_CONNECT_TIMEOUT", 2)
-    DATABASE_ROUTERS.append("portal.dbrouter.ReplicaRouter")
+DATABASES, DATABASE_ROUTERS = services.databases(
+    env.text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS,
+    pooler=DATABASE_POOLER,
+    replica_url=REPLICA_DATABASE_URL,
+    replica_connect_timeout=env.number("REPLICA_CONNECT_TIMEOUT", 2),
+)
 
 # Cache: Redis when REDIS_URL is set (shared by every process); otherwise a table in
 # the database, which is still shared by every process of one deployment.
@@ -129,34 +119,11 @@ REDIS_TIMEOUT = env.number("REDIS_TIMEOUT_MS", 500) / 1000
 # Redis behind Sentinel (docs/deploy.md): the sentinels' host:port list and the master's name;
 # when set, REDIS_URL is not used.
 REDIS_SENTINELS = env.text("REDIS_SENTINELS")
-if REDIS_URL or REDIS_SENTINELS:
-    CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.ReusingRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "portal"),
-            # Redis down: pages are served uncached after at most this wait (portal/cache.py).
-            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
-        }
-    }
-    if REDIS_SENTINELS:  # the master asked of the sentinels, again after a failover (portal/redis_sentinel.py)
-        CACHES["default"]["BACKEND"] = "portal.redis_sentinel.SentinelRedisCache"
-        CACHES["default"]["LOCATION"] = REDIS_SENTINELS
-        CACHES["default"]["OPTIONS"].update(
-            service_name=env.text("REDIS_SENTINEL_MASTER", "mymaster"),
-            db=env.number("REDIS_DB", 0),
-            password=env.text("REDIS_PASSWORD") or None,
-            sentinel_password=env.text("REDIS_SENTINEL_PASSWORD") or None,
-        )
-    # Sessions read from the shared cache, written through to the database (survive a Redis restart).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "portal_cache",
-        }
-    }
+CACHES, _sessions = services.caches(
+    REDIS_URL, REDIS_SENTINELS, timeout=REDIS_TIMEOUT, key_prefix=env.text("CACHE_KEY_PREFIX", "portal")
+)
+if _sessions:
+    SESSION_ENGINE = _sessions
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -217,43 +184,10 @@ STORAGES = {
 # default (signed, expiring URLs), so nothing depends on one machine's disk.
 MEDIA_STORAGE = env.text("MEDIA_STORAGE", "filesystem").strip().lower()
 if MEDIA_STORAGE == "s3":
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env.text("AWS_STORAGE_BUCKET_NAME"),
-            "endpoint_url": env.text("AWS_S3_ENDPOINT_URL") or None,
-            "access_key": env.text("AWS_ACCESS_KEY_ID") or None,
-            "secret_key": env.text("AWS_SECRET_ACCESS_KEY") or None,
-            "region_name": env.text("AWS_S3_REGION_NAME") or None,
-            "custom_domain": env.text("AWS_S3_CUSTOM_DOMAIN") or None,
-            "querystring_auth": env.flag("AWS_QUERYSTRING_AUTH", True),
-            "querystring_expire": env.number("AWS_QUERYSTRING_EXPIRE", 3600),
-            "default_acl": None,
-            "file_overwrite": False,
-        },
-    }
-    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
-        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and the other AWS_* settings, see README).")
+    STORAGES["default"] = services.s3_storage()
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3; got {MEDIA_STORAGE!r}.")
-
-
-def _media_origins(options):
-    """Where the pages' photos and videos come from when media are on object storage (the CSP allows
-    them): the custom domain, else the endpoint (path-style addresses, and the bucket as its subdomain),
-    else AWS's own addresses of the bucket."""
-    bucket, domain, endpoint = options["bucket_name"], options["custom_domain"], options["endpoint_url"]
-    if domain:
-        return [f"https://{domain.split('/', 1)[0]}"]
-    if endpoint:
-        parts = urlsplit(endpoint)
-        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{bucket}.{parts.netloc}"]
-    region = options["region_name"]
-    hosts = [f"{bucket}.s3.amazonaws.com", *([f"{bucket}.s3.{region}.amazonaws.com"] if region else [])]
-    return [f"https://{host}" for host in hosts]
-
-
-MEDIA_ORIGINS = _media_origins(STORAGES["default"]["OPTIONS"]) if MEDIA_STORAGE == "s3" else []
+MEDIA_ORIGINS = services.media_origins(STORAGES["default"]["OPTIONS"]) if MEDIA_STORAGE == "s3" else []
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # The share posters' CJK font, `path` or `path:face` (empty: what fc-match finds for Noto Sans CJK SC).
 POSTER_FONT = env.text("POSTER_FONT", "")
@@ -410,33 +344,16 @@ BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)
 TASKS_EAGER = env.flag("TASKS_EAGER", False)  # run tasks inside the caller (tests only)
 TASK_TIMEOUT = env.number("TASK_TIMEOUT", 1800)
 TASK_RETRY = env.number("TASK_RETRY", 45)
-if not 3 <= TASK_RETRY < 60:
-    raise ImproperlyConfigured("TASK_RETRY must be 3 to 59 seconds: a dead worker's task waits that long (docs/tasks.md).")
 TASK_BROKER = env.text("TASK_BROKER", "orm")
-Q_CLUSTER = {
-    "name": "portal",
-    "workers": env.number("TASK_WORKERS", 2),
-    "queue_limit": env.number("TASK_WORKERS", 2),  # tasks fetched ahead: one per worker, each on its lease
-    "timeout": TASK_TIMEOUT,
-    "retry": TASK_RETRY,  # the lease; larger than timeout is not needed: the running worker renews it
-    "max_attempts": env.number("TASK_MAX_ATTEMPTS", 5),
-    "ack_failures": False,  # a task that raised is handed out again when its lease runs out, up to max_attempts
-    "save_limit": 1000,
-    "catch_up": False,  # a worker back after a night runs a missed schedule once
-    "poll": 0.5,  # seconds between looks at the database queue when it is empty
-    "recycle": 500,
-    "label": _("后台任务"),
-    "cache": "worker-stats",  # the cluster's status, written twice a second: kept in its own process
-}
-if TASK_BROKER == "orm":
-    Q_CLUSTER.update(orm="default", broker_class="portal.taskbroker.LeasedORM")
-elif TASK_BROKER == "redis":
-    Q_CLUSTER.update(redis=env.text("TASK_REDIS_URL") or REDIS_URL, broker_class="portal.taskbroker.LeasedRedis")
-    if not Q_CLUSTER["redis"]:
-        raise ImproperlyConfigured("TASK_BROKER=redis needs TASK_REDIS_URL or REDIS_URL (redis://host:port/db).")
-else:
-    raise ImproperlyConfigured(f"TASK_BROKER must be orm or redis, not {TASK_BROKER!r} (docs/tasks.md).")
-import warnings  # noqa: E402
+Q_CLUSTER = services.q_cluster(
+    TASK_BROKER,
+    timeout=TASK_TIMEOUT,
+    retry=TASK_RETRY,
+    workers=env.number("TASK_WORKERS", 2),
+    max_attempts=env.number("TASK_MAX_ATTEMPTS", 5),
+    redis_url=env.text("TASK_REDIS_URL") or REDIS_URL,
+    label=_("后台任务"),
+)
 
 # django-q2 warns when retry < timeout (its brokers re-hand a running task); ours renew the lease.
 warnings.filterwarnings("ignore", message="Retry and timeout are misconfigured", module="django_q.conf")
@@ -446,19 +363,11 @@ CACHES["worker-stats"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCa
 OUTBOX_CLAIM_SECONDS = env.number("OUTBOX_CLAIM_SECONDS", 300)
 
 
-def _reminder_days(name):
-    """Whole numbers of days before a due date, e.g. "3,1" (each a reminder, sent once)."""
-    words = env.words(name, "3,1")
-    if not all(word.isdigit() for word in words):
-        raise ImproperlyConfigured(f"{name} must be whole numbers of days, e.g. 3,1.")
-    return tuple(int(word) for word in words)
-
-
 # Days before a review round's due date (ReviewDeadline) when reviewers with unscored entries are
 # reminded by the hourly remind_reviewers task.
-REVIEW_REMINDER_DAYS = _reminder_days("REVIEW_REMINDER_DAYS")
+REVIEW_REMINDER_DAYS = env.days("REVIEW_REMINDER_DAYS", "3,1")
 # Days before a commentary's due date when the expert is reminded (submissions/experts: remind_experts, hourly).
-EXPERT_REMINDER_DAYS = _reminder_days("EXPERT_REMINDER_DAYS")
+EXPERT_REMINDER_DAYS = env.days("EXPERT_REMINDER_DAYS", "3,1")
 # An Excel export of more entries than this runs as a task (progress and download in the admin).
 EXPORT_ASYNC_THRESHOLD = env.number("EXPORT_ASYNC_THRESHOLD", 3000)
 BACKUP_DIR = Path(env.text("BACKUP_DIR", str(BASE_DIR / "backups")))
