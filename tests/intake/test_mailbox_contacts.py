@@ -109,3 +109,22 @@ def test_a_mailed_application_form_fills_the_choices_as_the_form_has_them():
         "lm@qljt.example.cn",
     )
     assert "不在可选项中" not in item.notes
+
+
+def test_a_mailed_old_word_form_is_converted_in_the_worker_and_read():
+    """A 申报表 saved as Word 97-2003 (.doc), as many branches still send it: LibreOffice converts it
+    where the mailbox is read (the worker), then it fills the draft like a .docx."""
+    from tests import docx_corpus_forms as forms
+    from tests.doc_samples import to_doc
+    from tests.mail_samples import attachment, with_parts
+
+    case = next(case for case in forms.ALL if case["name"] == "form4-zero")
+    raw = with_parts(b"<old-form@example.org>", [attachment(b"shenbao.doc", to_doc(forms.build(case)), b"application/msword")])
+    item = imported(raw)
+    fields = item.draft["fields"]
+    assert (fields["org_name"], fields["brand_name"], fields["contact_phone"]) == (
+        "齐鲁交通发展集团济南东收费站党支部",
+        "零距离",
+        "13805310001",
+    )
+    assert item.attachment_keys  # the document itself is kept for the editors, as sent

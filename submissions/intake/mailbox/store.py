@@ -26,6 +26,7 @@ from submissions.intake.forms.bundle import Staging
 from submissions.intake.mailbox import parse, senders
 from submissions.models import MailboxMessage
 from submissions.platform import documents, images
+from submissions.platform.documents import convert
 
 log = logging.getLogger(__name__)
 
@@ -219,15 +220,19 @@ def _read_attachments(message, draft, notes, staged, campaign):
         except ValidationError as exc:
             notes.append(exc.messages[0])
             continue
-        if checked.ext == "docx" and not word_read:
-            word_read = _word(upload, filename, draft, notes, staged, campaign)
+        if checked.ext in ("docx", "doc") and not word_read:
+            word_read = _word(upload, filename, draft, notes, staged, campaign, old=checked.ext == "doc")
         upload.seek(0)
         staged.attachment(checked)
 
 
-def _word(upload, filename, draft, notes, staged, campaign):
+def _word(upload, filename, draft, notes, staged, campaign, *, old=False):
     try:
-        practice = documents.read_practice(upload, filename)
+        if old:  # a .doc or .wps: converted by LibreOffice here, in the worker, within the reader's bounds
+            converted = convert.to_docx(upload.read())
+            practice = documents.read_practice(ContentFile(converted, name="converted.docx"), "converted.docx")
+        else:
+            practice = documents.read_practice(upload, filename)
     except documents.DocumentRefused as exc:  # a note for the editor, not a failure of the message
         notes.append(_("附件“%(name)s”未能读取：%(reason)s") % {"name": filename, "reason": exc.messages[0]})
         return False
