@@ -128,3 +128,15 @@ def test_a_mailed_old_word_form_is_converted_in_the_worker_and_read():
         "13805310001",
     )
     assert item.attachment_keys  # the document itself is kept for the editors, as sent
+
+
+def test_a_mailed_documents_pictures_open_in_the_sections_they_stood_in():
+    from submissions.intake.mailbox import editor
+    from tests import docx_corpus_forms as forms
+    from tests.mail_samples import foxmail_message
+
+    case = next(case for case in forms.ALL if case["name"] == "wps-indent-zero")  # pictures in sections 1, 2 and 3
+    item = imported(foxmail_message("<placed@example.org>", document=forms.build(case)))
+    opened = editor.initial_of(item)
+    document_photos = [(p["caption"], p["section"]) for p in opened["photos"] if p["caption"] != ""]
+    assert document_photos[:3] == [("党员志愿者在服务窗口", 1), ("支部书记讲党课", 2), ("主题党日活动现场", 3)]

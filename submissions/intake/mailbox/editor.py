@@ -18,9 +18,19 @@ def initial_of(item):
     values = {key: value for key, value in (draft.get("fields") or {}).items() if value}
     values["attachment_keys"] = " ".join(item.attachment_keys or [])
     found = {photo.upload_key: photo for photo in Photo.objects.filter(upload_key__in=item.photo_keys or [])}
-    photos = [{"key": key, "caption": found[key].caption} for key in item.photo_keys or [] if key in found]
     sections = [{"heading": heading, "body": body} for heading, body in draft.get("sections") or []]
+    placed = draft.get("photo_sections") or {}  # the document's pictures after the section they stood in
+    photos = [
+        {"key": key, "caption": found[key].caption, "section": _section(placed.get(key), sections)}
+        for key in item.photo_keys or []
+        if key in found
+    ]
     return {"form": values, "sections": sections, "photos": photos}
+
+
+def _section(number, sections):
+    """A section's number (1, 2 …) if the draft has that section, else None (the end of the article)."""
+    return number if isinstance(number, int) and 1 <= number <= len(sections) else None
 
 
 def unverified_addresses(item):

@@ -193,6 +193,7 @@ class _Staged:
         found = self.staging.photo(renditions, caption)
         if found is not None:
             self.photos.append(found)
+        return found
 
     def attachment(self, checked):
         found = self.staging.attachment(checked)
@@ -242,8 +243,12 @@ def _word(upload, filename, draft, notes, staged, campaign, *, old=False):
     draft["fields"].update({name: value for name, value in fields.items() if value})
     draft["sections"] = [list(pair) for pair in practice.sections]
     notes.extend([*practice.notices, *unmatched])
+    placed = {}  # a picture's section (its number in the document's sections), by the staged photo's key
     for photo in practice.photos:
-        staged.photo(photo.renditions, parse.clean(photo.caption))
+        found = staged.photo(photo.renditions, parse.clean(photo.caption))
+        if found is not None and photo.section:
+            placed[found.upload_key] = photo.section
+    draft["photo_sections"] = placed
     return True
 
 
