@@ -114,7 +114,13 @@ LIBREOFFICE_CASES = [
     _case(f"libreoffice-{source['name']}", source["practice"], "libreoffice", source=source)
     for source in (corpus.CASES[0], corpus.CASES[2], FORM_CASES[0], FORM_CASES[4], OTHER_CASES[0])
 ]
-ALL = [*SOURCES, *LIBREOFFICE_CASES]
+# Saved as Word 97-2003 (.doc), then turned back into .docx by the portal's own converter
+# (submissions/platform/documents/convert.py, LibreOffice in its cage), as an uploaded .doc is.
+DOC_CASES = [
+    _case(f"doc-{source['name']}", source["practice"], "doc", source=source)
+    for source in (corpus.CASES[0], FORM_CASES[4], FORM_CASES[8], OTHER_CASES[0])
+]
+ALL = [*SOURCES, *LIBREOFFICE_CASES, *DOC_CASES]
 
 
 def build(case):
@@ -349,3 +355,11 @@ def libreoffice(documents):
             env=env,
         )
         return [(root / "out" / name.name).read_bytes() for name in names]
+
+
+def through_doc(documents):
+    """The documents saved as .doc (tests/doc_samples.py) and converted back by the portal's converter."""
+    from submissions.platform.documents import convert
+    from tests.doc_samples import to_doc
+
+    return [convert.to_docx(to_doc(data)) for data in documents]

@@ -20,10 +20,20 @@ def libreoffice_saved():
     return {case["name"]: data for case, data in zip(cases, converted, strict=True)}
 
 
+@pytest.fixture(scope="module")
+def doc_saved():
+    """The .doc cases: saved as Word 97-2003 and converted back as an upload is: {name: bytes}."""
+    cases = forms.DOC_CASES
+    converted = forms.through_doc([forms.build(case["source"]) for case in cases])
+    return {case["name"]: data for case, data in zip(cases, converted, strict=True)}
+
+
 @pytest.mark.parametrize("case", forms.ALL, ids=[case["name"] for case in forms.ALL])
 def test_corpus_document_is_read_exactly(case, request):
     if case["style"] == "libreoffice":
         data = request.getfixturevalue("libreoffice_saved")[case["name"]]
+    elif case["style"] == "doc":
+        data = request.getfixturevalue("doc_saved")[case["name"]]
     else:
         data = forms.build(case)
     practice = documents.read_practice(corpus.as_upload(data))
@@ -48,7 +58,19 @@ def test_corpus_has_every_style():
     ]:
         assert wanted in styles
     every = {case["style"] for case in forms.ALL}
-    assert {"bold", "wps", "wps-named", "inline", "form2", "form4", "form-merged", "wps-indent", "mixed", "libreoffice"} <= every
+    assert {
+        "bold",
+        "wps",
+        "wps-named",
+        "inline",
+        "form2",
+        "form4",
+        "form-merged",
+        "wps-indent",
+        "mixed",
+        "libreoffice",
+        "doc",
+    } <= every
 
 
 def test_a_table_stays_in_its_section_as_text():
