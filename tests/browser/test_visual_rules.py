@@ -40,6 +40,8 @@ NOT_PAGES = {
     "submit": "redirect to calls:submit",
     "calls:current": "redirect to calls:detail",
     "calls:staged_photo": "image",
+    "calls:form_docx": "the 申报表, a Word file",
+    "calls:import_status": "JSON (an old .doc's conversion, for the form's script)",
     "track:edit": "same form as calls:submit (templates/track, signed token)",
     "track:withdraw": "POST-only confirmation step of track:detail",
     "interview:pick": "POST-only",

@@ -176,6 +176,8 @@ def test_the_column_reads_the_replica_a_writer_the_primary_and_the_primary_when_
     replica.stop(remove=False)
     try:
         fourth = writer.publish(lead := f"四篇{uuid.uuid4().hex[:8]}")
+        # For PIN_SECONDS after a change pages are rendered from the primary (pagecache → dbrouter.changed).
+        time.sleep(PIN_SECONDS + 0.5)
         started = time.monotonic()
         for path in (
             f"/showcase/{fourth}/",
