@@ -185,8 +185,8 @@ class PageWatch:
         self.errors.append(f"failed: {request.url} {request.failure}")
 
 
-def _page(browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+def _page(browser, width, height, **options):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **options)
     page = context.new_page()
     page.set_default_timeout(15000)
     page.watch = PageWatch(page)
@@ -197,6 +197,14 @@ def _page(browser, width, height):
 def phone_page(browser, live_server):
     """A page at phone width (375 px)."""
     context, page = _page(browser, 375, 740)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page_without_script(browser, live_server):
+    """A page at phone width with JavaScript off (what the forms must still do without their scripts)."""
+    context, page = _page(browser, 375, 740, java_script_enabled=False)
     yield page
     context.close()
 

@@ -13,13 +13,14 @@ Debian package postgresql-15); they refuse to run as root, so everything runs as
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg2
+
+from tests.processes import free_port
 
 BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 USER = "postgres"
@@ -37,12 +38,6 @@ fsync = off
 synchronous_commit = off
 log_min_messages = warning
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _run(*command, timeout=TIMEOUT):

@@ -10,7 +10,6 @@ Every wait is bounded; `stop()` ends the process and removes the folder.
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import psycopg2
 
+from tests.processes import end, free_port
+
 # The PostgreSQL server behind it when the run's own database is SQLite (CI always has this one).
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
@@ -27,10 +28,7 @@ BINARY = os.environ.get("PGBOUNCER", "/usr/sbin/pgbouncer")
 RUN_AS = "postgres"
 
 
-def loopback_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+loopback_port = free_port
 
 
 def postgres_server():
@@ -170,13 +168,7 @@ class PgBouncer:
     def _end(self):
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        end(self.process)
         self.process = None
 
     def stop(self):

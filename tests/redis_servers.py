@@ -13,7 +13,6 @@ No persistence (no RDB, no AOF): these servers hold test data only. Debian's pac
 
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,15 +20,11 @@ from pathlib import Path
 
 import redis
 
+from tests.processes import end, free_port
+
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
 START_SECONDS = 10
-
-
-def free_port():
-    """A loopback port nothing listens on now (the kernel's choice for port 0)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(check, seconds, what):
@@ -92,13 +87,7 @@ class RedisProcess:
             self.process.wait(timeout=10)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        end(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

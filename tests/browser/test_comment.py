@@ -20,11 +20,10 @@ def _write(page, body):
     _send(page)
 
 
-def test_a_reader_without_script_sends_twice_and_keeps_the_text(browser, live_server, settings):
+def test_a_reader_without_script_sends_twice_and_keeps_the_text(phone_page_without_script, live_server, settings):
+    page = phone_page_without_script
     settings.FORM_MIN_SECONDS = 0
     article = published_showcase()
-    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN", java_script_enabled=False)
-    page = context.new_page()
     page.goto(live_server.url + article.get_absolute_url())
     _write(page, "没有脚本也能留言。")
     assert "请再点一次“提交评论”" in page.content() and not Comment.objects.exists()
@@ -32,7 +31,6 @@ def test_a_reader_without_script_sends_twice_and_keeps_the_text(browser, live_se
     _send(page)
     assert "审核通过后将显示" in page.content()
     assert Comment.objects.get().body == "没有脚本也能留言。"
-    context.close()
 
 
 def test_a_reader_whose_token_does_not_arrive_keeps_the_text(phone_page, live_server, settings):

@@ -67,20 +67,16 @@ def test_phone_imports_an_old_doc_through_the_worker_and_submits(phone_page, liv
     assert page.watch.errors == [], page.watch.errors
 
 
-def test_a_doc_that_fails_to_convert_says_so_under_the_field_without_javascript(browser, live_server, settings):
+def test_a_doc_that_fails_to_convert_says_so_under_the_field_without_javascript(phone_page_without_script, live_server, settings):
+    page = phone_page_without_script
     settings.FORM_MIN_SECONDS = 0
     RegionFactory()
     campaign = CampaignFactory()
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False, locale="zh-CN")
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/call/{campaign.slug}/submit/")
-        page.fill("#id_org_name", "我填的单位")
-        fake = {"name": "做法.doc", "mimeType": "application/msword", "buffer": b"{\\rtf1\\ansi hello}"}
-        page.set_input_files("#id_import-document", files=[fake])
-        page.click("[data-import-button]")
-        page.wait_for_selector("#id_import-document.is-invalid")
-        assert "这是 RTF 格式的文件" in page.locator("#word-import").inner_text()
-        assert page.input_value("#id_org_name") == "我填的单位"
-    finally:
-        context.close()
+    page.goto(f"{live_server.url}/call/{campaign.slug}/submit/")
+    page.fill("#id_org_name", "我填的单位")
+    fake = {"name": "做法.doc", "mimeType": "application/msword", "buffer": b"{\\rtf1\\ansi hello}"}
+    page.set_input_files("#id_import-document", files=[fake])
+    page.click("[data-import-button]")
+    page.wait_for_selector("#id_import-document.is-invalid")
+    assert "这是 RTF 格式的文件" in page.locator("#word-import").inner_text()
+    assert page.input_value("#id_org_name") == "我填的单位"

@@ -70,21 +70,17 @@ def test_phone_imports_a_word_document_corrects_it_and_submits(phone_page, live_
     assert page.watch.errors == [], page.watch.errors
 
 
-def test_import_works_without_javascript(browser, live_server, settings):
+def test_import_works_without_javascript(phone_page_without_script, live_server, settings):
+    page = phone_page_without_script
     settings.FORM_MIN_SECONDS = 0
     RegionFactory()
     campaign = CampaignFactory()
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False, locale="zh-CN")
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/call/{campaign.slug}/submit/")
-        page.set_input_files(
-            "#id_import-document",
-            files=[{"name": "a.docx", "mimeType": "application/octet-stream", "buffer": corpus.build(corpus.CASES[2])}],
-        )
-        page.click("[data-import-button]")
-        page.wait_for_selector("[data-import-done]")
-        assert page.input_value("#id_org_name") == "潍坊市寿光市三元朱村党支部"
-        assert page.input_value("#id_sections-0-heading") == "支部带头闯新路"
-    finally:
-        context.close()
+    page.goto(f"{live_server.url}/call/{campaign.slug}/submit/")
+    page.set_input_files(
+        "#id_import-document",
+        files=[{"name": "a.docx", "mimeType": "application/octet-stream", "buffer": corpus.build(corpus.CASES[2])}],
+    )
+    page.click("[data-import-button]")
+    page.wait_for_selector("[data-import-done]")
+    assert page.input_value("#id_org_name") == "潍坊市寿光市三元朱村党支部"
+    assert page.input_value("#id_sections-0-heading") == "支部带头闯新路"
