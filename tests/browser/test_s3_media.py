@@ -126,4 +126,5 @@ def test_an_article_s_photos_load_from_the_bucket_under_the_csp(desktop_page, li
 
     assert len(seen[f"/showcase/{article.slug}/"]) >= 3  # the article's three photos
     assert seen["/showcase/"] and seen["/"]  # the column's and the home page's cover thumbnails
-    assert from_store and all(status == 200 for status, _ in from_store), from_store
+    # 200, or 304 when Chromium revalidates a photo it fetched on the page before: never an error
+    assert from_store and all(status in (200, 304) for status, _ in from_store), sorted({status for status, _ in from_store})
