@@ -12,6 +12,7 @@ core imports no area. At the end of ready(), check() makes sure every declared e
 exactly one handler.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +29,7 @@ from submissions.workflow.objections import OBJECTION
 from submissions.workflow.public_notice import NOTICE
 
 A = ARTICLE.choices
+log = logging.getLogger(__name__)
 
 MAIL = "mail"
 CACHE = "cache"
@@ -45,6 +47,13 @@ BRAND = "brand"
 class When:
     in_transaction: bool
     why: str
+    guarded: bool = False  # in a savepoint of its own: if it fails, its rows go and the move stands
+
+
+# The mails: the outbox rows are written with the move, so a process that dies after the commit
+# cannot leave a stored move without its mail (the cluster test found a receipt never sent); a
+# failing template rolls back its own savepoint only, and the sending is queued once committed.
+MAIL_WHY = "the outbox is written with the move, in a savepoint: a failing template never undoes the move"
 
 
 # Each effect, in the order a move runs them: when, and why then.
@@ -56,12 +65,12 @@ WHEN = {
         "only marks the entry or article; the job is queued after commit, once per transaction with its text edits",
     ),
     BRAND: When(True, "the brand's row is made with the publication: committed or rolled back with the move"),
-    MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
+    MAIL: When(True, MAIL_WHY, guarded=True),
     PUBLIC_MEDIA: When(False, "files on disk: never linked for a publish that is rolled back"),
     CERTIFICATE_PDF: When(False, "queued for the worker: a PDF is rendered and signed only for an issue that committed"),
-    OBJECTION_MAIL: When(False, "the outbox is written once the answer is certain; a failing template never undoes it"),
-    INTERVIEW_MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
-    COMMENTARY_MAIL: When(False, "the outbox is written once the move is certain; a failing template never undoes it"),
+    OBJECTION_MAIL: When(True, MAIL_WHY, guarded=True),
+    INTERVIEW_MAIL: When(True, MAIL_WHY, guarded=True),
+    COMMENTARY_MAIL: When(True, MAIL_WHY, guarded=True),
 }
 # What each effect does, for docs/workflow.md.
 DOES = {
@@ -154,11 +163,23 @@ def check():
 def run(machine, change):
     """Run the effects of the move `change` records: each once, now or once the transaction commits."""
     for name in EFFECTS[machine.name, change.from_status, change.to_status]:
-        func = _handlers[name]
-        if WHEN[name].in_transaction:
+        func, when = _handlers[name], WHEN[name]
+        if when.guarded:
+            _guarded(name, func, change)
+        elif when.in_transaction:
             func(change)
         else:
             transaction.on_commit(lambda func=func: func(change))
+
+
+def _guarded(name, func, change):
+    try:
+        with transaction.atomic():  # a savepoint: what the effect wrote goes if it fails, the move stays
+            func(change)
+    except Exception:
+        log.exception(
+            "workflow effect %s failed for %s %s → %s; the move stands", name, change.pk, change.from_status, change.to_status
+        )
 
 
 # The handlers of the platform and of the workflow itself; an area's are registered from ready().

@@ -124,12 +124,15 @@ def test_a_return_sends_one_mail_and_nothing_else(calls, django_capture_on_commi
     assert calls == {"cache": [], "search": [], "public_media": [], "overlap": []}
 
 
-def test_mail_waits_for_the_commit_and_a_rolled_back_move_sends_none(calls, django_capture_on_commit_callbacks, editor):
+def test_mail_is_written_with_the_move_and_a_rolled_back_move_writes_none(calls, django_capture_on_commit_callbacks, editor):
+    """The outbox row is written in the move's transaction (a process dying after the commit cannot
+    leave the move without its mail); sending it waits for the commit."""
     entry = submission_in(S.FIRST_REVIEW)
     sent = OutboxMessage.objects.count()
     with django_capture_on_commit_callbacks(execute=False) as waiting:
         workflow.transition(entry, S.RETURNED, actor=editor, message="请补充照片。")
-    assert OutboxMessage.objects.count() == sent and len(waiting) == 1  # queued only once committed
+        assert OutboxMessage.objects.count() == sent + 1  # before the commit
+    assert len(waiting) == 1  # the sending, queued once committed
 
     class Undone(Exception):
         pass
@@ -140,6 +143,21 @@ def test_mail_waits_for_the_commit_and_a_rolled_back_move_sends_none(calls, djan
         workflow.transition(entry, S.RETURNED, actor=editor, message="请补充照片。")
         raise Undone
     assert OutboxMessage.objects.count() == sent
+
+
+def test_a_failing_mail_never_undoes_the_move(calls, django_capture_on_commit_callbacks, editor, monkeypatch, caplog):
+    def broken(change):
+        OutboxMessage.objects.create(event="returned", to="half@example.com", subject="半封", body="")
+        raise ValueError("a template that does not render")
+
+    monkeypatch.setattr(effects.notices, "moved", broken)
+    entry = submission_in(S.FIRST_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(entry, S.RETURNED, actor=editor, message="请补充照片。")
+    entry.refresh_from_db()
+    assert entry.status == S.RETURNED
+    assert not OutboxMessage.objects.filter(to="half@example.com").exists()  # its savepoint rolled back
+    assert "workflow effect mail failed" in caplog.text
 
 
 def test_the_cache_is_bumped_inside_the_transaction(calls, django_capture_on_commit_callbacks, chief):
