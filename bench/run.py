@@ -10,7 +10,21 @@ import sys
 import time
 import traceback
 
-from bench import admin_list, common, documents_hostile, growth, load, nginx_run, overlap, pages, phones, photos, search, vote
+from bench import (
+    admin_list,
+    capacity,
+    common,
+    documents_hostile,
+    growth,
+    load,
+    nginx_run,
+    overlap,
+    pages,
+    phones,
+    photos,
+    search,
+    vote,
+)
 from bench import bytes as page_bytes
 from bench import documents as word_documents
 from bench.common import machine, table, write_results
@@ -26,6 +40,7 @@ BENCHMARKS = {
     "growth": growth,
     "overlap": overlap,
     "documents_hostile": documents_hostile,  # the hostile Word set, by name: about a minute
+    "capacity": capacity,  # docs/deploy.md's capacity table: posts per core, connections, queue polls (by name: ~4 min)
     "documents": word_documents,  # Word import: corpus accuracy, time and peak memory per style, a 20-page read (by name: ~2 min)
     "vote": vote,  # the public vote: votes/s against the floor, the page at 10 and 10,000 voters (by name: ~15 s)
     "phones": phones,  # the entry form on a throttled phone, today's and the new (by name: ~2 min quick, ~16 min full)
