@@ -9,6 +9,7 @@ from submissions.models import Status, Submission
 from tests import doc_samples
 from tests import docx_corpus as corpus
 from tests.browser import campaign_steps as steps
+from tests.browser import word_steps
 from tests.factories import CampaignFactory, RegionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,15 +50,7 @@ def test_phone_imports_an_old_doc_through_the_worker_and_submits(phone_page, liv
     assert page.locator("img[data-uploaded]").count() == 4
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
-    page.select_option("#id_org_type", "branch")
-    page.select_option("#id_sector", "rural")
-    page.select_option("#id_region", label="济南")
-    page.fill("#id_contact_email", "lisi@example.com")
-    page.check("#id_kind_0")
-    page.fill("#id_brand_idea", "支部带头，党员示范，群众致富。")
-    page.check("#id_consent")
-    page.click("button[value=submit]")
-    page.wait_for_url("**/receipt/")
+    word_steps.complete_and_submit(page)
     entry = Submission.objects.get()
     assert entry.status == Status.SUBMITTED
     assert entry.org_name == "潍坊市寿光市三元朱村党支部"

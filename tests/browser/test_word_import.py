@@ -5,6 +5,7 @@ import pytest
 
 from submissions.models import Status, Submission
 from tests import docx_corpus as corpus
+from tests.browser import word_steps
 from tests.factories import CampaignFactory, RegionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,16 +41,8 @@ def test_phone_imports_a_word_document_corrects_it_and_submits(phone_page, live_
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.fill("#id_brand_slogan", "党建强村，蔬菜富民，共同富裕")  # the submitter corrects one field
-    page.select_option("#id_org_type", "branch")
-    page.select_option("#id_sector", "rural")
-    page.select_option("#id_region", label="济南")
     page.fill("#id_contact_phone", "13812345678")
-    page.fill("#id_contact_email", "lisi@example.com")
-    page.check("#id_kind_0")
-    page.fill("#id_brand_idea", "支部带头，党员示范，群众致富。")
-    page.check("#id_consent")
-    page.click("button[value=submit]")
-    page.wait_for_url("**/receipt/")
+    word_steps.complete_and_submit(page)
     entry = Submission.objects.get()
     assert entry.status == Status.SUBMITTED
     assert entry.brand_slogan == "党建强村，蔬菜富民，共同富裕"

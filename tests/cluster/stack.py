@@ -24,7 +24,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
 import boto3
@@ -66,19 +65,7 @@ class AppNode(Server):
     """tests/platform/test_multiprocess.Server (production gunicorn, its own id on /_test/whoami),
     in a process group of its own: kill() is a machine's sudden death, workers and all."""
 
-    def start(self):
-        self.port = free_port(PORTS)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.id = uuid.uuid4().hex
-        self.log = open(Path(self.env["MEDIA_ROOT"]).parent / f"gunicorn-{self.port}.log", "w+")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
-            cwd=ROOT,
-            env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "TEST_SERVER_ID": self.id},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    own_group = True
 
     def kill(self):
         kill_group(self.process)

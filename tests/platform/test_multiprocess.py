@@ -54,6 +54,8 @@ def database_url(tmp_path_factory):
 
 
 class Server:
+    own_group = False  # a process group of its own: kill the whole group as a machine dies
+
     def __init__(self, env):
         self.env = env
         self.start()
@@ -69,6 +71,7 @@ class Server:
             env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "TEST_SERVER_ID": self.id},
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=self.own_group,
         )
 
     def wait(self, attempts=3):
