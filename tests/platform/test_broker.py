@@ -179,8 +179,14 @@ def test_thirty_mails_and_a_worker_killed_mid_batch_each_delivered_once(shared_d
     sent_before = len(mails(folder))
     assert 3 <= sent_before < count
     rescuer = Worker(url, folder, "rescuer", MAIL_DELAY="0.05", **leases)
+    client = server.client()
+
+    def drained():  # every task done, the dead worker's too once its 10 s lease ran out: none waiting, none leased
+        return client.hlen("django_q:portal:payloads") == 0 and client.zcard("django_q:portal:leases") == 0
+
     try:
         wait_for(lambda: len(mails(folder)) >= count, [rescuer], seconds=90, what="the other messages")
+        wait_for(drained, [rescuer], seconds=60, what="the queue's draining")
         time.sleep(3)  # anything sent twice would have arrived by now
     finally:
         assert rescuer.stop() == 0
@@ -188,5 +194,4 @@ def test_thirty_mails_and_a_worker_killed_mid_batch_each_delivered_once(shared_d
     assert sent == sorted(f"person{index}@example.com" for index in range(count))  # each once
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
     assert OutboxMessage.objects.get(pk=held[-1]).attempts == 2  # the one the kill interrupted: claimed again
-    client = server.client()
-    assert client.hlen("django_q:portal:payloads") == 0 and client.zcard("django_q:portal:leases") == 0
+    assert drained()
