@@ -1,6 +1,9 @@
-"""Resource limits for a child process (the Word sandbox, ffmpeg), set between fork and exec."""
+"""Resource limits for a child process (the Word sandbox, LibreOffice, ffmpeg), set between fork and
+exec, and the end of one that runs in a process group of its own."""
 
+import os
 import resource
+import signal
 
 
 def lower(which, soft, hard):
@@ -11,3 +14,12 @@ def lower(which, soft, hard):
         hard = min(hard, current)
         soft = min(soft, hard)
     resource.setrlimit(which, (soft, hard))
+
+
+def kill_group(process):
+    """SIGKILL the child's whole process group (what it started goes with it), then reap the child."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()

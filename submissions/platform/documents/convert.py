@@ -28,7 +28,6 @@ fresh profile included) with ~210 MB resident; it needs 450-600 MB of address sp
 """
 
 import logging
-import os
 import shutil
 import signal
 import subprocess
@@ -43,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from submissions.platform.documents import sandbox
 from submissions.platform.documents.guard import MAX_BYTES, DocumentRefused
+from submissions.platform.rlimits import kill_group
 
 log = logging.getLogger(__name__)
 
@@ -186,22 +186,14 @@ def _run(cmd, workdir, ceilings):
         except subprocess.TimeoutExpired:
             failure = "time"
         except BaseException:  # e.g. the task's own timeout while we wait: LibreOffice goes too
-            _kill_group(process)
+            kill_group(process)
             raise
-        _kill_group(process)  # whatever it left behind (oosplash's soffice.bin) goes with it
+        kill_group(process)  # whatever it left behind (oosplash's soffice.bin) goes with it
     code = process.returncode
     if not failure and code is not None and code < 0 and -code in (signal.SIGXCPU, signal.SIGKILL):
         failure = "cpu"
     detail = f"exit {code}: " + (workdir / "log.txt").read_bytes()[-2000:].decode("utf-8", "replace")
     return failure, detail, time.monotonic() - started
-
-
-def _kill_group(process):
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
 
 
 def _refusal(failure):

@@ -35,7 +35,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from submissions.platform.rlimits import lower
+from submissions.platform.rlimits import kill_group, lower
 
 PATH = "/usr/local/bin:/usr/bin:/bin"
 STDERR_KEPT = 64 * 1024
@@ -174,7 +174,7 @@ def run(argv, *, seconds, memory_mb, cpu_seconds, max_file_bytes, pass_fds=(), c
             ended = "time"
         finally:  # also when the wait is interrupted (a task's own timeout): the child goes too
             if child.returncode is None:
-                _kill(child)
+                kill_group(child)
         out.seek(0)
         err.seek(0)
         stdout = out.read(stdout_limit + 1)
@@ -197,14 +197,6 @@ def _why(code, stderr):
     if _ALLOCATION.search(stderr):
         return "memory"
     return ""  # it failed by itself: the caller reads stderr
-
-
-def _kill(child):
-    try:
-        os.killpg(child.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    child.wait()
 
 
 def _environment():
