@@ -60,13 +60,43 @@ def fill_form(page):
     page.fill("#id_sections-0-body", "一是……二是……")
 
 
+ADD_PHOTO = "[data-formset=photos] [data-add]"
+
+
+def note_the_add_button_at_each_choice(page):
+    """Where the add button is at the moment a photo is chosen (its preview made, the picture not
+    yet decoded: a blob's load is never synchronous)."""
+    page.evaluate(
+        """(selector) => {
+        window.__addTops = [];
+        document.addEventListener("change", (event) => {
+          if (event.target.type === "file") window.__addTops.push(document.querySelector(selector).getBoundingClientRect().top + window.scrollY);
+        });
+      }""",
+        ADD_PHOTO,
+    )
+
+
+def add_button_top_once_the_preview_shows(page, index):
+    page.wait_for_function(
+        "(id) => { const img = document.getElementById(id).closest('[data-item]').querySelector('[data-preview]');"
+        " return img && img.complete && img.naturalWidth > 0; }",
+        arg=f"id_photos-{index}-image",
+    )
+    return page.eval_on_selector(ADD_PHOTO, "b => b.getBoundingClientRect().top + window.scrollY")
+
+
 def choose_photos(page, photos):
+    note_the_add_button_at_each_choice(page)
     for index, data in enumerate(photos):
         if index >= 3:  # three blank slots on the page; more are added with the button
-            page.click("[data-formset=photos] [data-add]")
+            page.click(ADD_PHOTO)
         page.set_input_files(
             f"#id_photos-{index}-image", files=[{"name": f"IMG_{index}.jpg", "mimeType": "image/jpeg", "buffer": data}]
         )
+        # The decoded preview moves nothing: a tap on "add" lands where the button was seen.
+        at_choice = page.evaluate("window.__addTops.at(-1)")
+        assert add_button_top_once_the_preview_shows(page, index) == at_choice, index
         page.fill(f"#id_photos-{index}-caption", f"活动照片{index + 1}")
     page.check("#id_consent")
     page.wait_for_function("() => !window.portalPhotoShrink.busy()", timeout=30000)
