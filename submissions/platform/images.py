@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageFile, ImageOps
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -25,6 +26,7 @@ MASTER_EDGE = 2560  # longest edge kept for print and the Word export
 DISPLAY_WIDTH = 1080
 THUMB_SIZE = (480, 360)
 JPEG_QUALITY = 85
+TOO_MUCH_MEMORY = gettext_lazy("图片过大，处理所需的内存超出限制，请缩小后再上传。")
 
 # Pillow's own guard stays on, set above ours so that ours speaks first with a clear message.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS * 2
@@ -94,6 +96,8 @@ def open_checked(upload, *, reduce_to=None):
         image.load()  # decode every pixel: a truncated file fails here
     except Image.DecompressionBombError:
         _reject(_("图片像素过大（超过 4000 万像素），请缩小后再上传。"))
+    except MemoryError:  # under a process's memory ceiling (the Word reader's sandbox): not damage
+        _reject(TOO_MUCH_MEMORY)
     except Exception:
         _reject(_("图片文件已损坏或不完整，请重新上传。"))
     return image
@@ -178,6 +182,9 @@ def make_renditions(upload, *, reduced_decode=True):
     orientation = _orientation(image)
     try:
         clean = _pixels_only(image)
+    except MemoryError:
+        image.close()
+        _reject(TOO_MUCH_MEMORY)
     except Exception:  # an exotic pixel mode or a broken block: refuse rather than fail
         image.close()
         _reject(_("图片文件已损坏或不完整，请重新上传。"))

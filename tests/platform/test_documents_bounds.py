@@ -175,7 +175,7 @@ def test_a_picture_past_the_memory_ceiling_is_left_out_and_the_document_read():
     a JPEG that large is decoded at half its size (30 MB, platform/images.py), close to this ceiling."""
     practice = documents.read_practice(corpus.as_upload(hostile.with_picture(hostile.gradient_png((8000, 5000)))))
     assert practice.photos == []
-    assert len(practice.notices) == 1 and practice.notices[0].startswith("文档中的第 1 张图片未导入：")
+    assert practice.notices == ["文档中的第 1 张图片未导入：图片过大，处理所需的内存超出限制，请缩小后再上传。"]
     assert practice.get("org_name") == "青岛港集团前湾集装箱码头有限公司党委"
 
 

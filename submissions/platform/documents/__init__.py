@@ -192,7 +192,7 @@ def _renditions(blob, number):
     except ValidationError:
         raise
     except MemoryError:
-        raise ValidationError(_("图片过大，处理所需的内存超出限制，请缩小后再上传。")) from None
+        raise ValidationError(images.TOO_MUCH_MEMORY) from None
     except Exception:  # a picture Pillow fails on past the checks: this picture only
         log.warning("a picture in a Word document could not be processed", exc_info=True)
         raise ValidationError(_("图片文件已损坏或不完整，请重新上传。")) from None
