@@ -6,7 +6,9 @@ a request as a *replica read* when all of these hold:
 - it is a GET or HEAD of one of REPLICA_VIEWS: the column's list (and its search), article, print and
   poster pages, feed and sitemaps, the home page, the brand and expert public pages;
 - the client is not pinned to the primary: a client that posted anything (any method but GET, HEAD,
-  OPTIONS, TRACE), or whose request wrote a row of the portal's own tables, gets a signed cookie
+  OPTIONS, TRACE), or whose request wrote a row of the portal's own tables (an INSERT, UPDATE or
+  DELETE sent to the primary, WriteWatch; asking for the write database, as get_or_create does to
+  read, is not a write), gets a signed cookie
   (PIN_COOKIE) good for REPLICA_PIN_SECONDS, and reads the primary while it holds one, so a
   submitter sees their own receipt and an editor who has just published sees the article;
 - no public page changed in the last REPLICA_PIN_SECONDS (changed(), called where the public pages'
@@ -27,6 +29,7 @@ nothing is added to any page.
 
 import contextvars
 import logging
+import re
 import threading
 import time
 
@@ -65,6 +68,8 @@ NO_PIN_VIEWS = frozenset({"showcase:read"})
 # Apps whose tables a replica read may read there; any other (sessions, the cache table, axes, the
 # task queue) is read from the primary, where it was just written.
 REPLICA_APPS = frozenset({"submissions"})
+# A statement that writes a row, and the table it writes (Django quotes table names on both engines).
+WRITE_STATEMENT = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(\w+)"', re.IGNORECASE)
 # PostgreSQL's SQLSTATE for a standby query cancelled by a conflict with recovery (serialization_failure).
 RECOVERY_CONFLICT = "40001"
 # The time (time.time()) until which pages are rendered from the primary: the last public change's, plus REPLICA_PIN_SECONDS.
@@ -82,7 +87,7 @@ class _Request:
         self.replica = False  # this request's reads of REPLICA_APPS may go to the replica
         self.checked = False  # the replica's connection was checked in this request
         self.used = False  # a query was sent to the replica
-        self.wrote = False  # a row of REPLICA_APPS was written
+        self.wrote = False  # a row of REPLICA_APPS' tables was written
         self.no_pin = False
 
 
@@ -195,9 +200,6 @@ class ReplicaRouter:
     def db_for_write(self, model, **hints):
         if not self.enabled:
             return None
-        state = _current.get()
-        if state is not None and model._meta.app_label in REPLICA_APPS:
-            state.wrote = True
         return PRIMARY  # never the replica, even for an instance read from it
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -207,6 +209,21 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return False if db == REPLICA else None
+
+
+class WriteWatch:
+    """An execute wrapper on the primary's connection for one request: notes a statement that writes
+    a table of REPLICA_APPS (which a replica read could read a moment later, stale)."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.state.wrote:
+            match = WRITE_STATEMENT.match(sql)
+            if match and match.group(1).split("_", 1)[0] in REPLICA_APPS:
+                self.state.wrote = True
+        return execute(sql, params, many, context)
 
 
 def pinned(request):
@@ -243,7 +260,8 @@ class ReplicaMiddleware:
         state = _Request()
         token = _current.set(state)
         try:
-            response = self.get_response(request)
+            with connections[PRIMARY].execute_wrapper(WriteWatch(state)):
+                response = self.get_response(request)
         finally:
             _current.reset(token)
         if (state.wrote or request.method not in SAFE_METHODS) and not state.no_pin:

@@ -9,13 +9,14 @@ from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
+from django.utils import timezone
 
 from portal import dbrouter
-from submissions.models import Showcase
+from submissions.models import Showcase, SiteSettings
 
 PIN_SECONDS = 3
 RETRY_SECONDS = 2
@@ -56,7 +57,7 @@ class FakeConnection:
 def replica(monkeypatch, settings):
     """A configured replica whose connection is a FakeConnection; the process's health reset."""
     fake = FakeConnection()
-    monkeypatch.setattr(dbrouter, "connections", {dbrouter.REPLICA: fake})
+    monkeypatch.setattr(dbrouter, "connections", {dbrouter.REPLICA: fake, dbrouter.PRIMARY: connections["default"]})
     monkeypatch.setattr(dbrouter, "configured", lambda: True)
     monkeypatch.setattr(dbrouter, "health", dbrouter._Health())
     settings.REPLICA_PIN_SECONDS = PIN_SECONDS
@@ -159,11 +160,33 @@ def test_a_forged_or_foreign_pin_is_ignored(replica):
     assert serve("GET", "/showcase/", cookies={dbrouter.PIN_COOKIE: other})[1] == "replica"
 
 
+def write_the_site_settings(_router):
+    SiteSettings.objects.filter(pk=1).update(site_name="改过的名称")
+
+
+def write_a_session(_router):
+    Session.objects.create(session_key="k" * 32, session_data="", expire_date=timezone.now())
+
+
+@pytest.mark.django_db
 def test_a_get_that_wrote_pins_and_the_reading_beacon_does_not(replica):
-    assert pin_of(serve("GET", "/track/", view=lambda router: router.db_for_write(Showcase))[0]) is not None
+    SiteSettings.load()
+    assert pin_of(serve("GET", "/track/", view=write_the_site_settings)[0]) is not None
     # A write of a table that is never read from the replica (a session) pins nobody.
-    assert pin_of(serve("GET", "/showcase/", view=lambda router: router.db_for_write(Session))[0]) is None
-    assert pin_of(serve("POST", "/showcase/some-article/read/", view=lambda router: router.db_for_write(Showcase))[0]) is None
+    assert pin_of(serve("GET", "/showcase/", view=write_a_session)[0]) is None
+    assert pin_of(serve("POST", "/showcase/some-article/read/", view=write_the_site_settings)[0]) is None
+
+
+@pytest.mark.django_db
+def test_a_get_that_only_asked_for_the_write_database_pins_nobody(replica, settings):
+    """get_or_create reads on the write database (the site's settings, on a cold cache, on any page):
+    a read, so the reader stays on the replica."""
+    settings.DATABASE_ROUTERS = ["portal.dbrouter.ReplicaRouter"]
+    SiteSettings.load()
+    cache.clear()
+    response, read = serve("GET", "/showcase/", view=lambda _router: SiteSettings.load())
+    assert read == "replica" and pin_of(response) is None
+    assert SiteSettings.objects.count() == 1
 
 
 def test_writes_and_migrations_only_on_the_primary(replica):
