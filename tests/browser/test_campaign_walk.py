@@ -27,6 +27,7 @@ from submissions.workflow import public_notice
 from tests.browser import campaign_steps as steps
 from tests.browser.admin import login
 from tests.browser.campaign_steps import S
+from tests.browser.receipt import wait_for_receipt
 from tests.browser.test_submit import fill_entry, photo_file
 from tests.factories import RegionFactory, SubmissionFactory
 from tests.notice.helpers import AFTER, DURING
@@ -82,7 +83,7 @@ def test_a_campaign_walked_from_entry_to_a_verified_certificate(
     person.fill("#id_photos-0-caption", "主题党日活动")
     person.check("#id_consent")
     person.click("button[value=submit]")
-    person.wait_for_url("**/receipt/")
+    wait_for_receipt(person)
     entry = Submission.objects.get(reference=person.locator("[data-reference]").inner_text())
     assert (entry.status, entry.body) == (S.SUBMITTED, body)  # its city's body has it
     assert person.evaluate("document.documentElement.scrollWidth") <= 375

@@ -4,6 +4,7 @@ without uploading again, the receipt and the tracking page; and what is typed su
 import pytest
 
 from submissions.models import Status, Submission
+from tests.browser.receipt import wait_for_receipt
 from tests.factories import CampaignFactory, RegionFactory
 from tests.submit_data import image_bytes
 
@@ -87,7 +88,7 @@ def test_phone_fills_the_whole_form_corrects_a_mistake_without_reuploading_and_g
 
     page.fill("#id_contact_phone", "13812345678")
     page.click("button[value=submit]")
-    page.wait_for_url("**/receipt/")
+    wait_for_receipt(page)
     entry = Submission.objects.get()
     assert page.locator("[data-reference]").inner_text() == entry.reference
     assert entry.status == Status.SUBMITTED

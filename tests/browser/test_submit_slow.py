@@ -12,6 +12,7 @@ from PIL import Image
 
 from submissions.models import Photo, Status, Submission
 from submissions.platform import images
+from tests.browser.receipt import wait_for_receipt
 from tests.browser.test_submit import fill_entry
 from tests.factories import CampaignFactory, RegionFactory
 
@@ -157,7 +158,7 @@ def test_nine_phone_photos_on_a_slow_network_are_shrunk_show_progress_and_land_o
         "() => { const m = /(\\d+)%/.exec(document.querySelector('button[value=submit]').textContent); return m && +m[1] > 0 && +m[1] < 100; }",
         timeout=20000,
     )  # progress moves while the photos travel
-    page.wait_for_url("**/receipt/", timeout=55000)
+    wait_for_receipt(page, timeout=55000)
     page.wait_for_selector("[data-reference]")
 
     entry = Submission.objects.get()
@@ -195,7 +196,7 @@ def test_a_dropped_post_is_retried_onto_one_receipt(phone_page, live_server, set
     page.watch.errors.clear()
     page.click("button[value=submit]")
     page.wait_for_function("() => /重试/.test(document.querySelector('button[value=submit]').textContent)", timeout=5000)
-    page.wait_for_url("**/receipt/", timeout=30000)
+    wait_for_receipt(page, timeout=30000)
     assert seen.count("POST") == 2
     assert Submission.objects.count() == 1 and Photo.objects.filter(submission__isnull=False).count() == 2
 
@@ -218,7 +219,7 @@ def test_a_post_stored_but_unanswered_is_retried_onto_its_receipt(phone_page, li
 
     page.route("**/submit/", store_then_drop)
     page.click("button[value=submit]")
-    page.wait_for_url("**/receipt/", timeout=30000)
+    wait_for_receipt(page, timeout=30000)
     assert answers == [302]
     entry = Submission.objects.get()
     assert entry.tracking_token in page.url and entry.photos.count() == 1
@@ -262,5 +263,5 @@ def test_without_javascript_the_form_posts_as_before(phone_page_without_script, 
     page.fill("#id_photos-0-caption", "活动照片")
     page.check("#id_consent")
     page.click("button[value=submit]")
-    page.wait_for_url("**/receipt/")
+    wait_for_receipt(page)
     assert Submission.objects.get().photos.count() == 1
