@@ -47,6 +47,22 @@ def sentinel_addresses(servers):
     return addresses
 
 
+def master_client(config, *, sentinel_timeout=2, **options):
+    """A redis.Redis on the master the sentinels in `config` name (the task queue's, portal/taskbroker.py):
+    redis-py's SentinelManagedConnection asks them again on each new connection, and the client's
+    retries (3, backing off) reconnect, so a call during a failover reaches the promoted replica.
+    `config`: "sentinels" ("host:port,host:port"), "service_name", "db", "password", "sentinel_password"."""
+    sentinel = Sentinel(
+        sentinel_addresses(config["sentinels"].split(",")),
+        sentinel_kwargs={
+            "socket_timeout": sentinel_timeout,
+            "socket_connect_timeout": sentinel_timeout,
+            "password": config.get("sentinel_password"),
+        },
+    )
+    return sentinel.master_for(config["service_name"], db=config.get("db", 0), password=config.get("password"), **options)
+
+
 class SentinelClient(ReusingClient):
     """Django's Redis cache client over one SentinelConnectionPool (writes and reads to the master),
     with one redis.Redis over it (ReusingClient)."""

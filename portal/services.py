@@ -61,6 +61,17 @@ def databases(url, *, statement_timeout_ms, pooler, replica_url, replica_connect
     return found, routers
 
 
+def sentinel_master():
+    """The Sentinel-watched master's name and credentials (REDIS_SENTINEL_MASTER, REDIS_DB,
+    REDIS_PASSWORD, REDIS_SENTINEL_PASSWORD), for the cache and for the queue alike."""
+    return {
+        "service_name": env.text("REDIS_SENTINEL_MASTER", "mymaster"),
+        "db": env.number("REDIS_DB", 0),
+        "password": env.text("REDIS_PASSWORD") or None,
+        "sentinel_password": env.text("REDIS_SENTINEL_PASSWORD") or None,
+    }
+
+
 def caches(redis_url, sentinels, *, timeout, key_prefix):
     """(CACHES, SESSION_ENGINE or None): Redis (through the sentinels when they are named), else a
     database table, which every process of one deployment still shares."""
@@ -76,20 +87,16 @@ def caches(redis_url, sentinels, *, timeout, key_prefix):
     if sentinels:  # the master asked of the sentinels, again after a failover (portal/redis_sentinel.py)
         default["BACKEND"] = "portal.redis_sentinel.SentinelRedisCache"
         default["LOCATION"] = sentinels
-        default["OPTIONS"].update(
-            service_name=env.text("REDIS_SENTINEL_MASTER", "mymaster"),
-            db=env.number("REDIS_DB", 0),
-            password=env.text("REDIS_PASSWORD") or None,
-            sentinel_password=env.text("REDIS_SENTINEL_PASSWORD") or None,
-        )
+        default["OPTIONS"].update(sentinel_master())
     # Sessions read from the shared cache, written through to the database (survive a Redis restart).
     return {"default": default}, "django.contrib.sessions.backends.cached_db"
 
 
-def q_cluster(broker, *, timeout, retry, workers, max_attempts, redis_url, label):
+def q_cluster(broker, *, timeout, retry, workers, max_attempts, redis_url, label, sentinels=""):
     """django-q2's Q_CLUSTER on the broker `broker` names (docs/tasks.md, "Brokers"): "orm", the
-    portal's database, or "redis" (`redis_url`). A task is leased for `retry` seconds and its worker
-    renews the lease while it runs (portal/taskbroker.py)."""
+    portal's database, or "redis": the master `sentinels` name when they are given, else
+    `redis_url`. A task is leased for `retry` seconds and its worker renews the lease while it runs
+    (portal/taskbroker.py)."""
     if not 3 <= retry < 60:
         raise ImproperlyConfigured("TASK_RETRY must be 3 to 59 seconds: a dead worker's task waits that long (docs/tasks.md).")
     cluster = {
@@ -110,9 +117,14 @@ def q_cluster(broker, *, timeout, retry, workers, max_attempts, redis_url, label
     if broker == "orm":
         cluster.update(orm="default", broker_class="portal.taskbroker.LeasedORM")
     elif broker == "redis":
-        if not redis_url:
-            raise ImproperlyConfigured("TASK_BROKER=redis needs TASK_REDIS_URL or REDIS_URL (redis://host:port/db).")
-        cluster.update(redis=redis_url, broker_class="portal.taskbroker.LeasedRedis")
+        if sentinels:  # followed through a failover, as the cache is (portal/taskbroker.py)
+            cluster.update(redis={"sentinels": sentinels, **sentinel_master()}, broker_class="portal.taskbroker.LeasedRedis")
+        elif redis_url:
+            cluster.update(redis=redis_url, broker_class="portal.taskbroker.LeasedRedis")
+        else:
+            raise ImproperlyConfigured(
+                "TASK_BROKER=redis needs TASK_REDIS_URL, REDIS_SENTINELS or REDIS_URL (redis://host:port/db)."
+            )
     else:
         raise ImproperlyConfigured(f"TASK_BROKER must be orm or redis, not {broker!r} (docs/tasks.md).")
     return cluster

@@ -336,8 +336,8 @@ BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)
 
 # --- Background tasks and operations (issue 16; docs/tasks.md, docs/operations.md) ---
 # The queue (django-q2) on the broker TASK_BROKER names (docs/tasks.md, "Brokers"): "orm", the
-# portal's database (SQLite in the quick start: no server), or "redis" (TASK_REDIS_URL, else
-# REDIS_URL: the queue off the database). Workers (`manage.py worker`) on any number of machines.
+# portal's database (SQLite in the quick start: no server), or "redis" (TASK_REDIS_URL, else the
+# master REDIS_SENTINELS name, else REDIS_URL: the queue off the database). Workers (`manage.py worker`) on any number of machines.
 # A task is leased for TASK_RETRY seconds and its worker renews the lease while it runs
 # (portal/taskbroker.py): a task whose worker died is handed out again within TASK_RETRY, however
 # long TASK_TIMEOUT (the bound of the longest task: a backup, a video's conversion) is.
@@ -352,6 +352,7 @@ Q_CLUSTER = services.q_cluster(
     workers=env.number("TASK_WORKERS", 2),
     max_attempts=env.number("TASK_MAX_ATTEMPTS", 5),
     redis_url=env.text("TASK_REDIS_URL") or REDIS_URL,
+    sentinels="" if env.text("TASK_REDIS_URL") else REDIS_SENTINELS,
     label=_("后台任务"),
 )
 

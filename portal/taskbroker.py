@@ -17,13 +17,23 @@ to `max_attempts`.
   Taking a task is one script: the ids whose lease ran out go back to the head of the list, the
   first id is leased and counted. A task handed out more than `max_attempts` times without a
   result (its worker dies every time: a poison task) is dropped and logged.
+  Behind Sentinel (Q_CLUSTER["redis"] a dict naming the sentinels, portal/services.py) it works on
+  the master the sentinels name, asked again on each new connection, so it follows a failover as
+  the cache does (portal/redis_sentinel.py); an enqueue is answered once a replica holds the
+  task too (WAIT), so a task acknowledged to its caller survives the master's death. A replica
+  that does not confirm within REPLICA_WAIT_MS is logged and the task kept on the master alone.
+  A master with no replica connected (its replica lost in a failover, not yet replaced) is not
+  waited on: with nothing to promote, its death loses no task to a failover (looked up at most
+  every REPLICAS_CHECK_SECONDS). While no master answers, an enqueue fails after redis-py's
+  retries, as with one Redis down (docs/tasks.md).
 
-Nothing of the portal is imported: the brokers are plumbing under submissions.platform.tasks.
+Nothing of the submissions app is imported: the brokers are plumbing under submissions.platform.tasks.
 """
 
 import logging
 import os
 import threading
+import time
 import uuid
 
 import redis
@@ -35,6 +45,8 @@ from django_q.conf import Conf
 from django_q.models import OrmQ
 from django_q.signals import post_execute_in_worker, pre_execute
 from django_q.signing import BadSignature, SignedPackage
+
+from portal.redis_sentinel import master_client
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +89,15 @@ while true do
 end
 """
 
+# KEYS: ready, payloads, wake. ARGV: id, payload. One script, so that WAIT can follow it on its connection.
+ENQUEUE = """
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('RPUSH', KEYS[3], 1)
+redis.call('LTRIM', KEYS[3], 0, 0)
+return 1
+"""
+
 # KEYS: leases. ARGV: id, lease seconds. Renews a lease that has not run out yet.
 RENEW = """
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -89,6 +110,8 @@ return 1
 """
 
 WAIT_SECONDS = 1  # an idle dequeue waits this long for a new task (and the pusher sees a stop)
+REPLICA_WAIT_MS = 500  # behind Sentinel: how long an enqueue waits for a replica to hold the task
+REPLICAS_CHECK_SECONDS = 5  # how often an enqueuing broker asks the master how many replicas it has
 
 
 class LeasedRedis(Redis):
@@ -107,26 +130,49 @@ class LeasedRedis(Redis):
         self.ready, self.payloads, self.leases = f"{base}:ready", f"{base}:payloads", f"{base}:leases"
         self.deliveries, self.wake = f"{base}:deliveries", f"{base}:wake"
         self._scripts = None
+        self._replicas = (0, -REPLICAS_CHECK_SECONDS)  # (connected replicas, when asked: time.monotonic())
 
     @staticmethod
     def get_connection(list_key=None):
-        return redis.Redis.from_url(
-            Conf.REDIS, socket_connect_timeout=5, socket_timeout=WAIT_SECONDS + 10, health_check_interval=30
-        )
+        options = {"socket_connect_timeout": 5, "socket_timeout": WAIT_SECONDS + 10, "health_check_interval": 30}
+        if isinstance(Conf.REDIS, dict) and Conf.REDIS.get("sentinels"):
+            return master_client(Conf.REDIS, **options)
+        return redis.Redis.from_url(Conf.REDIS, **options)
+
+    def _has_replica(self):
+        """Behind Sentinel, whether the master has a replica to wait for (asked every REPLICAS_CHECK_SECONDS)."""
+        if not (isinstance(Conf.REDIS, dict) and Conf.REDIS.get("sentinels")):
+            return False
+        count, asked = self._replicas
+        if time.monotonic() - asked >= REPLICAS_CHECK_SECONDS:
+            count = int(self.connection.info("replication").get("connected_slaves", 0))
+            self._replicas = (count, time.monotonic())
+        return count > 0
 
     def _script(self, name):
         if self._scripts is None:
-            self._scripts = {"take": self.connection.register_script(TAKE), "renew": self.connection.register_script(RENEW)}
+            self._scripts = {
+                name: self.connection.register_script(source)
+                for name, source in (("take", TAKE), ("renew", RENEW), ("enqueue", ENQUEUE))
+            }
         return self._scripts[name]
 
     def enqueue(self, task):
         task_id = uuid.uuid4().hex
-        with self.connection.pipeline(transaction=True) as pipe:
-            pipe.hset(self.payloads, task_id, task)
-            pipe.rpush(self.ready, task_id)
-            pipe.rpush(self.wake, 1)
-            pipe.ltrim(self.wake, 0, 0)  # one token: an idle cluster wakes at once, the others within WAIT_SECONDS
-            pipe.execute()
+        # One token in the wake list: an idle cluster wakes at once, the others within WAIT_SECONDS.
+        wait = self._has_replica()
+        with self.connection.pipeline(transaction=False) as pipe:  # one connection: WAIT counts this write
+            self._script("enqueue")(keys=[self.ready, self.payloads, self.wake], args=[task_id, task], client=pipe)
+            if wait:
+                pipe.wait(1, REPLICA_WAIT_MS)
+            answers = pipe.execute()
+        if wait and answers[-1] < 1:
+            self._replicas = (0, -REPLICAS_CHECK_SECONDS)  # asked again at the next enqueue
+            log.warning(
+                "task %s is on the Redis master only (no replica confirmed it within %s ms): a failover now would lose it",
+                task_id,
+                REPLICA_WAIT_MS,
+            )
         return task_id
 
     def dequeue(self):

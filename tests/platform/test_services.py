@@ -20,12 +20,28 @@ def test_the_queue_is_on_the_database_unless_redis_is_named():
     )
 
 
+def test_the_queue_follows_the_sentinels_unless_it_has_a_redis_of_its_own(monkeypatch):
+    """portal/settings.py passes REDIS_SENTINELS only when TASK_REDIS_URL is not set."""
+    monkeypatch.setenv("REDIS_SENTINEL_MASTER", "portal-master")
+    monkeypatch.setenv("REDIS_DB", "2")
+    sentinels = "10.0.0.9:26379,10.0.0.10:26379"
+    queue = services.q_cluster("redis", **{**QUEUE, "redis_url": "redis://10.0.0.8:6379/0", "sentinels": sentinels})
+    assert queue["broker_class"] == "portal.taskbroker.LeasedRedis"
+    assert queue["redis"] == {
+        "sentinels": sentinels,
+        "service_name": "portal-master",
+        "db": 2,
+        "password": None,
+        "sentinel_password": None,
+    }
+
+
 @pytest.mark.parametrize(
     ("broker", "changes", "message"),
     [
         ("orm", {"retry": 60}, "TASK_RETRY must be 3 to 59 seconds"),
         ("orm", {"retry": 2}, "TASK_RETRY must be 3 to 59 seconds"),
-        ("redis", {}, "TASK_BROKER=redis needs TASK_REDIS_URL or REDIS_URL"),
+        ("redis", {}, "TASK_BROKER=redis needs TASK_REDIS_URL, REDIS_SENTINELS or REDIS_URL"),
         ("rabbitmq", {}, "TASK_BROKER must be orm or redis, not 'rabbitmq'"),
     ],
 )
