@@ -47,8 +47,7 @@ def test_the_queue_follows_the_master_sentinel_promotes(group):
     assert group.master.client().llen(broker.ready) == 20  # on the master the sentinels named
     assert group.replica.client().llen(broker.ready) == 20  # and already on its replica (WAIT)
 
-    group.master.kill()
-    group.wait_promoted()
+    group.fail_over()
     after = [f"after-{number}" for number in range(10)]
     for payload in after:  # the same broker, its connections to the dead master replaced
         broker.enqueue(payload)
@@ -82,10 +81,7 @@ def test_no_answered_enqueue_is_lost_when_the_master_dies_under_a_stream_of_them
     producer.start()
     try:
         time.sleep(0.5)
-        killed = time.monotonic()
-        group.master.kill()
-        group.wait_promoted()
-        promoted = time.monotonic()
+        killed, promoted = group.fail_over()
         time.sleep(1.5)
     finally:
         stop.set()

@@ -77,6 +77,14 @@ class Group:
             "Sentinel to promote the replica",
         )
 
+    def fail_over(self):
+        """SIGKILL the master, then wait for the sentinels to promote the replica: (killed, promoted),
+        both time.monotonic()."""
+        killed = time.monotonic()
+        self.master.kill()
+        self.wait_promoted()
+        return killed, time.monotonic()
+
     def stop(self):
         for server in reversed(self.servers):
             server.stop()
@@ -268,10 +276,7 @@ def test_the_portal_carries_on_when_the_redis_master_dies(group, portal):
     load.start()
     try:
         time.sleep(1)
-        killed = time.monotonic()
-        group.master.kill()
-        group.wait_promoted()
-        promoted = time.monotonic()
+        killed, promoted = group.fail_over()
         # Each worker tries Redis again at most DOWN_SECONDS (1 s) after its last failure, and then
         # finds the new master through the sentinels.
         time.sleep(DOWN_SECONDS + 5)
