@@ -123,6 +123,21 @@ def test_a_draft_saved_twice_in_a_race_is_one_draft_and_one_mail(campaign, regio
     assert Submission.objects.count() == 1 and OutboxMessage.objects.count() == mails
 
 
+def test_a_page_saved_as_a_draft_then_posted_with_submit_lands_on_the_draft_saying_it_is_not_submitted(campaign, region):
+    data = entry_data(region, action="draft")
+    client = browser()
+    client.post(url(campaign), data, follow=True)  # the draft's page, its message read
+    draft = Submission.objects.get()
+    mails = OutboxMessage.objects.count()
+    again = client.post(url(campaign), entry_data(region, started=data["started"]), follow=True)  # Back, then 提交
+    assert again.redirect_chain == [(reverse("track:edit", args=[draft.tracking_token]), 302)]
+    page = again.content.decode()
+    assert "本页内容此前已保存为草稿，尚未提交" in page and "草稿已保存" not in page
+    draft.refresh_from_db()
+    assert draft.status == "draft" and Submission.objects.count() == 1
+    assert OutboxMessage.objects.count() == mails  # no second draft mail, no receipt
+
+
 def test_a_stamp_too_long_is_no_key(rf):
     request = rf.post("/", {"started": "x" * (once.MAX_LENGTH + 1)})
     request.META["CSRF_COOKIE"] = SECRET

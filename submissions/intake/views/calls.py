@@ -140,9 +140,14 @@ def submit(request, slug):
 
 
 def answer_again(request, entry):
-    """The answer to the first post of this page, for a repeated one: the receipt (or the draft's page)."""
+    """The answer to the first post of this page, for a repeated one: the receipt, or the draft's
+    page; a page first saved as a draft and now posted with 提交 (the browser's Back, then 提交) is
+    not submitted from here: the draft's page says so, where the entry is checked and submitted."""
     if once.is_draft(entry):
-        return draft_saved(request, entry, first=False)
+        if request.POST.get("action", "draft") == "draft":
+            return draft_saved(request, entry, first=False)
+        messages.warning(request, _("本页内容此前已保存为草稿，尚未提交。请在下方核对内容，再按“提交报送”。"))
+        return redirect("track:edit", token=entry.tracking_token)
     return redirect("track:receipt", token=entry.tracking_token)
 
 
