@@ -243,3 +243,37 @@ def test_no_public_page_overflows_375_px_with_larger_text(browser, live_server, 
                 wide[f"{name} at {percent}%"] = found
     context.close()
     assert wide == {}, lines(wide)
+
+
+BRAND_LINES = """() => {
+  const text = document.querySelector('.portal-brand').firstChild;
+  const tops = [];
+  for (let at = 0; at < text.length; at++) {
+    const range = document.createRange();
+    range.setStart(text, at);
+    range.setEnd(text, at + 1);
+    const rect = range.getBoundingClientRect();
+    if (rect.width) tops.push(Math.round(rect.top));
+  }
+  const lines = [];
+  tops.forEach((top, at) => { if (at === 0 || top !== tops[at - 1]) lines.push(0); lines[lines.length - 1] += 1; });
+  return lines;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_site_name_breaks_into_even_lines_with_larger_text(browser, live_server):
+    """A name that no longer fits one line is set in lines of about equal length (优秀党建品牌 /
+    征集展示平台), never a few characters left alone on the last (…征集展 / 示平台)."""
+    context, page = context_for(browser, "zh-hans")
+    visit(page, live_server.url + reverse("home"))
+    seen = {}
+    for percent in TEXT_SIZES:
+        text_size(page, percent)
+        seen[percent] = page.evaluate(BRAND_LINES)
+    context.close()
+    assert seen[100] == [12], seen  # one line at the usual size
+    for lines_of in seen.values():
+        assert min(lines_of) * 3 >= sum(lines_of) or len(lines_of) == 1, seen
+    assert len(seen[125]) > 1, seen  # the case of the issue: it does break at 125%
