@@ -152,8 +152,8 @@ class LeasedRedis(Redis):
     def _script(self, name):
         if self._scripts is None:
             self._scripts = {
-                name: self.connection.register_script(source)
-                for name, source in (("take", TAKE), ("renew", RENEW), ("enqueue", ENQUEUE))
+                key: self.connection.register_script(source)
+                for key, source in (("take", TAKE), ("renew", RENEW), ("enqueue", ENQUEUE))
             }
         return self._scripts[name]
 
