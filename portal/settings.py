@@ -337,7 +337,8 @@ BENCH_FLOOR_VIEW = env.flag("BENCH_FLOOR_VIEW", False)
 # --- Background tasks and operations (issue 16; docs/tasks.md, docs/operations.md) ---
 # The queue (django-q2) on the broker TASK_BROKER names (docs/tasks.md, "Brokers"): "orm", the
 # portal's database (SQLite in the quick start: no server), or "redis" (TASK_REDIS_URL, else the
-# master REDIS_SENTINELS name, else REDIS_URL: the queue off the database). Workers (`manage.py worker`) on any number of machines.
+# master REDIS_SENTINELS name, else REDIS_URL: the queue off the database). Workers
+# (`manage.py worker`) on any number of machines.
 # A task is leased for TASK_RETRY seconds and its worker renews the lease while it runs
 # (portal/taskbroker.py): a task whose worker died is handed out again within TASK_RETRY, however
 # long TASK_TIMEOUT (the bound of the longest task: a backup, a video's conversion) is.

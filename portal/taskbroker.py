@@ -114,6 +114,11 @@ REPLICA_WAIT_MS = 500  # behind Sentinel: how long an enqueue waits for a replic
 REPLICAS_CHECK_SECONDS = 5  # how often an enqueuing broker asks the master how many replicas it has
 
 
+def _behind_sentinel():
+    """Whether the queue's Redis is named by sentinels (a dict, portal/services.py) rather than a URL."""
+    return isinstance(Conf.REDIS, dict) and bool(Conf.REDIS.get("sentinels"))
+
+
 class LeasedRedis(Redis):
     """A Redis queue that loses no task to a dead worker (see the module's docstring)."""
 
@@ -135,13 +140,13 @@ class LeasedRedis(Redis):
     @staticmethod
     def get_connection(list_key=None):
         options = {"socket_connect_timeout": 5, "socket_timeout": WAIT_SECONDS + 10, "health_check_interval": 30}
-        if isinstance(Conf.REDIS, dict) and Conf.REDIS.get("sentinels"):
+        if _behind_sentinel():
             return master_client(Conf.REDIS, **options)
         return redis.Redis.from_url(Conf.REDIS, **options)
 
     def _has_replica(self):
         """Behind Sentinel, whether the master has a replica to wait for (asked every REPLICAS_CHECK_SECONDS)."""
-        if not (isinstance(Conf.REDIS, dict) and Conf.REDIS.get("sentinels")):
+        if not _behind_sentinel():
             return False
         count, asked = self._replicas
         if time.monotonic() - asked >= REPLICAS_CHECK_SECONDS:
