@@ -61,6 +61,20 @@ def kill_group(process, sig=signal.SIGKILL, timeout=10):
         process.wait(timeout=timeout)
 
 
+def answers(process, url, *, seconds, pause):
+    """Whether `url` answers at all (any HTTP status) within `seconds`, while `process` runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            time.sleep(pause)
+    return False
+
+
 class AppNode(Server):
     """tests/platform/test_multiprocess.Server (production gunicorn, its own id on /_test/whoami),
     in a process group of its own: kill() is a machine's sudden death, workers and all."""
@@ -111,22 +125,10 @@ class Balancer:
             command = [NGINX, "-c", str(config), "-p", str(folder)]
             subprocess.run([*command, "-t", "-q"], check=True, timeout=30)
             self.process = subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
-            if self._answers():
+            if answers(self.process, f"http://127.0.0.1:{self.port}/_test/whoami", seconds=15, pause=0.1):
                 return
             kill_group(self.process)  # the port was taken meanwhile: again on another
         raise AssertionError("nginx did not start:\n" + self.errors())
-
-    def _answers(self, seconds=15):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_test/whoami", timeout=5).close()
-                return True
-            except urllib.error.HTTPError:
-                return True
-            except OSError:
-                time.sleep(0.1)
-        return False
 
     def errors(self):
         path = self.folder / "error.log"
@@ -150,24 +152,12 @@ class S3Server:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-            if self._answers():
+            if answers(self.process, self.endpoint + "/", seconds=30, pause=0.2):
                 self.client().create_bucket(Bucket=BUCKET)
                 return
             kill_group(self.process)
         self.log.seek(0)
         raise AssertionError("moto's S3 server did not start:\n" + self.log.read()[-3000:])
-
-    def _answers(self, seconds=30):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                urllib.request.urlopen(self.endpoint + "/", timeout=5).close()
-                return True
-            except urllib.error.HTTPError:
-                return True
-            except OSError:
-                time.sleep(0.2)
-        return False
 
     def client(self):
         return boto3.client(
